@@ -1,0 +1,140 @@
+package display
+
+import (
+	"strings"
+	"unicode"
+)
+
+// defaultTitle heads a login whose Title is empty.
+const defaultTitle = "Log in to CARTO"
+
+// instructions returns the one-line instructions for a flow, worded for a notebook cell or
+// for a terminal.
+func instructions(f Flow, notebook bool) string {
+	switch {
+	case f == FlowLoopback && notebook:
+		return "Open the login page and log in; this cell continues by itself."
+	case f == FlowLoopback:
+		return "Open the login page and log in; this program continues by itself."
+	case notebook:
+		return "Open the login page, log in, copy the code it shows and paste it in the box below."
+	default:
+		return "Open the login page, log in, copy the code it shows and paste it below."
+	}
+}
+
+// title returns l.Title or the default title.
+func title(l Login) string {
+	if t := strings.TrimSpace(l.Title); t != "" {
+		return t
+	}
+	return defaultTitle
+}
+
+// stateName is the data-state value of a State; unknown states read as "waiting".
+func stateName(s State) string {
+	switch s {
+	case StateChecking:
+		return "checking"
+	case StateDone:
+		return "done"
+	case StateFailed:
+		return "failed"
+	default:
+		return "waiting"
+	}
+}
+
+// statusText returns s.Text or a default message for its state.
+func statusText(s Status) string {
+	if t := strings.TrimSpace(s.Text); t != "" {
+		return t
+	}
+	switch s.State {
+	case StateChecking:
+		return "Checking…"
+	case StateDone:
+		return "Logged in."
+	case StateFailed:
+		return "Login failed."
+	default:
+		return "Waiting for you to log in…"
+	}
+}
+
+// statusIcon is the symbol shown before the status text.
+func statusIcon(s State) string {
+	switch s {
+	case StateChecking:
+		return "↻"
+	case StateDone:
+		return "✓"
+	case StateFailed:
+		return "✕"
+	default:
+		return "…"
+	}
+}
+
+// isWebURL reports whether u is an http or https URL, the only kinds put in a link or image.
+func isWebURL(u string) bool {
+	lower := strings.ToLower(u)
+	ok := strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://")
+	return ok && !strings.ContainsFunc(u, unicode.IsSpace)
+}
+
+// plain removes control characters (terminal escapes, line breaks) from a value written to a
+// terminal, so a value can neither forge lines nor drive the terminal.
+func plain(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// StatusLine renders s as one line of plain text without a line break, for example
+// "✕ Login failed: access denied. Ask your CARTO admin for access.".
+func StatusLine(s Status) string {
+	line := statusIcon(s.State) + " " + plain(statusText(s))
+	if h := strings.TrimSpace(s.Hint); h != "" {
+		line += " " + plain(h)
+	}
+	return line
+}
+
+// RenderText renders a login as plain text: the title, the instructions (worded for a
+// terminal), the URL on a line of its own, why this flow, and the status line.
+func RenderText(l Login, s Status) string {
+	return renderText(l, s, false)
+}
+
+// renderText is RenderText with the instructions worded for a notebook or a terminal.
+func renderText(l Login, s Status, notebook bool) string {
+	var b strings.Builder
+	writeLoginText(&b, l, notebook)
+	b.WriteString(StatusLine(s))
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// writeLoginText writes the title, instructions, URL and why, each on its own line; only the
+// title when there is no URL (a status set before any Show).
+func writeLoginText(b *strings.Builder, l Login, notebook bool) {
+	b.WriteString(plain(title(l)))
+	b.WriteByte('\n')
+	if l.URL == "" {
+		return
+	}
+	b.WriteString(instructions(l.Flow, notebook))
+	b.WriteByte('\n')
+	b.WriteString(plain(l.URL))
+	b.WriteByte('\n')
+	if why := strings.TrimSpace(l.Why); why != "" {
+		b.WriteString("(" + plain(why) + ")\n")
+	}
+}
