@@ -1,0 +1,108 @@
+// Package testenv finds the parts the end-to-end tests need (gonb, goimports, Jupyter,
+// Chromium) and applies the skip policy: a missing part skips the test with a hint to run
+// scripts/install-deps.sh, except under CI=true, where it fails the test (nothing may skip in CI).
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// InCI reports whether CI is set to a true value (CI=true, CI=1).
+func InCI() bool {
+	v, err := strconv.ParseBool(os.Getenv("CI"))
+	return err == nil && v
+}
+
+// Missing skips t (or fails it under CI) saying which part is missing and how to install it.
+func Missing(t testing.TB, part, detail string) {
+	t.Helper()
+	msg := part + " is missing (" + detail + "); install with: scripts/install-deps.sh [--bin DIR] and put DIR on PATH"
+	if InCI() {
+		t.Fatal(msg + " [CI=true: not skipping]")
+	}
+	t.Skip(msg)
+}
+
+// Gonb returns the gonb binary ($GONB or gonb on PATH). It also requires goimports and go on
+// PATH, which every GoNB cell needs.
+func Gonb(t testing.TB) string {
+	t.Helper()
+	bin := os.Getenv("GONB")
+	if bin == "" {
+		bin = "gonb"
+	}
+	p, err := exec.LookPath(bin)
+	if err != nil {
+		Missing(t, "gonb", err.Error())
+	}
+	for _, tool := range []string{"goimports", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			Missing(t, tool, err.Error())
+		}
+	}
+	return p
+}
+
+// Jupyter returns the jupyter command of the system Python (classic Notebook 6, apt package
+// jupyter-notebook).
+func Jupyter(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("jupyter-notebook")
+	if err != nil {
+		Missing(t, "jupyter notebook", err.Error())
+	}
+	return p
+}
+
+// Chromium returns the Chromium binary ($CHROMIUM, /usr/bin/chromium or chromium on PATH).
+func Chromium(t testing.TB) string {
+	t.Helper()
+	for _, c := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "chromium"} {
+		if c == "" {
+			continue
+		}
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	Missing(t, "chromium", "no /usr/bin/chromium")
+	return ""
+}
+
+var moduleLine = regexp.MustCompile(`(?m)^module\s+github\.com/carto-go/carto-auth\s*$`)
+
+// RepoRoot returns the checkout root (the directory of the library's go.mod), found by walking
+// up from the working directory.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && moduleLine.Match(b) {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("checkout root not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Artifacts returns e2e/artifacts/<test name>, created, for screenshots and logs kept after
+// the run (the folder is gitignored).
+func Artifacts(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(RepoRoot(t), "e2e", "artifacts", filepath.FromSlash(t.Name()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
