@@ -1,0 +1,47 @@
+// Package cartotest is an in-process stand-in for CARTO and its Auth0 tenant, in the style of
+// net/http/httptest, for tests and for local demos (the "sandbox").
+//
+// A Server answers on the same paths as the real services, and is strict where they are:
+//
+//	GET  /authorize                       Auth0 authorization endpoint (PKCE S256 required)
+//	POST /authorize/login                 the login form (Config.LoginPage)
+//	POST /oauth/token                     authorization_code, refresh_token, client_credentials
+//	POST /oauth/revoke                    refresh token revocation (form or JSON body)
+//	GET  /auth/token                      CARTO's copy-code page (a redirect URI)
+//	GET  /accounts                        tenant lookup: {"tenant_domain": "<host:port of URL>"}
+//	GET  /config.yaml                     tenant config; apis.baseUrl is URL
+//	GET  /v3/connections/carto-dw/token   CARTO Data Warehouse credentials
+//	GET  /v3/sql/carto_dw/query?q=<sql>   a tiny SQL API (also POST {"q": "<sql>"})
+//
+// Only ClientID (public, PKCE) and clients added with AddM2MClient (client_credentials, secret
+// in the body) exist. Redirect URIs are compared byte for byte; a wrong one gets an HTML error
+// page, never a redirect. Other /authorize errors go back on the redirect as error= and
+// error_description= (RFC 6749 §4.1.2.1). Token errors follow RFC 6749 §5.2: 400
+// invalid_request, invalid_grant, unsupported_grant_type or invalid_scope; 401
+// invalid_client; and, like Auth0, 403 access_denied for an unknown audience and 403
+// unauthorized_client for a grant the client may not use. Authorization codes are single-use
+// (any exchange attempt spends them) and expire after 5 minutes.
+//
+// Bearer-protected endpoints (/accounts, the DW token, SQL) answer 401 with a JSON body
+// {"error": ...} for a missing, unknown or expired access token.
+//
+// # Canned SQL
+//
+// The SQL API knows the connection "carto_dw" and answers these statements (matched without
+// regard to case, repeated white space or a trailing semicolon); anything else is a 400:
+//
+//	SELECT 1                                              one row {"f0_": 1}
+//	SELECT * FROM cities                                  the cities table
+//	SELECT name, country, population, lat, lon FROM cities
+//	SELECT COUNT(*) AS n FROM cities                      one row {"n": <number of cities>}
+//
+// The cities table (name string, country string, population number, lat number, lon number)
+// holds the rows of BigQueryCities, the same table the BigQuery stand-in serves. Answers have
+// CARTO's v3 shape: {"rows": [...], "schema": [{"name", "type"}], "meta": {...}}.
+//
+// # Faults and counters
+//
+// Inject queues failures (status, Retry-After, raw body, delay) per endpoint; Count reports
+// the requests seen per endpoint, including per grant type ("token:refresh_token", ...).
+// The server never logs tokens, codes, secrets or query strings.
+package cartotest

@@ -1,0 +1,90 @@
+package cartotest
+
+import (
+	"html/template"
+	"net/http"
+)
+
+// pageData feeds the HTML pages.
+type pageData struct {
+	Title       string
+	Error       string
+	Description string
+	ReqID       string
+	User        string
+	Password    string
+	Code        string
+}
+
+const pageHead = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} · CARTO sandbox</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#2c3032}
+h1{font-size:1.4rem} .note{color:#5b6166;font-size:.9rem}
+.error{color:#b00020;background:#fdecee;padding:.6rem;border-radius:4px}
+label{display:block;margin:.8rem 0 .2rem} input{width:100%;padding:.5rem;box-sizing:border-box}
+button{margin-top:1rem;padding:.5rem 1.2rem;cursor:pointer}
+code#code{display:block;padding:.8rem;background:#f3f4f5;border-radius:4px;word-break:break-all;font-size:1.1rem}
+</style></head><body>
+`
+
+var errorPage = template.Must(template.New("error").Parse(pageHead + `<h1>{{.Title}}</h1>
+<p class="error" id="error">{{.Error}}</p>
+{{if .Description}}<p id="error_description">{{.Description}}</p>{{end}}
+</body></html>
+`))
+
+var loginPage = template.Must(template.New("login").Parse(pageHead + `<h1>Log in to CARTO (sandbox)</h1>
+<p class="note">This is a local stand-in. Use the demo account:
+<b>{{.User}}</b> / <b>{{.Password}}</b></p>
+{{if .Error}}<p class="error" id="error">{{.Error}}</p>{{end}}
+<form method="post" action="/authorize/login">
+<input type="hidden" name="req" value="{{.ReqID}}">
+<label for="username">Email</label>
+<input id="username" name="username" type="email" autocomplete="username" required>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button id="login" type="submit" name="action" value="login">Log in</button>
+<button id="deny" type="submit" name="action" value="deny" formnovalidate>Cancel</button>
+</form>
+</body></html>
+`))
+
+var codePage = template.Must(template.New("code").Parse(pageHead + `<h1>Your CARTO access code</h1>
+<p>Copy this code and paste it in your notebook:</p>
+<code id="code">{{.Code}}</code>
+<button id="copy" type="button" onclick="navigator.clipboard.writeText(document.getElementById('code').textContent).then(function(){document.getElementById('copy').textContent='Copied'})">Copy</button>
+<p class="note">The code works once and expires in 5 minutes. You can close this tab afterwards.</p>
+</body></html>
+`))
+
+// writePage renders t with d; template errors cannot happen with these fixed templates and
+// plain string data, so a failure only truncates the page.
+func writePage(w http.ResponseWriter, status int, t *template.Template, d pageData) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = t.Execute(w, d)
+}
+
+func (s *Server) writeLoginForm(w http.ResponseWriter, status int, reqID, errText string) {
+	writePage(w, status, loginPage, pageData{Title: "Log in", ReqID: reqID, Error: errText,
+		User: TestUser, Password: TestPassword})
+}
+
+// handleCodePage is CARTO's copy-code page (the redirect URI of remote notebooks).
+func (s *Server) handleCodePage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	switch {
+	case q.Get("error") != "":
+		writePage(w, http.StatusOK, errorPage, pageData{Title: "Login failed",
+			Error: q.Get("error"), Description: q.Get("error_description")})
+	case q.Get("code") == "":
+		writePage(w, http.StatusBadRequest, errorPage, pageData{Title: "No code",
+			Error: "This page needs a code parameter. Start the login again from your notebook."})
+	default:
+		writePage(w, http.StatusOK, codePage, pageData{Title: "Access code", Code: q.Get("code")})
+	}
+}
