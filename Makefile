@@ -1,0 +1,26 @@
+# Makefile: `make test` is what CI runs (.ci/run). Tools: scripts/install-deps.sh.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+.PHONY: test fmt-check vet unit e2e
+
+## test: formatting, vet and every test of both modules (root, then e2e).
+test: fmt-check vet unit e2e
+
+fmt-check:
+	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/artifacts/*' -print0 | xargs -0 gofmt -l); \
+	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
+
+vet:
+	go vet ./...
+	cd e2e && go vet ./...
+
+unit:
+	go test -race -count=1 ./...
+
+e2e:
+	cd e2e && go test -count=1 ./...
+
+# ---------------------------------------------------------------------------------------------
+# Other targets (demo, notebook, fuzz, ...) go below this line; keep `test` above as CI's entry.
+# ---------------------------------------------------------------------------------------------

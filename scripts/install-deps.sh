@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs what the notebook tests, the demo and the Docker image need, and
+# registers the GoNB kernel. Idempotent: parts already present are skipped.
+#
+#   scripts/install-deps.sh [options]
+#
+#   --bin DIR        where goimports and gonb go (default: $BIN_DIR, else `go env GOBIN`,
+#                    else $(go env GOPATH)/bin). Put DIR on PATH afterwards.
+#   --no-apt         skip the apt packages (also SKIP_APT=1)
+#   --no-kernel      do not register the GoNB kernel
+#   --kernel DIR     ONLY register the GoNB kernel spec into the Jupyter data dir DIR
+#                    (DIR/kernels/gonb/kernel.json); gonb must already be built ($GONB, the
+#                    bin dir or PATH). Tests use this with a throw-away dir.
+#   --go-work DIRS   comma-separated module dirs baked into the kernel as --go_work, so
+#                    notebooks import them with no setup cell (default: this checkout;
+#                    "" for none)
+#   --raw-error      bake --raw_error into the kernel (plain-text errors)
+#   -h, --help       this help
+#
+# Without --kernel the kernel is registered into $JUPYTER_DATA_DIR, else Jupyter's default user
+# dir (~/.local/share/jupyter). Needs Go (1.26+) on PATH; apt parts need root or sudo.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GONB_VERSION=v0.11.5
+APT_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client jupyter-nbformat chromium)
+
+BIN=${BIN_DIR:-}
+SKIP_APT=${SKIP_APT:-0}
+REGISTER=1
+KERNEL_ONLY_DIR=
+GO_WORK=$ROOT
+RAW_ERROR=0
+
+say() { printf 'install-deps: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--bin) BIN=${2:?--bin needs a directory}; shift 2 ;;
+	--no-apt) SKIP_APT=1; shift ;;
+	--no-kernel) REGISTER=0; shift ;;
+	--kernel) KERNEL_ONLY_DIR=${2:?--kernel needs a directory}; shift 2 ;;
+	--go-work) GO_WORK=${2?--go-work needs a value}; shift 2 ;;
+	--raw-error) RAW_ERROR=1; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) die "unknown option $1 (see --help)" ;;
+	esac
+done
+
+command -v go >/dev/null || die "go not found on PATH: install Go 1.26+ first (https://go.dev/dl/)"
+if [[ -z $BIN ]]; then
+	BIN=$(go env GOBIN)
+	[[ -n $BIN ]] || BIN=$(go env GOPATH)/bin
+fi
+mkdir -p "$BIN"
+BIN=$(cd "$BIN" && pwd)
+
+as_root() {
+	if [[ $(id -u) -eq 0 ]]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		die "need root or sudo for: $*"
+	fi
+}
+
+install_apt() {
+	if [[ $SKIP_APT == 1 ]]; then
+		say "apt: skipped"
+		return
+	fi
+	if ! command -v apt-get >/dev/null; then
+		say "apt: no apt-get here; install by hand: ${APT_PACKAGES[*]}"
+		return
+	fi
+	local missing=() p
+	for p in "${APT_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	if [[ ${#missing[@]} -eq 0 ]]; then
+		say "apt: all present (${APT_PACKAGES[*]})"
+		return
+	fi
+	say "apt: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	as_root apt-get update -qq
+	as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_goimports() {
+	if [[ -x $BIN/goimports ]] || command -v goimports >/dev/null; then
+		say "goimports: present ($(command -v goimports || echo "$BIN/goimports"))"
+		return
+	fi
+	say "goimports: go install golang.org/x/tools/cmd/goimports@latest -> $BIN"
+	GOBIN=$BIN go install golang.org/x/tools/cmd/goimports@latest
+}
+
+# build_gonb builds the gonb pinned by e2e/go.mod's tool line (the proxy may refuse
+# `go install gonb@version` outside a module, so build it from within the e2e module).
+build_gonb() {
+	if [[ -x $BIN/gonb ]] && [[ $("$BIN/gonb" -V 2>/dev/null) == "$GONB_VERSION" ]]; then
+		say "gonb: $GONB_VERSION present ($BIN/gonb)"
+		return
+	fi
+	say "gonb: building $GONB_VERSION from e2e/go.mod -> $BIN/gonb"
+	(cd "$ROOT/e2e" && go build -o "$BIN/gonb" github.com/janpfeifer/gonb)
+}
+
+find_gonb() {
+	if [[ -n ${GONB:-} ]]; then
+		echo "$GONB"
+	elif [[ -x $BIN/gonb ]]; then
+		echo "$BIN/gonb"
+	elif command -v gonb >/dev/null; then
+		command -v gonb
+	else
+		die "gonb not built yet: run scripts/install-deps.sh without --kernel first"
+	fi
+}
+
+# register_kernel DIR: writes DIR/kernels/gonb/kernel.json (DIR "" = Jupyter's default).
+register_kernel() {
+	local dir=$1 gonb flags=(--install --force_deps)
+	gonb=$(find_gonb)
+	[[ -n $GO_WORK ]] && flags+=("--go_work=$GO_WORK")
+	[[ $RAW_ERROR == 1 ]] && flags+=(--raw_error)
+	say "kernel: gonb ${flags[*]} -> ${dir:-${JUPYTER_DATA_DIR:-default Jupyter data dir}}"
+	local out
+	if [[ -n $dir ]]; then
+		mkdir -p "$dir"
+		out=$(JUPYTER_DATA_DIR=$dir "$gonb" "${flags[@]}" 2>&1) || { echo "$out" >&2; die "gonb --install failed"; }
+	else
+		out=$("$gonb" "${flags[@]}" 2>&1) || { echo "$out" >&2; die "gonb --install failed"; }
+	fi
+}
+
+if [[ -n $KERNEL_ONLY_DIR ]]; then
+	register_kernel "$KERNEL_ONLY_DIR"
+	exit 0
+fi
+
+install_apt
+install_goimports
+build_gonb
+if [[ $REGISTER == 1 ]]; then
+	register_kernel ""
+fi
+case ":$PATH:" in
+*":$BIN:"*) ;;
+*) say "add $BIN to PATH: export PATH=\"$BIN:\$PATH\"" ;;
+esac
+say "done"
