@@ -72,7 +72,7 @@ func statusIcon(s State) string {
 	case StateFailed:
 		return "✕"
 	default:
-		return "…"
+		return "○"
 	}
 }
 
