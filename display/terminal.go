@@ -80,7 +80,11 @@ func (t *Terminal) ReadCode(ctx context.Context, prompt string) (string, error) 
 	if err := t.write(plain(prompt)); err != nil {
 		return "", err
 	}
-	return t.lines.next(ctx)
+	code, err := t.lines.next(ctx)
+	if err != nil {
+		_ = t.write("\n") // end the prompt's line; nobody typed the line break
+	}
+	return code, err
 }
 
 // write writes s to out, one writer at a time.
