@@ -1,0 +1,213 @@
+package gonbauth
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Auth is a logged-in CARTO identity. It hands out valid access tokens, renewing them (refresh
+// token, client credentials or, when unavoidable, a new login) and keeping the cache current.
+// It is safe for concurrent use.
+type Auth struct {
+	set   *settings
+	store *store
+	id    identity
+	cur   atomic.Pointer[entry]
+	sem   chan struct{} // one renewal at a time in this process
+	// obtain gets a new entry, given the last one known (nil when none).
+	obtain func(ctx context.Context, last *entry) (*entry, error)
+	// onLockWait tells the user that another process holds this identity's lock.
+	onLockWait func(holderPID int)
+	// revoke revokes a refresh token (OAuth only).
+	revoke func(ctx context.Context, refreshToken string) error
+}
+
+func newAuth(set *settings, id identity) *Auth {
+	return &Auth{set: set, id: id, store: newStore(set.cacheDir, id, set.log), sem: make(chan struct{}, 1)}
+}
+
+// AccessToken returns a valid access token, renewing it first when little of its lifetime is
+// left. A failed renewal ahead of expiry returns the current token and logs the failure.
+func (a *Auth) AccessToken(ctx context.Context) (string, error) {
+	if e := a.cur.Load(); e.fresh(time.Now().Unix()) {
+		return e.AccessToken, nil
+	}
+	e, err := a.renew(ctx)
+	if err != nil {
+		return "", err
+	}
+	return e.AccessToken, nil
+}
+
+// renew brings the token up to date: within the process one caller does the work and the
+// others wait for it; across processes the cache lock is held across read → renew → write, and
+// a token another process stored meanwhile is adopted.
+func (a *Auth) renew(ctx context.Context) (*entry, error) {
+	select {
+	case a.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-a.sem }()
+	now := time.Now().Unix()
+	last := a.cur.Load()
+	if last.fresh(now) {
+		return last, nil
+	}
+	unlock, err := a.store.lock(ctx, a.onLockWait)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		a.set.warn("the token cache is not usable; keeping tokens in memory", "error", err)
+		unlock = func() {}
+	}
+	defer unlock()
+	if disk := a.store.load(); disk != nil {
+		if disk.fresh(now) {
+			a.cur.Store(disk)
+			return disk, nil
+		}
+		if last == nil || disk.IssuedAt >= last.IssuedAt {
+			last = disk // adopt another process's newer (possibly rotated) refresh token
+		}
+	}
+	e, err := a.obtain(ctx, last)
+	if err != nil {
+		if last.usable(now) {
+			a.set.log.Warn("renewing the token ahead of expiry failed; using the current one", "error", err)
+			a.cur.Store(last)
+			return last, nil
+		}
+		return nil, err
+	}
+	a.keep(e)
+	return e, nil
+}
+
+// keep makes e current and writes it to the cache; a cache that cannot be written degrades
+// to memory with a warning.
+func (a *Auth) keep(e *entry) {
+	if err := a.store.save(e); err != nil {
+		a.set.warn("could not save the token; it is kept in memory only", "error", err)
+	}
+	a.cur.Store(e)
+}
+
+// APIBaseURL returns the CARTO API base URL: the caller's, else the discovered one, else the
+// credentials file's.
+func (a *Auth) APIBaseURL() string {
+	if a.id.APIBaseURL != "" {
+		return a.id.APIBaseURL
+	}
+	if e := a.cur.Load(); e != nil {
+		return e.APIBaseURL
+	}
+	return ""
+}
+
+// TokenSource returns an oauth2.TokenSource backed by a. Its tokens expire a safety margin
+// before the real expiry, so oauth2's own reuse never hands out a stale one.
+func (a *Auth) TokenSource() oauth2.TokenSource { return tokenSource{a} }
+
+type tokenSource struct{ a *Auth }
+
+func (ts tokenSource) Token() (*oauth2.Token, error) {
+	if _, err := ts.a.AccessToken(context.Background()); err != nil {
+		return nil, err
+	}
+	return ts.a.cur.Load().oauth2Token(), nil
+}
+
+// HTTPClient returns a client that adds "Authorization: Bearer <token>" to every request,
+// using each request's context to renew the token when needed.
+func (a *Auth) HTTPClient() *http.Client {
+	return &http.Client{Transport: &bearerTransport{auth: a, base: a.set.hc.Transport}, Timeout: a.set.hc.Timeout}
+}
+
+type bearerTransport struct {
+	auth *Auth
+	base http.RoundTripper
+}
+
+func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.auth.AccessToken(req.Context())
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	r.Header.Set("Authorization", "Bearer "+tok)
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(r)
+}
+
+// Logout forgets this identity's cached tokens and revokes its refresh token, best-effort: a
+// failed revocation is logged, not returned.
+func (a *Auth) Logout(ctx context.Context) error {
+	unlock, err := a.store.lock(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	last := a.cur.Load()
+	if disk := a.store.load(); disk != nil && (last == nil || disk.IssuedAt >= last.IssuedAt) {
+		last = disk
+	}
+	a.cur.Store(nil)
+	if err := a.store.remove(); err != nil {
+		return err
+	}
+	if last != nil && last.RefreshToken != "" && a.revoke != nil {
+		if err := a.revoke(ctx, last.RefreshToken); err != nil {
+			a.set.warn("logged out locally, but revoking the refresh token failed", "error", err)
+		}
+	}
+	return nil
+}
+
+// Info describes a login without any secret in it.
+type Info struct {
+	Kind            string    `json:"kind"` // "oauth" or "m2m"
+	Flow            string    `json:"flow,omitempty"`
+	AuthServer      string    `json:"auth_server"`
+	ClientID        string    `json:"client_id"`
+	Organization    string    `json:"organization,omitempty"`
+	TenantDomain    string    `json:"tenant_domain,omitempty"`
+	APIBaseURL      string    `json:"api_base_url,omitempty"`
+	CacheFile       string    `json:"cache_file,omitempty"` // empty when caching is off
+	Expiry          time.Time `json:"access_token_expiry"`
+	HasRefreshToken bool      `json:"has_refresh_token"`
+}
+
+// Info reports who is logged in, where the tokens are kept and until when they are valid.
+func (a *Auth) Info() Info {
+	in := Info{Kind: a.id.Kind, AuthServer: a.id.AuthServer, ClientID: a.id.ClientID,
+		Organization: a.id.Organization, APIBaseURL: a.APIBaseURL()}
+	if a.store.enabled() {
+		in.CacheFile = a.store.path()
+	}
+	if e := a.cur.Load(); e != nil {
+		in.Flow, in.TenantDomain, in.HasRefreshToken = e.Flow, e.TenantDomain, e.RefreshToken != ""
+		in.Expiry = time.Unix(e.Expiry, 0)
+	}
+	return in
+}
+
+func (in Info) String() string {
+	who := in.TenantDomain
+	if who == "" {
+		who = in.APIBaseURL
+	}
+	return fmt.Sprintf("%s login to %s, token valid until %s", in.Kind, who, in.Expiry.Local().Format(time.DateTime))
+}

@@ -1,0 +1,153 @@
+package gonbauth
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+)
+
+// store is one identity's cache file and its lock. The zero store (no folder) keeps nothing.
+type store struct {
+	dir  string
+	base string // file name without extension
+	id   identity
+	log  *slog.Logger
+}
+
+func newStore(dir string, id identity, log *slog.Logger) *store {
+	key, _ := json.Marshal(id)
+	sum := sha256.Sum256(key)
+	return &store{dir: dir, base: "gonbauth-" + id.Kind + "-" + hex.EncodeToString(sum[:8]), id: id, log: log}
+}
+
+func (s *store) enabled() bool { return s.dir != "" }
+func (s *store) path() string  { return filepath.Join(s.dir, s.base+".json") }
+
+// load returns the cached entry, or nil on a miss. A missing, unreadable, corrupt, foreign or
+// truncated file is a miss: it is logged and replaced on the next save.
+func (s *store) load() *entry {
+	if !s.enabled() {
+		return nil
+	}
+	e, err := readEntry(s.path())
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		s.log.Warn("ignoring token cache file", "path", s.path(), "reason", err)
+		return nil
+	case e.Identity != s.id:
+		s.log.Warn("ignoring token cache file", "path", s.path(), "reason", "it belongs to another identity")
+		return nil
+	}
+	return e
+}
+
+// readEntry reads and checks one cache file.
+func readEntry(path string) (*entry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	body, err := readLimited(f)
+	if err != nil {
+		return nil, err
+	}
+	var e entry
+	if err := json.Unmarshal(body, &e); err != nil {
+		return nil, fmt.Errorf("not a token cache file: %w", err)
+	}
+	if e.Version != entryVersion || e.AccessToken == "" || e.Expiry <= 0 || e.IssuedAt <= 0 {
+		return nil, errors.New("not a token cache file of this version")
+	}
+	return &e, nil
+}
+
+// save writes e atomically: a temporary file in the same folder, fsync, rename. A reader sees
+// the old entry or the new one, never a torn file.
+func (s *store) save(e *entry) error {
+	if !s.enabled() {
+		return nil
+	}
+	if err := ensurePrivateDir(s.dir); err != nil {
+		return err
+	}
+	body, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(s.path(), body)
+}
+
+// remove deletes the cache file; a missing file is not an error.
+func (s *store) remove() error {
+	if !s.enabled() {
+		return nil
+	}
+	if err := os.Remove(s.path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the token cache file: %w", err)
+	}
+	return nil
+}
+
+// ensurePrivateDir creates dir as 0700, and narrows an existing one to 0700.
+func ensurePrivateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating the token cache folder: %w", err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("token cache folder: %w", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("making the token cache folder private: %w", err)
+		}
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, body []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing the token cache: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return fmt.Errorf("writing the token cache: %w", err)
+	}
+	if _, err = tmp.Write(body); err != nil {
+		return fmt.Errorf("writing the token cache: %w", err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("writing the token cache: %w", err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("writing the token cache: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing the token cache: %w", err)
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// syncDir makes a rename durable; failure only weakens durability, so it is ignored.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}

@@ -1,0 +1,184 @@
+package gonbauth
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/display"
+)
+
+func TestCopyCodeAcceptsEveryPasteForm(t *testing.T) {
+	forms := map[string]func(*urlParts) string{
+		"bare code":        func(u *urlParts) string { return u.code },
+		"redirect URL":     func(u *urlParts) string { return u.full },
+		"spaces, newlines": func(u *urlParts) string { return "  \n" + u.code + " \r\n" },
+		"double quotes":    func(u *urlParts) string { return `"` + u.code + `"` },
+		"single quotes":    func(u *urlParts) string { return "'" + u.full + "'" },
+		"query only":       func(u *urlParts) string { return "code=" + u.code + "&state=" + u.state },
+	}
+	for name, form := range forms {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := standIn(t, cartotest.Config{})
+			p := &fakePrompter{answer: pasteFrom(t, srv, form)}
+			a, err := FromOAuth(context.Background(), copyCodeOptions(t, srv, p))
+			if err != nil {
+				t.Fatalf("FromOAuth: %v", err)
+			}
+			tok, err := a.AccessToken(context.Background())
+			if err != nil || !srv.ValidAccessToken(tok) {
+				t.Fatalf("token %v valid=%v", err, srv.ValidAccessToken(tok))
+			}
+			if got := a.APIBaseURL(); got != srv.URL {
+				t.Errorf("discovered base URL %q, want %q", got, srv.URL)
+			}
+			if !strings.Contains(p.statusTexts(), "Logged in to") {
+				t.Errorf("no logged-in status: %s", p.statusTexts())
+			}
+			if l := p.shown[0]; l.Flow != display.FlowCopyCode || !strings.HasPrefix(l.URL, srv.URL+"/authorize?") {
+				t.Errorf("shown %+v", l)
+			}
+		})
+	}
+}
+
+func TestCopyCodeAuthorizeURLMatchesTheWire(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{Organizations: []string{"org_123"}})
+	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
+	opts := copyCodeOptions(t, srv, p)
+	opts.Organization = "org_123"
+	if _, err := FromOAuth(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(p.shown[0].URL)
+	q := u.Query()
+	want := map[string]string{"client_id": PublicClientID, "response_type": "code", "audience": Audience,
+		"redirect_uri": srv.URL + "/auth/token", "code_challenge_method": "S256", "organization": "org_123",
+		"scope": "offline_access"}
+	for k, v := range want {
+		if q.Get(k) != v {
+			t.Errorf("%s = %q, want %q", k, q.Get(k), v)
+		}
+	}
+	if len(q.Get("state")) < 20 || len(q.Get("code_challenge")) != 43 {
+		t.Errorf("state %q challenge %q", q.Get("state"), q.Get("code_challenge"))
+	}
+}
+
+func TestCopyCodeAsksAgain(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	var secrets []string
+	p := &fakePrompter{}
+	p.answer = func(l display.Login, n int) (string, error) {
+		switch n {
+		case 0:
+			return "   ", nil // empty: asks again
+		case 1:
+			return "not-a-real-code", nil // rejected by the server: asks again
+		case 2:
+			return "https://x/auth/token?code=abc&state=another-login", nil // wrong state: asks again
+		}
+		loc, err := srv.Login(l.URL)
+		if err != nil {
+			return "", err
+		}
+		secrets = append(secrets, loc.Query().Get("code"))
+		return loc.String(), nil
+	}
+	if _, err := FromOAuth(context.Background(), copyCodeOptions(t, srv, p)); err != nil {
+		t.Fatalf("FromOAuth: %v", err)
+	}
+	if p.reads != 4 {
+		t.Errorf("reads = %d, want 4", p.reads)
+	}
+	st := p.statusTexts()
+	for _, want := range []string{"rejected", "another login attempt", "try 2 of 3", "try 3 of 3"} {
+		if !strings.Contains(st, want) {
+			t.Errorf("statuses lack %q:\n%s", want, st)
+		}
+	}
+	assertNoSecrets(t, st, secrets...)
+}
+
+func TestCopyCodeGivesUpAfterThreeRejectedCodes(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	p := &fakePrompter{answer: func(display.Login, int) (string, error) { return "wrong-code-value", nil }}
+	_, err := FromOAuth(context.Background(), copyCodeOptions(t, srv, p))
+	if !IsInvalidGrant(err) || p.reads != 3 {
+		t.Fatalf("err %v after %d reads; want invalid_grant after 3", err, p.reads)
+	}
+	if srv.Count(cartotest.EndpointTokenCode) != 3 {
+		t.Errorf("code exchanges = %d", srv.Count(cartotest.EndpointTokenCode))
+	}
+	assertNoSecrets(t, err.Error(), "wrong-code-value")
+}
+
+func TestCopyCodeAccessDeniedInPastedURL(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	srv.DenyNext()
+	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.full })}
+	_, err := FromOAuth(context.Background(), copyCodeOptions(t, srv, p))
+	if !errors.Is(err, ErrAccessDenied) {
+		t.Fatalf("err = %v, want ErrAccessDenied", err)
+	}
+	if p.reads != 1 || srv.Count(cartotest.EndpointToken) != 0 {
+		t.Errorf("reads %d, token requests %d", p.reads, srv.Count(cartotest.EndpointToken))
+	}
+}
+
+func TestCopyCodeEndOfInputFailsAtOnceWithTheFix(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	r, w, _ := os.Pipe()
+	w.Close()
+	var shown strings.Builder
+	opts := copyCodeOptions(t, srv, display.NewTerminal(r, &shown))
+	_, err := FromOAuth(context.Background(), opts)
+	if !errors.Is(err, ErrInteractionRequired) || !strings.Contains(err.Error(), "M2M") {
+		t.Fatalf("err = %v; want ErrInteractionRequired naming M2M", err)
+	}
+	var urlLine string
+	for _, line := range strings.Split(shown.String(), "\n") {
+		if strings.HasPrefix(line, "http") {
+			urlLine = line
+		}
+	}
+	if !strings.HasPrefix(urlLine, srv.URL+"/authorize?") {
+		t.Errorf("no line starting with the authorization URL in:\n%s", shown.String())
+	}
+}
+
+func TestLoginTimeoutEndsTheWait(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	opts := copyCodeOptions(t, srv, &fakePrompter{}) // never answers
+	opts.Timeout = 300 * 1e6
+	_, err := FromOAuth(context.Background(), opts)
+	if !errors.Is(err, ErrInteractionRequired) || !errors.Is(err, errLoginTimeout) || !strings.Contains(err.Error(), "M2M") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDisableInteraction(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	p := &fakePrompter{}
+	opts := copyCodeOptions(t, srv, p)
+	opts.DisableInteraction = true
+	_, err := FromOAuth(context.Background(), opts)
+	if !errors.Is(err, ErrInteractionRequired) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(p.shown) != 0 || srv.Count(cartotest.EndpointAuthorize) != 0 {
+		t.Errorf("a login was shown: %v", p.shown)
+	}
+}

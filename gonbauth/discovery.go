@@ -1,0 +1,119 @@
+package gonbauth
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+)
+
+// discover finds the tenant and its API base URL after an interactive login:
+// accounts → tenant_domain → <scheme>://<tenant_domain>/config.yaml → apis.baseUrl.
+func (s *settings) discover(ctx context.Context, token string) (tenant, baseURL string, err error) {
+	var acc struct {
+		TenantDomain string `json:"tenant_domain"`
+		Error        any    `json:"error"`
+	}
+	if err := s.getJSON(ctx, "accounts", s.ep.accounts, token, &acc); err != nil {
+		return "", "", discoveryError(err)
+	}
+	if truthy(acc.Error) {
+		return "", "", discoveryError(&ServerError{Endpoint: "accounts", Code: fieldText(acc.Error)})
+	}
+	if !validHost(acc.TenantDomain) {
+		return "", "", discoveryError(fmt.Errorf("accounts endpoint gave no usable tenant_domain (%q)", clip(acc.TenantDomain)))
+	}
+	configURL := s.ep.configScheme + "://" + acc.TenantDomain + "/config.yaml"
+	if _, err := checkURL(configURL); err != nil {
+		return "", "", discoveryError(err)
+	}
+	var body []byte
+	err = s.retry(ctx, "config.yaml", func(ctx context.Context) error {
+		body, err = s.get(ctx, "config.yaml", configURL, "")
+		return err
+	})
+	if err != nil {
+		return "", "", discoveryError(err)
+	}
+	base := yamlValue(body, "apis", "baseUrl")
+	if base == "" {
+		return "", "", discoveryError(fmt.Errorf("%s has no apis.baseUrl", configURL))
+	}
+	if baseURL, err = normalizeBaseURL(base); err != nil {
+		return "", "", discoveryError(err)
+	}
+	return acc.TenantDomain, baseURL, nil
+}
+
+func discoveryError(err error) error {
+	return fmt.Errorf("finding your CARTO API base URL: %w (or give it: OAuthOptions.APIBaseURL / --api-base-url, e.g. https://gcp-us-east1.api.carto.com)", err)
+}
+
+func truthy(v any) bool {
+	switch e := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return e
+	case string:
+		return e != ""
+	}
+	return true
+}
+
+// validHost accepts host or host:port, nothing that could change the URL's meaning.
+func validHost(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for _, r := range h {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:[]", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// yamlValue finds the scalar at path in a block-style YAML document, enough for CARTO's
+// config.yaml (nested mappings, quoted or plain scalars, comments).
+func yamlValue(doc []byte, path ...string) string {
+	indents := []int{} // indentation of each matched ancestor
+	sc := bufio.NewScanner(bytes.NewReader(doc))
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), " \t\r")
+		body := strings.TrimLeft(line, " ")
+		if body == "" || body[0] == '#' || body == "---" {
+			continue
+		}
+		indent := len(line) - len(body)
+		for len(indents) > 0 && indent <= indents[len(indents)-1] {
+			indents = indents[:len(indents)-1] // left the matched block
+			if len(indents) < len(path)-1 {
+				return "" // the block we were in ended without the key
+			}
+		}
+		key, val, ok := strings.Cut(body, ":")
+		if !ok || strings.TrimSpace(key) != path[len(indents)] {
+			continue
+		}
+		if len(indents) == len(path)-1 {
+			return yamlScalar(val)
+		}
+		indents = append(indents, indent)
+	}
+	return ""
+}
+
+func yamlScalar(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
+		if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
+			return v[1 : end+1]
+		}
+	}
+	if i := strings.Index(v, " #"); i >= 0 {
+		v = strings.TrimSpace(v[:i])
+	}
+	return v
+}

@@ -1,0 +1,51 @@
+package gonbauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// CartoDWCredentials returns the CARTO Data Warehouse project id and a Google access token for
+// it, from <api_base_url>/v3/connections/carto-dw/token. The Google token is short-lived;
+// package cartodw renews it for long-running work.
+func (a *Auth) CartoDWCredentials(ctx context.Context) (projectID, token string, err error) {
+	base := a.APIBaseURL()
+	if base == "" {
+		return "", "", fmt.Errorf("%w: give one with OAuthOptions.APIBaseURL or the credentials' api_base_url", ErrNoAPIBaseURL)
+	}
+	var dw struct {
+		ProjectID string `json:"projectId"`
+		Token     string `json:"token"`
+	}
+	err = a.set.retry(ctx, "carto-dw token", func(ctx context.Context) error {
+		tok, err := a.AccessToken(ctx)
+		if err != nil {
+			return err
+		}
+		body, err := a.set.get(ctx, "carto-dw token", base+"/v3/connections/carto-dw/token", tok)
+		if err != nil {
+			return err
+		}
+		return jsonInto(body, &dw, "carto-dw token")
+	})
+	if err != nil {
+		return "", "", dwError(err)
+	}
+	if dw.ProjectID == "" || dw.Token == "" {
+		return "", "", dwError(&ServerError{Endpoint: "carto-dw token", Description: "the answer has no projectId or token"})
+	}
+	return dw.ProjectID, dw.Token, nil
+}
+
+func dwError(err error) error {
+	var se *ServerError
+	if errors.As(err, &se) && se.Hint == "" {
+		switch se.Status {
+		case http.StatusForbidden, http.StatusNotFound:
+			se.Hint = "this organization may have no CARTO Data Warehouse (check the plan) or the API base URL may be of another region"
+		}
+	}
+	return fmt.Errorf("getting CARTO Data Warehouse credentials: %w", err)
+}

@@ -1,0 +1,126 @@
+package gonbauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"golang.org/x/oauth2"
+
+	"github.com/carto-go/carto-auth/display"
+)
+
+const loginTitle = "Log in to CARTO"
+
+// attempt is one interactive login: its PKCE verifier and state, shared by both ways the code
+// may come back (pasted, or through the loopback listener).
+type attempt struct {
+	l        *oauthLogin
+	p        display.Prompter
+	state    string
+	verifier string
+	why      string
+}
+
+// login runs an interactive login, bounded by the login timeout, and discovers the API base
+// URL unless the caller gave one.
+func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
+	timeout := l.opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultLoginTimeout
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
+	defer cancel()
+	notebook := gonbui.IsNotebook && l.opts.Prompter == nil
+	if notebook && unattended(os.Getenv) {
+		return nil, fmt.Errorf("%w: this notebook runs unattended (CI is set), so nobody can answer a login box; %s", ErrInteractionRequired, m2mAdvice)
+	}
+	choice, err := chooseFlow(l.opts.Flow, os.Getenv, fileExists)
+	if err != nil {
+		return nil, err
+	}
+	at := &attempt{l: l, p: l.getPrompter(), state: randomString(24), verifier: oauth2.GenerateVerifier(), why: choice.why}
+	l.set.log.Info("starting an interactive login", "flow", choice.flow, "why", choice.why)
+	var t *oauth2.Token
+	var flow Flow
+	switch {
+	case notebook && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "":
+		t, flow, err = at.oneClick(ctx)
+	case choice.flow == FlowLoopback:
+		t, flow, err = at.loopbackOrCopyCode(ctx, !notebook && !l.opts.NoBrowser)
+	default:
+		t, err = at.copyCode(ctx, "")
+		flow = FlowCopyCode
+	}
+	if err != nil {
+		err = loginError(ctx, err, timeout)
+		at.status(display.StateFailed, err.Error(), "")
+		return nil, err
+	}
+	e := newEntry(l.auth.id, t, time.Now())
+	e.Flow, e.APIBaseURL = string(flow), l.auth.id.APIBaseURL
+	if e.APIBaseURL == "" {
+		if e.TenantDomain, e.APIBaseURL, err = l.set.discover(ctx, e.AccessToken); err != nil {
+			// The login stands and is cached; FromOAuth retries discovery and reports.
+			l.set.log.Warn("logged in, but discovery failed", "error", err)
+		}
+	}
+	at.status(display.StateDone, loggedInText(e), "")
+	return e, nil
+}
+
+const m2mAdvice = "for unattended runs use M2M credentials (gonbauth.FromM2M, CARTO_CREDENTIALS_FILE or CARTO_CREDENTIALS), or log in once interactively so the cached login is reused"
+
+// unattended reports a run where nobody can answer a prompt (CI systems set CI).
+func unattended(getenv func(string) string) bool {
+	v := getenv("CI")
+	return v != "" && v != "0" && v != "false"
+}
+
+// loginError adds what to do to the errors a user can hit while logging in.
+func loginError(ctx context.Context, err error, timeout time.Duration) error {
+	switch {
+	case errors.Is(context.Cause(ctx), errLoginTimeout):
+		return fmt.Errorf("%w: %w after %s: nobody completed the login; run it again, and %s", ErrInteractionRequired, errLoginTimeout, timeout, m2mAdvice)
+	case errors.Is(err, display.ErrNoInput):
+		return fmt.Errorf("%w: nobody can paste the code (%v); run in a terminal or notebook, or %s", ErrInteractionRequired, err, m2mAdvice)
+	}
+	return err
+}
+
+func loggedInText(e *entry) string {
+	where := firstNonEmpty(e.TenantDomain, e.APIBaseURL, "CARTO")
+	via := map[string]string{string(FlowCopyCode): "pasted code", string(FlowLoopback): "one-click browser login"}[e.Flow]
+	return fmt.Sprintf("Logged in to %s (%s) · token valid until %s", where, via, time.Unix(e.Expiry, 0).Local().Format("Jan 2 15:04 MST"))
+}
+
+func (at *attempt) status(state display.State, text, hint string) {
+	at.p.SetStatus(context.Background(), display.Status{State: state, Text: text, Hint: hint})
+}
+
+// authURL is the authorization URL for one redirect URI.
+func (at *attempt) authURL(redirectURI string) string {
+	cfg := at.l.cfg
+	cfg.RedirectURL = redirectURI
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience)}
+	if org := at.l.opts.Organization; org != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("organization", org))
+	}
+	return cfg.AuthCodeURL(at.state, opts...)
+}
+
+// exchange trades a code for tokens. It is not retried: a code is single-use.
+func (at *attempt) exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error) {
+	cfg := at.l.cfg
+	cfg.RedirectURL = redirectURI
+	tctx, cancel := at.l.set.tokenCtx(ctx)
+	defer cancel()
+	t, err := cfg.Exchange(tctx, code, oauth2.VerifierOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience))
+	if err != nil {
+		return nil, tokenError(err)
+	}
+	return t, nil
+}

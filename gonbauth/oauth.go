@@ -1,0 +1,162 @@
+package gonbauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/carto-go/carto-auth/display"
+)
+
+// FromOAuth logs in interactively, or reuses the cached login of the same identity (auth
+// server, client, organization, API base URL) without any prompt. Pass nil for the defaults.
+func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
+	if opts == nil {
+		opts = &OAuthOptions{}
+	}
+	set, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	base, err := normalizeBaseURL(opts.APIBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := chooseFlow(opts.Flow, func(string) string { return "" }, nil); err != nil {
+		return nil, err
+	}
+	clientID := firstNonEmpty(opts.ClientID, PublicClientID)
+	a := newAuth(set, identity{Kind: kindOAuth, AuthServer: set.ep.server, ClientID: clientID,
+		Organization: opts.Organization, APIBaseURL: base})
+	l := &oauthLogin{opts: opts, set: set, auth: a, cfg: oauth2.Config{
+		ClientID: clientID,
+		Endpoint: oauth2.Endpoint{AuthURL: set.ep.authorize, TokenURL: set.ep.token, AuthStyle: oauth2.AuthStyleInParams},
+	}}
+	if !opts.NoOfflineAccess {
+		l.cfg.Scopes = []string{"offline_access"}
+	}
+	a.obtain, a.revoke, a.onLockWait = l.obtain, l.revoke, l.lockWait
+	if _, err := a.AccessToken(ctx); err != nil {
+		return nil, err
+	}
+	if a.APIBaseURL() == "" { // a cached login whose discovery failed earlier
+		if err := l.discoverInto(ctx, a.cur.Load()); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// oauthLogin renews an interactive login: refresh token first, a new login when unavoidable.
+type oauthLogin struct {
+	opts     *OAuthOptions
+	set      *settings
+	auth     *Auth
+	cfg      oauth2.Config
+	prompter display.Prompter // set on first use
+}
+
+func (l *oauthLogin) obtain(ctx context.Context, last *entry) (*entry, error) {
+	if last != nil && last.RefreshToken != "" {
+		e, err := l.refresh(ctx, last)
+		if err == nil || !IsInvalidGrant(err) {
+			return e, err
+		}
+		l.set.log.Info("the refresh token was rejected; a new login is needed", "error", err)
+	}
+	if l.opts.DisableInteraction {
+		return nil, fmt.Errorf("%w: the cached login is missing or expired and interaction is disabled; log in first (FromOAuth, or `cartoauth login`), or use M2M credentials", ErrInteractionRequired)
+	}
+	return l.login(ctx)
+}
+
+// refresh trades the refresh token for a new access token. A rotated refresh token comes back
+// in the new entry, which the caller stores before anything else can use the old one.
+func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
+	var t *oauth2.Token
+	err := l.set.retry(ctx, "token", func(ctx context.Context) error {
+		tctx, cancel := l.set.tokenCtx(ctx)
+		defer cancel()
+		var err error
+		t, err = l.cfg.TokenSource(tctx, &oauth2.Token{RefreshToken: last.RefreshToken}).Token()
+		if err != nil {
+			return tokenError(err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("refreshing the CARTO token: %w", err)
+	}
+	e := newEntry(l.auth.id, t, time.Now())
+	if e.RefreshToken == "" {
+		e.RefreshToken = last.RefreshToken
+	}
+	e.APIBaseURL, e.TenantDomain, e.Flow = last.APIBaseURL, last.TenantDomain, last.Flow
+	l.set.log.Info("refreshed the access token", "rotated", e.RefreshToken != last.RefreshToken)
+	return e, nil
+}
+
+// discoverInto finds the API base URL for e's token and keeps the updated entry.
+func (l *oauthLogin) discoverInto(ctx context.Context, e *entry) error {
+	tenant, base, err := l.set.discover(ctx, e.AccessToken)
+	if err != nil {
+		return err
+	}
+	updated := *e
+	updated.TenantDomain, updated.APIBaseURL = tenant, base
+	l.auth.keep(&updated)
+	return nil
+}
+
+// revoke revokes a refresh token at the auth server (RFC 7009, as Auth0 takes it).
+func (l *oauthLogin) revoke(ctx context.Context, refreshToken string) error {
+	body, _ := json.Marshal(map[string]string{"client_id": l.cfg.ClientID, "token": refreshToken})
+	ctx, cancel := context.WithTimeout(ctx, defaultHTTPTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.set.ep.revoke, strings.NewReader(string(body)))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := l.set.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("revoke endpoint: %w", redactURLError(err))
+	}
+	defer resp.Body.Close()
+	answer, _ := readLimited(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return answerError("revoke", resp, answer)
+	}
+	return nil
+}
+
+// lockWait tells the user that another process is logging this identity in.
+func (l *oauthLogin) lockWait(pid int) {
+	msg := "Another login for this CARTO account is in progress"
+	if pid > 0 {
+		msg += fmt.Sprintf(" (process %d)", pid)
+	}
+	msg += "; waiting for it to finish instead of opening a second login."
+	l.set.log.Info(msg)
+	if p := l.getPrompter(); p != nil {
+		p.SetStatus(context.Background(), display.Status{State: display.StateWaiting, Text: msg})
+	}
+}
+
+func (l *oauthLogin) getPrompter() display.Prompter {
+	if l.prompter == nil {
+		l.prompter = l.opts.Prompter
+		if l.prompter == nil {
+			l.prompter = display.Default()
+		}
+	}
+	return l.prompter
+}
+
+var errLoginTimeout = errors.New("the login timed out")

@@ -1,0 +1,55 @@
+package gonbauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"golang.org/x/oauth2"
+)
+
+// tokenCtx carries the HTTP client to x/oauth2 and bounds one token request.
+func (s *settings) tokenCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, defaultHTTPTimeout)
+	return context.WithValue(ctx, oauth2.HTTPClient, s.hc), cancel
+}
+
+// tokenError turns x/oauth2's errors into ours: a *ServerError with the RFC 6749 fields, and
+// no request parameter (code, verifier, secret) anywhere in the text.
+func tokenError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		se := &ServerError{Endpoint: "token", Code: re.ErrorCode, Description: clip(re.ErrorDescription)}
+		if re.Response != nil {
+			se.Status = re.Response.StatusCode
+			se.retryAfter = parseRetryAfter(re.Response.Header.Get("Retry-After"))
+		}
+		if se.Code == "" && se.Status/100 == 2 {
+			se.Status = 0
+		}
+		se.Hint = tokenHint(se)
+		return se
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("token endpoint: %w", redactURLError(err))
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "oauth2: cannot parse") || strings.Contains(msg, "missing access_token") {
+		return &ServerError{Endpoint: "token", Description: "the answer is not a valid token response", Hint: "check the auth server address"}
+	}
+	return fmt.Errorf("token endpoint: %w", redactURLError(err))
+}
+
+func tokenHint(se *ServerError) string {
+	switch {
+	case se.Code == "invalid_client" || se.Status == http.StatusUnauthorized:
+		return "check the client id and secret"
+	case se.Code == "access_denied":
+		return "the account may not have access; ask your CARTO admin"
+	case se.Status == http.StatusTooManyRequests || se.Status >= 500:
+		return "the server is busy or down; try again later"
+	}
+	return ""
+}
