@@ -1,0 +1,17 @@
+package display
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRenderTextDoneDropsTheLink(t *testing.T) {
+	t.Parallel()
+	got := RenderText(sampleLogin(), Status{State: StateDone, Text: "Logged in"})
+	if want := "Log in to CARTO\n✓ Logged in\n"; got != want {
+		t.Errorf("RenderText(done) = %q, want %q", got, want)
+	}
+	if got := RenderText(sampleLogin(), Status{State: StateFailed}); !strings.Contains(got, "\n"+testURL+"\n") {
+		t.Errorf("RenderText(failed) lost the URL line:\n%s", got)
+	}
+}
