@@ -14,3 +14,9 @@ func Default() Prompter {
 	}
 	return NewTerminal(os.Stdin, os.Stderr)
 }
+
+// Both prompters satisfy Prompter.
+var (
+	_ Prompter = (*Notebook)(nil)
+	_ Prompter = (*Terminal)(nil)
+)
