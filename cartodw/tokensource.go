@@ -1,0 +1,240 @@
+package cartodw
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// DefaultTokenLifetime is how long a CARTO DW token is used, counted from
+// when CARTO handed it out, before a new one is asked for.
+//
+// CARTO's DW endpoint returns a Google OAuth access token without its expiry.
+// Google access tokens live one hour (expires_in 3600) unless minted with
+// another lifetime; 50 minutes leaves ten minutes for a token that CARTO
+// minted (or cached) before handing it out and for clock differences. A token
+// that dies sooner anyway is caught by the transport of [TokenSource.Transport]:
+// BigQuery answers 401, the token is dropped, a new one is fetched once and
+// the request is sent again.
+const DefaultTokenLifetime = 50 * time.Minute
+
+// DefaultFetchTimeout bounds one request for a DW token when the caller's
+// context has no deadline (as in [TokenSource.Token]).
+const DefaultFetchTimeout = 30 * time.Second
+
+// expiryDelta matches golang.org/x/oauth2: a token this close to its expiry
+// counts as expired.
+const expiryDelta = 10 * time.Second
+
+// Fetcher gets CARTO Data Warehouse credentials: the DW project id and a
+// Google OAuth access token for it, fresh from CARTO (not from a cache).
+// *gonbauth.Auth is a Fetcher. Its errors should say what went wrong (they
+// are returned wrapped, with the prefix "cartodw: ") and must not contain
+// the token.
+type Fetcher interface {
+	CartoDWCredentials(ctx context.Context) (projectID, token string, err error)
+}
+
+// FetcherFunc adapts a function to [Fetcher].
+type FetcherFunc func(ctx context.Context) (projectID, token string, err error)
+
+// CartoDWCredentials calls f.
+func (f FetcherFunc) CartoDWCredentials(ctx context.Context) (string, string, error) {
+	return f(ctx)
+}
+
+// Options configure a [TokenSource]. Pass nil to accept the defaults.
+type Options struct {
+	// TokenLifetime is how long a DW token is used after it was fetched.
+	// Zero means DefaultTokenLifetime.
+	TokenLifetime time.Duration
+	// FetchTimeout bounds one fetch of a DW token. Zero means
+	// DefaultFetchTimeout.
+	FetchTimeout time.Duration
+	// Transport sends BigQuery requests for clients made by
+	// TokenSource.NewClient and transports made by TokenSource.Transport
+	// with a nil base. Nil means http.DefaultTransport.
+	Transport http.RoundTripper
+	// Now is the clock. Nil means time.Now.
+	Now func() time.Time
+}
+
+// ErrNoCredentials is wrapped by errors about a DW token response that lacks
+// the project id or the token.
+var ErrNoCredentials = errors.New("CARTO returned no Data Warehouse credentials")
+
+// TokenSource is an oauth2.TokenSource of Google access tokens for the CARTO
+// Data Warehouse. It caches the current token in memory, asks CARTO for a new
+// one when the token's assumed lifetime (Options.TokenLifetime) has run out
+// or after BigQuery refused it, and makes concurrent callers share one fetch.
+//
+// A TokenSource is safe for concurrent use. Its methods never put a token in
+// an error.
+type TokenSource struct {
+	fetcher Fetcher
+	life    time.Duration
+	timeout time.Duration
+	base    http.RoundTripper
+	now     func() time.Time
+
+	cur atomic.Pointer[dwToken] // nil until the first fetch and after Invalidate
+
+	mu     sync.Mutex
+	flight *flight // the fetch in progress, if any
+}
+
+// dwToken is one token from CARTO with the project it is for.
+type dwToken struct {
+	project string
+	tok     *oauth2.Token
+}
+
+// flight is one fetch that concurrent callers wait for.
+type flight struct {
+	done chan struct{}
+	res  *dwToken
+	err  error
+}
+
+// NewTokenSource returns a TokenSource that gets its tokens from f (a
+// *gonbauth.Auth, for example). It fetches nothing until first asked.
+func NewTokenSource(f Fetcher, o *Options) *TokenSource {
+	var opts Options
+	if o != nil {
+		opts = *o
+	}
+	s := &TokenSource{fetcher: f, life: opts.TokenLifetime, timeout: opts.FetchTimeout,
+		base: opts.Transport, now: opts.Now}
+	if s.life <= 0 {
+		s.life = DefaultTokenLifetime
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultFetchTimeout
+	}
+	if s.base == nil {
+		s.base = http.DefaultTransport
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// Token returns the current DW token, fetching a new one from CARTO if it has
+// none or the current one is about to expire. It implements
+// oauth2.TokenSource, whose Token has no context: the fetch is bounded by
+// Options.FetchTimeout. The token's Expiry is the end of its assumed
+// lifetime. The returned token is shared: do not modify it.
+func (s *TokenSource) Token() (*oauth2.Token, error) {
+	return s.TokenContext(context.Background())
+}
+
+// TokenContext is Token with a context: ctx bounds how long this caller waits
+// for a fetch (the fetch itself, shared with other callers, goes on).
+func (s *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	if t := s.valid(); t != nil {
+		return t.tok, nil
+	}
+	t, err := s.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.tok, nil
+}
+
+// ProjectID returns the DW project id (e.g. "carto-dw-ac-xxxxxxxx"),
+// fetching credentials from CARTO if none are cached.
+func (s *TokenSource) ProjectID(ctx context.Context) (string, error) {
+	t := s.cur.Load()
+	if t == nil {
+		var err error
+		if t, err = s.get(ctx); err != nil {
+			return "", err
+		}
+	}
+	return t.project, nil
+}
+
+// Invalidate drops the cached token if it is accessToken (a token that
+// BigQuery refused), so that the next call fetches a new one. A token that
+// was already replaced is ignored, so concurrent refusals of one token cause
+// one fetch.
+func (s *TokenSource) Invalidate(accessToken string) {
+	if t := s.cur.Load(); t != nil && t.tok.AccessToken == accessToken {
+		s.cur.CompareAndSwap(t, nil)
+	}
+}
+
+// valid returns the cached token if it is not about to expire.
+func (s *TokenSource) valid() *dwToken {
+	t := s.cur.Load()
+	if t == nil || !s.now().Add(expiryDelta).Before(t.tok.Expiry) {
+		return nil
+	}
+	return t
+}
+
+// get returns a valid token, joining the fetch in progress or starting one.
+func (s *TokenSource) get(ctx context.Context) (*dwToken, error) {
+	s.mu.Lock()
+	if t := s.valid(); t != nil { // another caller's fetch just finished
+		s.mu.Unlock()
+		return t, nil
+	}
+	f := s.flight
+	if f == nil {
+		f = &flight{done: make(chan struct{})}
+		s.flight = f
+		go s.run(context.WithoutCancel(ctx), f)
+	}
+	s.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.res, f.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("cartodw: waiting for a CARTO Data Warehouse token: %w", ctx.Err())
+	}
+}
+
+// run performs fetch f, detached from the cancellation of the caller that
+// started it (others may be waiting), and publishes its outcome.
+func (s *TokenSource) run(ctx context.Context, f *flight) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	f.res, f.err = s.fetch(ctx)
+	s.mu.Lock()
+	if f.err == nil {
+		s.cur.Store(f.res)
+	}
+	s.flight = nil
+	s.mu.Unlock()
+	close(f.done)
+}
+
+// fetch asks CARTO for DW credentials once.
+func (s *TokenSource) fetch(ctx context.Context) (*dwToken, error) {
+	start := s.now()
+	project, token, err := s.fetcher.CartoDWCredentials(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cartodw: %w", err)
+	}
+	switch {
+	case project == "" && token == "":
+		return nil, fmt.Errorf("cartodw: %w: no projectId and no token", ErrNoCredentials)
+	case project == "":
+		return nil, fmt.Errorf("cartodw: %w: no projectId", ErrNoCredentials)
+	case token == "":
+		return nil, fmt.Errorf("cartodw: %w: no token", ErrNoCredentials)
+	}
+	return &dwToken{project: project, tok: &oauth2.Token{
+		AccessToken: token,
+		TokenType:   "Bearer",
+		Expiry:      start.Add(s.life),
+	}}, nil
+}
