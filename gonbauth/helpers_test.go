@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/carto-go/carto-auth/cartotest"
 	"github.com/carto-go/carto-auth/display"
 )
@@ -158,4 +160,10 @@ func mustStat(t *testing.T, path string) os.FileMode {
 		t.Fatal(err)
 	}
 	return fi.Mode().Perm()
+}
+
+func nowUnix() int64 { return time.Now().Unix() }
+
+func oauthConfig(srv *cartotest.Server) oauth2.Config {
+	return oauth2.Config{ClientID: PublicClientID, Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
 }

@@ -1,0 +1,201 @@
+package gonbauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/display"
+)
+
+// loopbackLogin starts FromOAuth with the loopback flow in the background; the returned
+// channel delivers its result, and opened delivers the URL the "browser" was asked to open.
+func loopbackLogin(t *testing.T, srv *cartotest.Server, port int, p display.Prompter) (<-chan error, <-chan string, *OAuthOptions) {
+	opened := make(chan string, 1)
+	opts := &OAuthOptions{Flow: FlowLoopback, Prompter: p, LoopbackPort: port, Timeout: 20 * time.Second,
+		OpenBrowser: func(u string) error { opened <- u; return nil },
+		Common:      Common{AuthServer: srv.URL, CacheDir: t.TempDir()}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := FromOAuth(context.Background(), opts)
+		done <- err
+	}()
+	return done, opened, opts
+}
+
+func loopbackServer(t *testing.T, port int) *cartotest.Server {
+	return standIn(t, cartotest.Config{RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback/", port)}})
+}
+
+func TestLoopbackIgnoresStrayRequestsAndCompletes(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	p := &fakePrompter{}
+	done, opened, _ := loopbackLogin(t, srv, port, p)
+	authURL := <-opened
+	if u, _ := url.Parse(authURL); u.Query().Get("redirect_uri") != fmt.Sprintf("http://localhost:%d/callback/", port) {
+		t.Fatalf("redirect_uri in %s", authURL)
+	}
+	base := fmt.Sprintf("http://localhost:%d", port)
+	for _, stray := range []string{"/favicon.ico", "/", "/callback/?code=x&state=wrong", "/callback/?error=access_denied&state=wrong"} {
+		browserGet(t, base+stray)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("a stray request ended the login: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	loc, err := srv.Login(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, page := browserGet(t, loc.String())
+	if status != 200 || !strings.Contains(page, "Logged in") {
+		t.Errorf("callback page %d %q", status, page)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("FromOAuth: %v", err)
+	}
+	if l := p.shown[0]; l.Flow != display.FlowLoopback || l.URL != authURL {
+		t.Errorf("shown %+v", l)
+	}
+	waitPortFree(t, port)
+}
+
+func TestLoopbackServesIPv4AndIPv6(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	lb, err := startLoopback("localhost", port, "s", func(string, ...any) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.close()
+	for _, host := range []string{"127.0.0.1", "::1"} {
+		conn, err := net.Dial("tcp", net.JoinHostPort(host, fmt.Sprint(port)))
+		if err != nil {
+			if host == "::1" && strings.Contains(err.Error(), "cannot assign") {
+				continue // no IPv6 on this machine
+			}
+			t.Errorf("%s: %v", host, err)
+			continue
+		}
+		conn.Close()
+	}
+}
+
+func TestLoopbackDenyIsAccessDenied(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	srv.DenyNext()
+	p := &fakePrompter{answer: func(display.Login, int) (string, error) { t.Error("fell back to a paste"); return "", nil }}
+	done, opened, _ := loopbackLogin(t, srv, port, p)
+	loc, err := srv.Login(<-opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browserGet(t, loc.String())
+	if err := <-done; !errors.Is(err, ErrAccessDenied) {
+		t.Fatalf("err = %v, want ErrAccessDenied", err)
+	}
+	if srv.Count(cartotest.EndpointToken) != 0 {
+		t.Error("a denied login reached the token endpoint")
+	}
+}
+
+func TestLoopbackBusyPortFallsBackToCopyCode(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	port := busy.Addr().(*net.TCPAddr).Port
+	srv := loopbackServer(t, port)
+	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
+	done, _, _ := loopbackLogin(t, srv, port, p)
+	if err := <-done; err != nil {
+		t.Fatalf("FromOAuth: %v", err)
+	}
+	l := p.shown[0]
+	if l.Flow != display.FlowCopyCode || !strings.Contains(l.Why, "in use") || !strings.Contains(l.Why, fmt.Sprint(port)) {
+		t.Errorf("shown %+v; want copy-code saying why", l)
+	}
+}
+
+func TestOneClickProbeSwitchesTheCard(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	p := &fakePrompter{} // never pastes
+	at := &attempt{l: &oauthLogin{opts: &OAuthOptions{LoopbackPort: port}, set: mustSettings(t, srv)}, p: p,
+		state: "st", verifier: "v"}
+	at.l.cfg.ClientID = PublicClientID
+	at.l.cfg.Endpoint.AuthURL = srv.URL + "/authorize"
+	type result struct {
+		flow Flow
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		_, flow, err := at.oneClick(context.Background())
+		done <- result{flow, err}
+	}()
+	probe := waitShown(t, p, 1).ProbeURL
+	if !strings.HasPrefix(probe, fmt.Sprintf("http://localhost:%d/probe", port)) {
+		t.Fatalf("probe URL %q", probe)
+	}
+	browserGet(t, probe)
+	l := waitShown(t, p, 2)
+	if l.Flow != display.FlowLoopback || !strings.Contains(l.URL, url.QueryEscape(fmt.Sprintf("http://localhost:%d/callback/", port))) {
+		t.Fatalf("after the probe the card shows %+v", l)
+	}
+	browserGet(t, fmt.Sprintf("http://localhost:%d/callback/?state=st&error=access_denied", port))
+	if r := <-done; r.flow != FlowLoopback || !errors.Is(r.err, ErrAccessDenied) {
+		t.Fatalf("oneClick = %v, %v", r.flow, r.err)
+	}
+}
+
+func mustSettings(t *testing.T, srv *cartotest.Server) *settings {
+	s, err := (&Common{AuthServer: srv.URL, NoCache: true}).resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func waitShown(t *testing.T, p *fakePrompter, n int) display.Login {
+	t.Helper()
+	for range 200 {
+		p.mu.Lock()
+		if len(p.shown) >= n {
+			l := p.shown[n-1]
+			p.mu.Unlock()
+			return l
+		}
+		p.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("fewer than %d logins shown", n)
+	return display.Login{}
+}
+
+func waitPortFree(t *testing.T, port int) {
+	t.Helper()
+	for range 100 {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			ln.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("port %d still in use after the login", port)
+}

@@ -1,0 +1,163 @@
+package gonbauth
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/display"
+)
+
+func oauthLoggedIn(t *testing.T, cfg cartotest.Config) (*cartotest.Server, *Auth, *OAuthOptions, *fakePrompter) {
+	t.Helper()
+	srv := standIn(t, cfg)
+	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
+	opts := copyCodeOptions(t, srv, p)
+	a, err := FromOAuth(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, a, opts, p
+}
+
+func TestRefreshRotatesAndPersists(t *testing.T) {
+	t.Parallel()
+	srv, a, opts, p := oauthLoggedIn(t, cartotest.Config{RotateRefreshTokens: true})
+	first := a.cur.Load()
+	if first.RefreshToken == "" {
+		t.Fatal("no refresh token despite offline_access")
+	}
+	srv.ExpireAccessTokens()
+	expireInMemory(a)
+	tok, err := a.AccessToken(context.Background())
+	if err != nil || !srv.ValidAccessToken(tok) {
+		t.Fatalf("refresh: %v", err)
+	}
+	disk, err := readEntry(a.store.path())
+	if err != nil || disk.RefreshToken == first.RefreshToken || disk.AccessToken != tok {
+		t.Fatalf("the rotated refresh token was not stored: %v", err)
+	}
+	if disk.APIBaseURL != srv.URL {
+		t.Errorf("refresh lost the base URL: %q", disk.APIBaseURL)
+	}
+	// A new Auth (a new cell) refreshes with the stored, rotated token: no reuse detected.
+	expireInMemory(a)
+	opts.DisableInteraction = true
+	if _, err := FromOAuth(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if srv.ReuseDetected() != 0 || srv.Count(cartotest.EndpointTokenRT) != 2 || p.reads != 1 {
+		t.Errorf("reuse %d, refreshes %d, prompts %d", srv.ReuseDetected(), srv.Count(cartotest.EndpointTokenRT), p.reads)
+	}
+}
+
+func TestRejectedRefreshTokenNeedsALogin(t *testing.T) {
+	t.Parallel()
+	srv, a, opts, p := oauthLoggedIn(t, cartotest.Config{})
+	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`, Times: 2})
+	expireInMemory(a)
+	opts.DisableInteraction = true
+	if _, err := FromOAuth(context.Background(), opts); !errors.Is(err, ErrInteractionRequired) {
+		t.Fatalf("with interaction disabled: %v", err)
+	}
+	opts.DisableInteraction = false
+	if _, err := FromOAuth(context.Background(), opts); err != nil {
+		t.Fatalf("a new login should follow: %v", err)
+	}
+	if p.reads != 2 {
+		t.Errorf("prompts %d, want 2", p.reads)
+	}
+}
+
+func TestNoRefreshTokenMeansLoginOnExpiry(t *testing.T) {
+	t.Parallel()
+	_, a, _, p := oauthLoggedIn(t, cartotest.Config{NoRefreshToken: true})
+	if a.cur.Load().RefreshToken != "" {
+		t.Fatal("got a refresh token")
+	}
+	expireInMemory(a)
+	if _, err := a.AccessToken(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p.reads != 2 {
+		t.Errorf("prompts %d, want 2", p.reads)
+	}
+}
+
+func TestFailedRefreshAheadKeepsTheValidToken(t *testing.T) {
+	t.Parallel()
+	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
+	e := *a.cur.Load()
+	e.Expiry = nowUnix() + 150 // still valid, but inside the refresh-ahead window
+	e.IssuedAt = e.Expiry - 1000
+	a.cur.Store(&e)
+	a.store.save(&e)
+	srv.Inject(cartotest.EndpointToken, cartotest.Fault{Status: 503, Times: 10})
+	tok, err := a.AccessToken(context.Background())
+	if err != nil || tok != e.AccessToken {
+		t.Fatalf("got %v; want the current token back", err)
+	}
+}
+
+func TestLogoutForgetsAndRevokes(t *testing.T) {
+	t.Parallel()
+	srv, a, opts, _ := oauthLoggedIn(t, cartotest.Config{})
+	if err := a.Logout(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Count(cartotest.EndpointRevoke) != 1 {
+		t.Errorf("revocations %d", srv.Count(cartotest.EndpointRevoke))
+	}
+	if _, err := readEntry(a.store.path()); err == nil {
+		t.Error("the cache file is still there")
+	}
+	opts.DisableInteraction = true
+	if _, err := FromOAuth(context.Background(), opts); !errors.Is(err, ErrInteractionRequired) {
+		t.Errorf("after logout: %v", err)
+	}
+}
+
+func TestLogoutWhenRevocationFails(t *testing.T) {
+	t.Parallel()
+	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
+	srv.Inject(cartotest.EndpointRevoke, cartotest.Fault{Status: 500})
+	out := captureStderr(t, func() {
+		if err := a.Logout(context.Background()); err != nil {
+			t.Errorf("logout failed: %v", err)
+		}
+	})
+	if _, err := readEntry(a.store.path()); err == nil {
+		t.Error("the cache file is still there")
+	}
+	if len(out) == 0 {
+		t.Error("no warning about the failed revocation")
+	}
+}
+
+func TestAccessTokenConcurrentCallersShareOneRenewal(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	a, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{Common: Common{AuthServer: srv.URL, CacheDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expireInMemory(a)
+	errs := make(chan error, 64)
+	for range 64 {
+		go func() {
+			_, err := a.AccessToken(context.Background())
+			errs <- err
+		}()
+	}
+	for range 64 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.Count(cartotest.EndpointTokenCC); n != 2 {
+		t.Errorf("token requests %d, want 2 (login + one renewal)", n)
+	}
+}
+
+var _ display.Prompter = (*fakePrompter)(nil)
