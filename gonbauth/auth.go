@@ -192,14 +192,13 @@ type Info struct {
 
 // Info reports who is logged in, where the tokens are kept and until when they are valid.
 func (a *Auth) Info() Info {
-	in := Info{Kind: a.id.Kind, AuthServer: a.id.AuthServer, ClientID: a.id.ClientID,
-		Organization: a.id.Organization, APIBaseURL: a.APIBaseURL()}
+	e := a.cur.Load()
+	if e == nil {
+		e = &entry{Identity: a.id}
+	}
+	in := entryInfo(e, "")
 	if a.store.enabled() {
 		in.CacheFile = a.store.path()
-	}
-	if e := a.cur.Load(); e != nil {
-		in.Flow, in.TenantDomain, in.HasRefreshToken = e.Flow, e.TenantDomain, e.RefreshToken != ""
-		in.Expiry = time.Unix(e.Expiry, 0)
 	}
 	return in
 }

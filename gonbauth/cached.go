@@ -1,0 +1,82 @@
+package gonbauth
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// CachedLogins lists the logins kept in a cache folder ("" means the default folder), without
+// any secret: who, where, which flow, until when. A folder that does not exist holds none.
+func CachedLogins(dir string) ([]Info, error) {
+	dir, err := cacheDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "gonbauth-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Info
+	for _, p := range paths {
+		e, err := readEntry(p)
+		if err != nil {
+			continue // not ours, or torn by an older writer: ignored as on login
+		}
+		out = append(out, entryInfo(e, p))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CacheFile < out[j].CacheFile })
+	return out, nil
+}
+
+// ForgetCachedLogins removes every login kept in the cache folder of c, revoking each refresh
+// token best-effort, and returns how many it removed.
+func ForgetCachedLogins(ctx context.Context, c *Common) (int, error) {
+	if c == nil {
+		c = &Common{}
+	}
+	set, err := c.resolve()
+	if err != nil {
+		return 0, err
+	}
+	infos, err := CachedLogins(set.cacheDir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, in := range infos {
+		e, err := readEntry(in.CacheFile)
+		if err != nil {
+			continue
+		}
+		a := newAuth(set, e.Identity)
+		if e.Identity.Kind == kindOAuth {
+			ep, _ := newEndpoints(e.Identity.AuthServer)
+			l := &oauthLogin{set: &settings{ep: ep, hc: set.hc, log: set.log, quiet: set.quiet}}
+			l.cfg.ClientID = e.Identity.ClientID
+			a.revoke = l.revoke
+		}
+		if err := a.Logout(ctx); err != nil {
+			return n, err
+		}
+		if _, err := os.Stat(in.CacheFile); errors.Is(err, fs.ErrNotExist) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func entryInfo(e *entry, path string) Info {
+	in := Info{Kind: e.Identity.Kind, Flow: e.Flow, AuthServer: e.Identity.AuthServer, ClientID: e.Identity.ClientID,
+		Organization: e.Identity.Organization, TenantDomain: e.TenantDomain,
+		APIBaseURL: firstNonEmpty(e.Identity.APIBaseURL, e.APIBaseURL), CacheFile: path,
+		HasRefreshToken: e.RefreshToken != ""}
+	if e.Expiry > 0 {
+		in.Expiry = time.Unix(e.Expiry, 0)
+	}
+	return in
+}
