@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"golang.org/x/oauth2"
 
@@ -145,7 +146,7 @@ func (at *attempt) listen() (*loopback, error) {
 	if port == 0 {
 		port = DefaultLoopbackPort
 	}
-	return startLoopback(firstNonEmpty(host, "localhost"), port, at.state, func(msg string, args ...any) {
+	return startLoopback(firstNonEmpty(host, os.Getenv(EnvLoopbackHost), "localhost"), port, at.state, func(msg string, args ...any) {
 		at.l.set.log.Info(msg, args...)
 	})
 }

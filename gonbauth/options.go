@@ -26,11 +26,12 @@ const (
 
 // Environment variables read when the matching option is empty.
 const (
-	EnvAuthServer      = "CARTO_AUTH_SERVER"      // base URL of a CARTO stand-in
-	EnvCacheDir        = "CARTO_AUTH_CACHE_DIR"   // token cache folder
-	EnvFlow            = "CARTO_AUTH_FLOW"        // copy-code or loopback
-	EnvCredentialsFile = "CARTO_CREDENTIALS_FILE" // path of an M2M credentials file
-	EnvCredentials     = "CARTO_CREDENTIALS"      // M2M credentials JSON itself
+	EnvAuthServer      = "CARTO_AUTH_SERVER"        // base URL of a CARTO stand-in
+	EnvCacheDir        = "CARTO_AUTH_CACHE_DIR"     // token cache folder
+	EnvFlow            = "CARTO_AUTH_FLOW"          // copy-code or loopback
+	EnvCredentialsFile = "CARTO_CREDENTIALS_FILE"   // path of an M2M credentials file
+	EnvCredentials     = "CARTO_CREDENTIALS"        // M2M credentials JSON itself
+	EnvLoopbackHost    = "CARTO_AUTH_LOOPBACK_HOST" // loopback bind address, e.g. 0.0.0.0 in Docker
 )
 
 // Defaults.
@@ -61,8 +62,8 @@ type OAuthOptions struct {
 	Prompter display.Prompter
 	// OpenBrowser opens a URL; default: the system's opener (xdg-open, open, rundll32).
 	OpenBrowser func(url string) error
-	// LoopbackHost is the address the loopback listener binds; default "localhost"
-	// (127.0.0.1 and ::1). Use "0.0.0.0" in a container whose port is published.
+	// LoopbackHost is the address the loopback listener binds; default $CARTO_AUTH_LOOPBACK_HOST
+	// or "localhost" (127.0.0.1 and ::1). Use "0.0.0.0" in a container whose port is published.
 	LoopbackHost string
 	// LoopbackPort is the loopback port; default 10000, the one CARTO registered.
 	LoopbackPort int
