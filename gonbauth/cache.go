@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // store is one identity's cache file and its lock. The zero store (no folder) keeps nothing.
@@ -60,6 +61,11 @@ func readEntry(path string) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseEntry(body)
+}
+
+// parseEntry checks the contents of one cache file.
+func parseEntry(body []byte) (*entry, error) {
 	var e entry
 	if err := json.Unmarshal(body, &e); err != nil {
 		return nil, fmt.Errorf("not a token cache file: %w", err)
@@ -79,6 +85,7 @@ func (s *store) save(e *entry) error {
 	if err := ensurePrivateDir(s.dir); err != nil {
 		return err
 	}
+	s.removeStaleTemps()
 	body, err := json.MarshalIndent(e, "", "  ")
 	if err != nil {
 		return err
@@ -149,5 +156,16 @@ func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
+	}
+}
+
+// removeStaleTemps deletes temporary files left by writers killed mid-write (readers never
+// look at them; this only keeps the folder tidy). Recent ones may belong to a live writer.
+func (s *store) removeStaleTemps() {
+	temps, _ := filepath.Glob(filepath.Join(s.dir, "."+s.base+".json.*.tmp"))
+	for _, t := range temps {
+		if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > time.Minute {
+			os.Remove(t)
+		}
 	}
 }

@@ -32,6 +32,21 @@ func chooseFlow(opt Flow, getenv func(string) string, exists func(string) bool) 
 	return flowChoice{FlowLoopback, "a desktop session: your browser opens and hands the login back by itself"}, nil
 }
 
+// validateFlow checks a flow option and the CARTO_AUTH_FLOW value up front, before any
+// cached login is used, so that a typo is reported at once.
+func validateFlow(opt Flow, env string) error {
+	if opt != FlowAuto {
+		if _, err := checkFlow(opt, "chosen by the caller"); err != nil {
+			return err
+		}
+	}
+	if env != "" {
+		_, err := checkFlow(Flow(env), EnvFlow+"="+env)
+		return err
+	}
+	return nil
+}
+
 func checkFlow(f Flow, why string) (flowChoice, error) {
 	if f != FlowCopyCode && f != FlowLoopback {
 		return flowChoice{}, fmt.Errorf("unknown login flow %q (%s); use %q or %q", f, why, FlowCopyCode, FlowLoopback)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -28,7 +29,7 @@ func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := chooseFlow(opts.Flow, func(string) string { return "" }, nil); err != nil {
+	if err := validateFlow(opts.Flow, os.Getenv(EnvFlow)); err != nil {
 		return nil, err
 	}
 	clientID := firstNonEmpty(opts.ClientID, PublicClientID)
