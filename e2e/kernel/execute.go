@@ -82,6 +82,9 @@ func (k *Kernel) answer(req *Message, o Output, onInput InputFunc) error {
 	if err != nil {
 		return fmt.Errorf("answering input %q: %w", o.Text, err)
 	}
+	if k.inputDelay > 0 {
+		time.Sleep(k.inputDelay)
+	}
 	return k.send(k.stdin, "input_reply", &req.Header, map[string]any{"value": v})
 }
 

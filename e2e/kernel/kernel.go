@@ -43,6 +43,11 @@ type Options struct {
 	StartTimeout time.Duration
 	// Log, when set, receives the kernel's stderr as it comes.
 	Log io.Writer
+	// InputDelay is how long the driver waits before sending an input_reply (default 100ms;
+	// negative: none). GoNB v0.11.5 registers its stdin callback only after sending the
+	// input_request (internal/kernel/messages.go PromptInput), so an instant reply can reach
+	// the callback of an earlier, finished cell and be lost; people are never that fast.
+	InputDelay time.Duration
 }
 
 // Kernel is a running GoNB kernel. Methods are safe for concurrent use.
@@ -60,6 +65,8 @@ type Kernel struct {
 	mu      sync.Mutex
 	waiters map[string]chan *Message
 	stray   []*Message
+
+	inputDelay time.Duration
 
 	stderr  *tailBuffer
 	exited  chan struct{}
@@ -89,6 +96,10 @@ func Start(ctx context.Context, opts Options) (*Kernel, error) {
 		return nil, err
 	}
 	k.sign = signer{key: []byte(k.conn.Key)}
+	k.inputDelay = opts.InputDelay
+	if k.inputDelay == 0 {
+		k.inputDelay = 100 * time.Millisecond
+	}
 	if err := k.launch(bin, opts); err != nil {
 		os.RemoveAll(dir)
 		return nil, err

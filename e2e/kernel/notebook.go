@@ -52,3 +52,32 @@ func joinSource(raw json.RawMessage) (string, error) {
 	}
 	return strings.Join(lines, ""), nil
 }
+
+// WriteNotebook writes an nbformat 4 notebook for the GoNB kernel with one code cell per
+// source, no outputs.
+func WriteNotebook(path string, sources ...string) error {
+	type cell struct {
+		CellType       string         `json:"cell_type"`
+		ExecutionCount *int           `json:"execution_count"`
+		Metadata       map[string]any `json:"metadata"`
+		Outputs        []any          `json:"outputs"`
+		Source         string         `json:"source"`
+	}
+	nb := map[string]any{
+		"nbformat": 4, "nbformat_minor": 5,
+		"metadata": map[string]any{
+			"kernelspec":    map[string]any{"name": "gonb", "display_name": "Go (gonb)", "language": "go"},
+			"language_info": map[string]any{"name": "go"},
+		},
+	}
+	cells := []cell{}
+	for _, s := range sources {
+		cells = append(cells, cell{CellType: "code", Metadata: map[string]any{}, Outputs: []any{}, Source: s})
+	}
+	nb["cells"] = cells
+	b, err := json.MarshalIndent(nb, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}

@@ -106,3 +106,19 @@ func Artifacts(t testing.TB) string {
 	}
 	return dir
 }
+
+// KernelSpec registers the GoNB kernel (gonb from Gonb) into a throw-away Jupyter data dir
+// with scripts/install-deps.sh --kernel, with this checkout as --go_work, and returns the dir
+// (use it as JUPYTER_DATA_DIR).
+func KernelSpec(t testing.TB) string {
+	t.Helper()
+	gonb := Gonb(t)
+	root := RepoRoot(t)
+	dir := t.TempDir()
+	cmd := exec.Command(filepath.Join(root, "scripts", "install-deps.sh"), "--kernel", dir, "--go-work", root)
+	cmd.Env = append(os.Environ(), "GONB="+gonb)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("registering the gonb kernel: %v\n%s", err, out)
+	}
+	return dir
+}

@@ -1,0 +1,65 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/launcher"
+)
+
+// Browser is a headless Chromium driven by go-rod.
+type Browser struct {
+	// Rod is the underlying go-rod browser, for anything the helpers do not cover.
+	Rod     *rod.Browser
+	l       *launcher.Launcher
+	dataDir string
+}
+
+// Launch starts the Chromium at bin (never a downloaded one) headless, with its own throw-away
+// profile, and connects to it.
+func Launch(ctx context.Context, bin string) (*Browser, error) {
+	if bin == "" {
+		return nil, fmt.Errorf("browser.Launch: no Chromium binary given")
+	}
+	dir, err := os.MkdirTemp("", "e2e-chromium-")
+	if err != nil {
+		return nil, err
+	}
+	l := launcher.New().Context(ctx).Bin(bin).NoSandbox(true).Headless(true).Leakless(false).
+		UserDataDir(dir).
+		Set("disable-background-networking").Set("disable-component-update").Set("disable-sync").
+		Set("no-first-run").Set("disable-gpu").Set("window-size", "1280,1000")
+	u, err := l.Launch()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("launching %s: %w", bin, err)
+	}
+	b := &Browser{l: l, dataDir: dir, Rod: rod.New().ControlURL(u)}
+	if err := b.Rod.Connect(); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("connecting to chromium: %w", err)
+	}
+	return b, nil
+}
+
+// PID returns the browser's process id.
+func (b *Browser) PID() int { return b.l.PID() }
+
+// Close closes the browser and stops its process group by PID, then removes the profile.
+func (b *Browser) Close() {
+	done := make(chan struct{})
+	go func() { _ = b.Rod.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+	if pid := b.l.PID(); pid > 0 {
+		_ = syscall.Kill(-pid, syscall.SIGKILL) // its process group (Setpgid by the launcher)
+	}
+	b.l.Cleanup()
+	os.RemoveAll(b.dataDir)
+}

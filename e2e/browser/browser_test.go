@@ -1,0 +1,93 @@
+package browser_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carto-go/carto-auth/e2e/browser"
+	"github.com/carto-go/carto-auth/e2e/kernel"
+	"github.com/carto-go/carto-auth/e2e/testenv"
+)
+
+const (
+	printCell = "%%\nfmt.Println(\"hello from the browser\")"
+	// pinGonbui: GoNB resolves a new import with `go get` @latest, which the proxy refuses for gonb.
+	pinGonbui   = "!*go get github.com/janpfeifer/gonb/gonbui@v0.11.5"
+	displayCell = `import "github.com/janpfeifer/gonb/gonbui"
+
+%%
+gonbui.DisplayHTML("<b id=static>static</b>")
+gonbui.UpdateHTML("card", "<i id=card>first</i>")
+gonbui.UpdateHTML("card", "<i id=card>second</i>")
+gonbui.Sync()
+`
+	inputCell = `%%
+gonbui.RequestInput("code", true)
+var line string
+fmt.Scanln(&line)
+fmt.Printf("got %q\n", line)
+`
+)
+
+// setup starts a server serving a notebook made of cells, a browser, and opens the notebook.
+func setup(t *testing.T, cells ...string) *browser.Notebook {
+	t.Helper()
+	dir := t.TempDir()
+	if err := kernel.WriteNotebook(filepath.Join(dir, "t.ipynb"), cells...); err != nil {
+		t.Fatal(err)
+	}
+	srv := browser.StartServerT(t, browser.ServerOptions{NotebookDir: dir})
+	b := browser.LaunchT(t)
+	return b.OpenNotebookT(t, srv.NotebookURL("t.ipynb"))
+}
+
+func TestBrowserSmoke(t *testing.T) {
+	start := time.Now()
+	nb := setup(t, printCell, pinGonbui, displayCell, inputCell)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	if err := nb.RunAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	prompt, err := nb.WaitInput(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(prompt, "code") {
+		t.Errorf("input prompt = %q, want it to contain %q", prompt, "code")
+	}
+	if err := nb.TypeInput(ctx, "typed-by-a-person"); err != nil {
+		t.Fatal(err)
+	}
+	if err := nb.WaitText(ctx, 3, `got "typed-by-a-person"`); err != nil {
+		t.Fatal(err)
+	}
+	if err := nb.WaitAllDone(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := nb.OutputText(ctx, 0); got != "hello from the browser\n" && got != "hello from the browser" {
+		t.Errorf("cell 0 output = %q", got)
+	}
+	// The updated block replaced its first content in place.
+	text, _ := nb.OutputText(ctx, 2)
+	if !strings.Contains(text, "static") || !strings.Contains(text, "second") || strings.Contains(text, "first") {
+		t.Errorf("cell 2 output = %q, want static and second (not first)", text)
+	}
+	outs, err := nb.Outputs(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 2 {
+		t.Errorf("cell 2 has %d outputs, want 2: %v", len(outs), outs)
+	}
+	if n, _ := nb.InputBoxes(ctx); n != 0 {
+		t.Errorf("%d input boxes left after answering", n)
+	}
+	if err := nb.Screenshot(ctx, 2, "", filepath.Join(testenv.Artifacts(t), "display-cell.png")); err != nil {
+		t.Error(err)
+	}
+	t.Logf("browser smoke test: %v", time.Since(start).Round(time.Millisecond))
+}

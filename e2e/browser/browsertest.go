@@ -1,0 +1,69 @@
+package browser
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/carto-go/carto-auth/e2e/testenv"
+)
+
+// StartServerT starts a Jupyter server for a test, applying the skip policy when Jupyter or
+// gonb is missing. Empty NotebookDir becomes t.TempDir(); empty DataDir gets a fresh gonb
+// kernel spec (testenv.KernelSpec). The server is stopped on cleanup; its output is logged if
+// the test failed.
+func StartServerT(t testing.TB, opts ServerOptions) *Server {
+	t.Helper()
+	if opts.Jupyter == "" {
+		opts.Jupyter = testenv.Jupyter(t)
+	}
+	if opts.NotebookDir == "" {
+		opts.NotebookDir = t.TempDir()
+	}
+	if opts.DataDir == "" {
+		opts.DataDir = testenv.KernelSpec(t)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	start := time.Now()
+	s, err := StartServer(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("jupyter notebook pid %d at %s ready in %v", s.PID(), s.URL, time.Since(start).Round(time.Millisecond))
+	t.Cleanup(func() {
+		s.Stop()
+		if t.Failed() {
+			t.Logf("--- jupyter output ---\n%s", s.Output())
+		}
+	})
+	return s
+}
+
+// LaunchT starts Chromium for a test (skip policy when missing) and closes it on cleanup.
+func LaunchT(t testing.TB) *Browser {
+	t.Helper()
+	bin := testenv.Chromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	b, err := Launch(ctx, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return b
+}
+
+// OpenNotebookT opens a notebook for a test (60 s bound), failing the test on error.
+func (b *Browser) OpenNotebookT(t testing.TB, url string) *Notebook {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	start := time.Now()
+	n, err := b.OpenNotebook(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("notebook open, kernel connected in %v", time.Since(start).Round(time.Millisecond))
+	return n
+}

@@ -1,0 +1,195 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/input"
+	"github.com/go-rod/rod/lib/proto"
+)
+
+// Notebook is an open classic-notebook page. Cell indexes count every cell from 0 (markdown
+// cells included), as Jupyter.notebook.get_cell does; -1 means "anywhere in the notebook".
+type Notebook struct {
+	// Page is the go-rod page, for anything the helpers do not cover.
+	Page *rod.Page
+}
+
+// OpenNotebook opens url in a new tab and waits until the notebook is loaded and its kernel
+// connected (bounded by ctx).
+func (b *Browser) OpenNotebook(ctx context.Context, url string) (*Notebook, error) {
+	p, err := b.Rod.Page(proto.TargetCreateTarget{URL: url})
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", url, err)
+	}
+	n := &Notebook{Page: p}
+	err = p.Context(ctx).Wait(rod.Eval(`() => !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded &&
+		Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected())`))
+	if err != nil {
+		return nil, fmt.Errorf("notebook not loaded with a connected kernel: %w", err)
+	}
+	return n, nil
+}
+
+// WaitKernelIdle waits until the kernel indicator shows idle.
+func (n *Notebook) WaitKernelIdle(ctx context.Context) error {
+	return n.Page.Context(ctx).Wait(rod.Eval(
+		`() => !!document.querySelector('#kernel_indicator_icon.kernel_idle_icon')`))
+}
+
+// RunAll executes every cell (Cell > Run All) and returns at once.
+func (n *Notebook) RunAll(ctx context.Context) error {
+	_, err := n.Page.Context(ctx).Eval(`() => Jupyter.notebook.execute_all_cells()`)
+	return err
+}
+
+// RunCell executes cell i and returns at once.
+func (n *Notebook) RunCell(ctx context.Context, i int) error {
+	_, err := n.Page.Context(ctx).Eval(`(i) => Jupyter.notebook.execute_cells([i])`, i)
+	return err
+}
+
+// WaitCellDone waits until cell i no longer shows In [*] (queued or running).
+func (n *Notebook) WaitCellDone(ctx context.Context, i int) error {
+	return n.Page.Context(ctx).Wait(rod.Eval(
+		`(i) => { const c = Jupyter.notebook.get_cell(i); return c.input_prompt_number !== '*' }`, i))
+}
+
+// WaitAllDone waits until no code cell shows In [*] and the kernel is idle.
+func (n *Notebook) WaitAllDone(ctx context.Context) error {
+	err := n.Page.Context(ctx).Wait(rod.Eval(`() => Jupyter.notebook.get_cells().every(
+		c => c.cell_type !== 'code' || c.input_prompt_number !== '*')`))
+	if err != nil {
+		return err
+	}
+	return n.WaitKernelIdle(ctx)
+}
+
+// WaitInput waits for an input box (input.raw_input) and returns its prompt text.
+func (n *Notebook) WaitInput(ctx context.Context) (string, error) {
+	el, err := n.Page.Context(ctx).Element("input.raw_input")
+	if err != nil {
+		return "", fmt.Errorf("no input box: %w", err)
+	}
+	prompt, err := el.Eval(`function() { return this.parentElement.innerText }`)
+	if err != nil {
+		return "", err
+	}
+	return prompt.Value.Str(), nil
+}
+
+// TypeInput waits for an input box, clicks into it, types text and presses Enter, as a person
+// would.
+func (n *Notebook) TypeInput(ctx context.Context, text string) error {
+	p := n.Page.Context(ctx)
+	el, err := p.Element("input.raw_input")
+	if err != nil {
+		return fmt.Errorf("no input box: %w", err)
+	}
+	if err := el.Click(proto.InputMouseButtonLeft, 1); err != nil {
+		return err
+	}
+	if err := p.InsertText(text); err != nil {
+		return err
+	}
+	return p.Keyboard.Type(input.Enter)
+}
+
+// InputBoxes returns how many input boxes are on the page now (no waiting).
+func (n *Notebook) InputBoxes(ctx context.Context) (int, error) {
+	r, err := n.Page.Context(ctx).Eval(`() => document.querySelectorAll('input.raw_input').length`)
+	if err != nil {
+		return 0, err
+	}
+	return r.Value.Int(), nil
+}
+
+const outputRoot = `(i) => i < 0 ? document.querySelector('#notebook') : Jupyter.notebook.get_cell(i).output_area.element[0]`
+
+// WaitText waits until the outputs of cell i contain text.
+func (n *Notebook) WaitText(ctx context.Context, i int, text string) error {
+	err := n.Page.Context(ctx).Wait(rod.Eval(`(i, t) => { const r = (`+outputRoot+`)(i);
+		return !!r && r.innerText.includes(t) }`, i, text))
+	if err != nil {
+		got, _ := n.OutputText(context.Background(), i)
+		return fmt.Errorf("waiting for %q in cell %d output (now %q): %w", text, i, got, err)
+	}
+	return nil
+}
+
+// OutputText returns the visible text of cell i's outputs (no waiting).
+func (n *Notebook) OutputText(ctx context.Context, i int) (string, error) {
+	r, err := n.Page.Context(ctx).Eval(`(i) => { const r = (`+outputRoot+`)(i); return r ? r.innerText : '' }`, i)
+	if err != nil {
+		return "", err
+	}
+	return r.Value.Str(), nil
+}
+
+// Outputs returns cell i's output model (nbformat output dicts, as the notebook would save).
+func (n *Notebook) Outputs(ctx context.Context, i int) ([]map[string]any, error) {
+	r, err := n.Page.Context(ctx).Eval(`(i) => JSON.stringify(Jupyter.notebook.get_cell(i).output_area.toJSON())`, i)
+	if err != nil {
+		return nil, err
+	}
+	var outs []map[string]any
+	return outs, json.Unmarshal([]byte(r.Value.Str()), &outs)
+}
+
+// Element waits for the first element matching the CSS selector inside cell i's outputs.
+func (n *Notebook) Element(ctx context.Context, i int, selector string) (*rod.Element, error) {
+	el, err := n.Page.Context(ctx).ElementByJS(rod.Eval(`(i, s) => { const r = (`+outputRoot+`)(i);
+		return r ? r.querySelector(s) : null }`, i, selector))
+	if err != nil {
+		return nil, fmt.Errorf("waiting for %q in cell %d output: %w", selector, i, err)
+	}
+	return el, nil
+}
+
+// ClickLink clicks the element matching selector in cell i's outputs and returns the tab it
+// opens (loaded), as a link with target=_blank does.
+func (n *Notebook) ClickLink(ctx context.Context, i int, selector string) (*rod.Page, error) {
+	el, err := n.Element(ctx, i, selector)
+	if err != nil {
+		return nil, err
+	}
+	wait := n.Page.Context(ctx).WaitOpen()
+	if err := el.Click(proto.InputMouseButtonLeft, 1); err != nil {
+		return nil, err
+	}
+	p, err := wait()
+	if err != nil {
+		return nil, fmt.Errorf("no new tab after clicking %q: %w", selector, err)
+	}
+	p = p.Context(ctx)
+	if err := p.WaitLoad(); err != nil {
+		return nil, err
+	}
+	return p.Context(context.Background()), nil
+}
+
+// Screenshot saves a PNG of the element matching selector in cell i's outputs (or, with an
+// empty selector, of cell i itself; of the whole page when i < 0) to path.
+func (n *Notebook) Screenshot(ctx context.Context, i int, selector, path string) error {
+	var el *rod.Element
+	var err error
+	switch {
+	case selector != "":
+		el, err = n.Element(ctx, i, selector)
+	case i >= 0:
+		el, err = n.Page.Context(ctx).ElementByJS(rod.Eval(`(i) => Jupyter.notebook.get_cell(i).element[0]`, i))
+	default:
+		el, err = n.Page.Context(ctx).Element("#notebook-container")
+	}
+	if err != nil {
+		return err
+	}
+	png, err := el.Context(ctx).Screenshot(proto.PageCaptureScreenshotFormatPng, 0)
+	if err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	return os.WriteFile(path, png, 0o644)
+}

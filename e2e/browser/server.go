@@ -1,0 +1,168 @@
+// Package browser drives a real notebook UI for end-to-end tests: a classic Jupyter Notebook
+// 6.4 server (Debian's apt package) with the GoNB kernel, and headless Chromium driven by
+// go-rod, typing into input boxes and clicking links as a person would.
+//
+// Typical use in a test:
+//
+//	srv := browser.StartServerT(t, browser.ServerOptions{NotebookDir: dir})
+//	b := browser.LaunchT(t)
+//	nb := b.OpenNotebookT(t, srv.NotebookURL("login.ipynb"))
+//	nb.RunAll(ctx)
+//	nb.TypeInput(ctx, "the-code")
+package browser
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ServerOptions configures StartServer.
+type ServerOptions struct {
+	// NotebookDir is the folder the server serves (required).
+	NotebookDir string
+	// DataDir is the JUPYTER_DATA_DIR holding kernels/gonb/kernel.json (see
+	// scripts/install-deps.sh --kernel DIR). Required.
+	DataDir string
+	// Env holds extra KEY=VALUE entries for the server and so for its kernels and cells.
+	Env []string
+	// Jupyter is the jupyter-notebook command; "" means jupyter-notebook on PATH.
+	Jupyter string
+	// Log, when set, receives the server's output.
+	Log io.Writer
+}
+
+// Server is a running Jupyter Notebook server on 127.0.0.1.
+type Server struct {
+	// URL is the base URL, e.g. http://127.0.0.1:PORT (no trailing slash).
+	URL string
+	// Token is the server's access token.
+	Token  string
+	cmd    *exec.Cmd
+	dir    string
+	exited chan struct{}
+	out    strings.Builder
+}
+
+// StartServer starts `jupyter notebook` on a free loopback port with throw-away runtime and
+// config dirs, and returns once /api/status answers.
+func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
+	if opts.NotebookDir == "" || opts.DataDir == "" {
+		return nil, fmt.Errorf("ServerOptions: NotebookDir and DataDir are required")
+	}
+	bin := opts.Jupyter
+	if bin == "" {
+		bin = "jupyter-notebook"
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "e2e-jupyter-")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Token: randomHex(16), dir: dir,
+		exited: make(chan struct{})}
+	s.cmd = exec.Command(bin, "--no-browser", "--allow-root", "--ip=127.0.0.1",
+		fmt.Sprintf("--port=%d", port), "--port-retries=0", "--NotebookApp.token="+s.Token,
+		"--notebook-dir="+opts.NotebookDir)
+	s.cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
+		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
+		"JUPYTER_PATH=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
+	s.cmd.Env = append(s.cmd.Env, opts.Env...)
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var w io.Writer = &lockedWriter{b: &s.out}
+	if opts.Log != nil {
+		w = io.MultiWriter(w, opts.Log)
+	}
+	s.cmd.Stdout, s.cmd.Stderr = w, w
+	if err := s.cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	go func() { s.cmd.Wait(); close(s.exited) }()
+	if err := s.waitReady(ctx); err != nil {
+		s.Stop()
+		return nil, fmt.Errorf("jupyter notebook not ready: %w\n--- server output ---\n%s", err, s.Output())
+	}
+	return s, nil
+}
+
+func (s *Server) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+"/api/status?token="+s.Token, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.exited:
+			return fmt.Errorf("server exited")
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// NotebookURL returns the URL (with token) that opens the notebook at path, relative to
+// NotebookDir.
+func (s *Server) NotebookURL(path string) string {
+	return s.URL + "/notebooks/" + (&url.URL{Path: path}).EscapedPath() + "?token=" + s.Token
+}
+
+// PID returns the server's process id (also its process group id).
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
+// Output returns what the server printed so far.
+func (s *Server) Output() string { return lockedString(&s.out) }
+
+// Stop stops the server by its PID (SIGTERM, which shuts its kernels down; SIGKILL to its
+// process group after 10 s) and removes its temp dirs. It is idempotent.
+func (s *Server) Stop() {
+	kernels := children(s.PID())
+	defer killGroups(kernels) // kernels run in their own sessions: stop leftovers by PID
+	select {
+	case <-s.exited:
+	default:
+		_ = s.cmd.Process.Signal(syscall.SIGTERM) // one signal: twice would ask to confirm
+		select {
+		case <-s.exited:
+		case <-time.After(10 * time.Second):
+		}
+	}
+	_ = syscall.Kill(-s.PID(), syscall.SIGKILL)
+	<-s.exited
+	os.RemoveAll(s.dir)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
