@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+
+	"github.com/carto-go/carto-auth/gonbauth"
+)
+
+// cliError is an error with the exit code it maps to and what the user should do next.
+type cliError struct {
+	code int
+	err  error
+	hint string
+}
+
+func (e *cliError) Error() string { return e.err.Error() }
+func (e *cliError) Unwrap() error { return e.err }
+
+// with returns e with hint as what to do next.
+func (e *cliError) with(hint string) *cliError {
+	e.hint = hint
+	return e
+}
+
+func usageErrorf(format string, args ...any) *cliError {
+	return &cliError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// failure wraps err as a failure (exit 1) with a hint.
+func failure(err error, hint string) *cliError {
+	return &cliError{code: exitFailure, err: err, hint: hint}
+}
+
+// report writes err as one line on w and returns its exit code; nil is success.
+func report(w io.Writer, err error) int {
+	if err == nil || errors.Is(err, errHelped) {
+		return exitOK
+	}
+	code, hint := classify(err)
+	msg := oneLine(err.Error())
+	if hint != "" && !strings.Contains(msg, hint) {
+		msg += " — " + hint
+	}
+	fmt.Fprintln(w, "cartoauth: "+msg)
+	return code
+}
+
+// classify picks the exit code and the advice for err: the command's own when it gave one,
+// else one derived from the gonbauth error.
+func classify(err error) (int, string) {
+	var ce *cliError
+	code, hint := exitFailure, ""
+	if errors.As(err, &ce) {
+		code, hint = ce.code, ce.hint
+	}
+	var credErr *gonbauth.CredentialsError
+	var srvErr *gonbauth.ServerError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, gonbauth.ErrInteractionRequired):
+		code = exitInteraction
+		if hint == "" {
+			hint = "run 'cartoauth login' first, or use M2M credentials (--m2m FILE) for unattended runs"
+		}
+	case hint != "":
+	case errors.Is(err, context.Canceled):
+		hint = "interrupted; run the command again"
+	case errors.As(err, &credErr):
+		hint = "check the M2M credentials file (CARTO Workspace → Developers → Machine to Machine)"
+	case errors.Is(err, gonbauth.ErrAccessDenied):
+		hint = "log in with an account that has access, or ask your CARTO admin"
+	case errors.Is(err, gonbauth.ErrInsecureURL):
+		hint = "use an https:// URL (http:// is only allowed for localhost)"
+	case errors.As(err, &srvErr) && srvErr.Hint != "":
+		// The server error already says what to do.
+	case errors.As(err, &srvErr), errors.As(err, &netErr):
+		hint = "check your network and CARTO_AUTH_SERVER / --api-base-url, then try again"
+	default:
+		hint = "see 'cartoauth help'"
+	}
+	return code, hint
+}
+
+// oneLine folds every run of white space (line breaks included) into one space.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

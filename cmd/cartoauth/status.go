@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/carto-go/carto-auth/gonbauth"
+)
+
+// runStatus is "cartoauth status".
+func runStatus(_ context.Context, e *env, args []string) error {
+	fs := newFlagSet("status", "cartoauth status [--json]", `
+Lists the logins kept in the token cache ($CARTO_AUTH_CACHE_DIR, default ~/.carto-auth): kind,
+flow, tenant, API base URL, cache file, access token expiry and whether a refresh token is
+held. It never prints a token and never contacts CARTO.`)
+	asJSON := fs.Bool("json", false, "print JSON: {\"cache_dir\": ..., \"logins\": [...]}")
+	if err := fs.parse(e, args); err != nil {
+		return err
+	}
+	dir := cacheDirForDisplay()
+	logins, err := gonbauth.CachedLogins("")
+	if err != nil {
+		return failure(fmt.Errorf("reading the token cache %s: %w", dir, err), "check the folder's permissions or set CARTO_AUTH_CACHE_DIR")
+	}
+	if *asJSON {
+		if logins == nil {
+			logins = []gonbauth.Info{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			CacheDir string          `json:"cache_dir"`
+			Logins   []gonbauth.Info `json:"logins"`
+		}{dir, logins})
+	}
+	if len(logins) == 0 {
+		fmt.Fprintf(e.stdout, "No cached logins in %s. Run 'cartoauth login'.\n", dir)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%d cached login(s) in %s\n", len(logins), dir)
+	now := time.Now()
+	for _, in := range logins {
+		fmt.Fprintln(e.stdout)
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		for _, row := range infoRows(in, now) {
+			if row[1] != "" {
+				fmt.Fprintf(tw, "  %s\t%s\n", row[0], row[1])
+			}
+		}
+		tw.Flush()
+	}
+	return nil
+}
+
+// infoRows are the label/value lines of one login; empty values are left out.
+func infoRows(in gonbauth.Info, now time.Time) [][2]string {
+	kind := in.Kind
+	if in.Flow != "" && in.Flow != in.Kind {
+		kind += " (" + in.Flow + ")"
+	}
+	refresh := "no"
+	if in.HasRefreshToken {
+		refresh = "yes"
+	}
+	return [][2]string{
+		{"kind", kind},
+		{"tenant", in.TenantDomain},
+		{"organization", in.Organization},
+		{"api base url", in.APIBaseURL},
+		{"auth server", in.AuthServer},
+		{"client id", in.ClientID},
+		{"token expiry", expiryText(in.Expiry, now)},
+		{"refresh token", refresh},
+		{"cache file", in.CacheFile},
+	}
+}
+
+// expiryText says when a token expires, with how long is left.
+func expiryText(t, now time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	at := t.Local().Format("2006-01-02 15:04 MST")
+	if d := t.Sub(now).Round(time.Minute); d > 0 {
+		return fmt.Sprintf("%s (in %s)", at, shortDuration(d))
+	}
+	return fmt.Sprintf("%s (expired %s ago)", at, shortDuration(now.Sub(t).Round(time.Minute)))
+}
+
+func shortDuration(d time.Duration) string {
+	s := d.String() // rounded to minutes: "23h59m0s", "2h0m0s", "10m0s"
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// summary is the one-line description of a login printed by login: where, how, until when.
+func summary(in gonbauth.Info) string {
+	where := in.TenantDomain
+	if where == "" {
+		where = in.APIBaseURL
+	} else if in.APIBaseURL != "" {
+		where += " (" + in.APIBaseURL + ")"
+	}
+	if where == "" {
+		where = "CARTO (API base URL unknown)"
+	}
+	how := in.Kind
+	if in.Flow != "" && in.Flow != in.Kind {
+		how += ", " + in.Flow
+	}
+	s := fmt.Sprintf("%s [%s]; access token valid until %s", where, how, expiryText(in.Expiry, time.Now()))
+	if in.HasRefreshToken {
+		s += "; refresh token held"
+	}
+	return s
+}
+
+// runLogout is "cartoauth logout".
+func runLogout(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("logout", "cartoauth logout", `
+Forgets every login in the token cache ($CARTO_AUTH_CACHE_DIR, default ~/.carto-auth),
+revoking each refresh token with CARTO best-effort, and says how many it removed.`)
+	if err := fs.parse(e, args); err != nil {
+		return err
+	}
+	n, err := gonbauth.ForgetCachedLogins(ctx, nil)
+	if err != nil {
+		return failure(fmt.Errorf("logout: removed %d login(s), then: %w", n, err), "check the cache folder's permissions and run 'cartoauth logout' again")
+	}
+	fmt.Fprintf(e.stderr, "Logged out: removed %d cached login(s) from %s.\n", n, cacheDirForDisplay())
+	return nil
+}
+
+// cacheDirForDisplay is the cache folder gonbauth uses, for messages.
+func cacheDirForDisplay() string {
+	if d := os.Getenv(gonbauth.EnvCacheDir); d != "" {
+		return d
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return home + string(os.PathSeparator) + ".carto-auth"
+	}
+	return "~/.carto-auth"
+}
