@@ -35,9 +35,9 @@ func parsePaste(raw, wantState string) (string, error) {
 	if st := q.Get("state"); st != "" && st != wantState {
 		return "", ErrStateMismatch
 	}
-	code := q.Get("code")
-	if code == "" {
-		return "", errors.New("the pasted URL has an empty code; paste the code shown on the CARTO page")
+	code := strings.TrimSpace(q.Get("code"))
+	if code == "" || strings.ContainsAny(code, " \t\r\n") {
+		return "", errors.New("the pasted URL has no usable code; paste the code shown on the CARTO page")
 	}
 	return code, nil
 }

@@ -1,0 +1,80 @@
+package gonbauth
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/display"
+)
+
+func TestUnwritableCacheDegradesToMemory(t *testing.T) {
+	srv := standIn(t, cartotest.Config{})
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, nil, 0o600)
+	opts := &M2MOptions{Common: Common{AuthServer: srv.URL, CacheDir: filepath.Join(file, "cache")}} // not a folder
+	var a *Auth
+	out := captureStderr(t, func() {
+		var err error
+		if a, err = FromM2M(context.Background(), writeCreds(t, srv), opts); err != nil {
+			t.Errorf("an unwritable cache failed the login: %v", err)
+		}
+	})
+	if a == nil {
+		t.FailNow()
+	}
+	if !strings.Contains(out, "in memory") {
+		t.Errorf("no warning; stderr = %q", out)
+	}
+	tok, err := a.AccessToken(context.Background())
+	if err != nil || !srv.ValidAccessToken(tok) || srv.Count(cartotest.EndpointTokenCC) != 1 {
+		t.Errorf("in-memory token: %v, requests %d", err, srv.Count(cartotest.EndpointTokenCC))
+	}
+}
+
+func TestSecondLoginWaitsForTheFirstInsteadOfPrompting(t *testing.T) {
+	t.Parallel()
+	srv, first, opts, _ := oauthLoggedIn(t, cartotest.Config{})
+	good := *first.cur.Load()
+	expireInMemory(first) // the cache now holds an expired token…
+	e := *first.cur.Load()
+	e.RefreshToken = "" // …with no way to refresh it: a new login is needed
+	first.store.save(&e)
+
+	unlock, err := first.store.lock(context.Background(), nil) // "another notebook" is logging in
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &fakePrompter{answer: func(display.Login, int) (string, error) { t.Error("prompted a second login"); return "", nil }}
+	opts.Prompter = p
+	done := make(chan error, 1)
+	go func() {
+		_, err := FromOAuth(context.Background(), opts)
+		done <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(p.statusTexts(), "Another login for this CARTO account is in progress") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the waiting login never said so: %q", p.statusTexts())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	first.store.save(&good) // the other login finishes and stores its token
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatalf("the waiting login: %v", err)
+	}
+	if p.reads != 0 || len(p.shown) != 0 {
+		t.Errorf("prompted: reads %d shown %d", p.reads, len(p.shown))
+	}
+	if !strings.Contains(p.statusTexts(), "(process ") {
+		t.Errorf("the holder's process id is missing: %q", p.statusTexts())
+	}
+	if n := srv.Count(cartotest.EndpointAuthorize); n != 1 {
+		t.Errorf("authorize requests %d, want only the first login's", n)
+	}
+}
