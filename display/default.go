@@ -6,10 +6,13 @@ import (
 	"github.com/janpfeifer/gonb/gonbui"
 )
 
+// InNotebook reports whether GoNB started this program (a notebook cell).
+func InNotebook() bool { return gonbui.IsNotebook }
+
 // Default returns the Prompter for this program: a Notebook when GoNB started it (see
 // gonbui.IsNotebook), otherwise a Terminal reading os.Stdin and writing os.Stderr.
 func Default() Prompter {
-	if gonbui.IsNotebook {
+	if InNotebook() {
 		return NewNotebook()
 	}
 	return NewTerminal(os.Stdin, os.Stderr)

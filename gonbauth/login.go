@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/janpfeifer/gonb/gonbui"
 	"golang.org/x/oauth2"
 
 	"github.com/carto-go/carto-auth/display"
@@ -34,7 +33,7 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
 	defer cancel()
-	notebook := gonbui.IsNotebook && l.opts.Prompter == nil
+	notebook := display.InNotebook() && l.opts.Prompter == nil
 	if notebook && unattended(os.Getenv) {
 		return nil, fmt.Errorf("%w: this notebook runs unattended (CI is set), so nobody can answer a login box; %s", ErrInteractionRequired, m2mAdvice)
 	}
