@@ -90,7 +90,7 @@ func renderCard(l Login, s Status, id, qrSrc string) string {
 
 // writeSteps writes the instructions, the link button and a fold-out copy of the URL.
 func writeSteps(b *strings.Builder, l Login, web bool) {
-	writeElem(b, "carto-login-steps", stepsStyle, instructions(l.Flow, true))
+	writeElem(b, "carto-login-steps", stepsStyle, steps(l, true))
 	if !web {
 		writeElem(b, "carto-login-nolink", stepsStyle, "The login link is not a web address.")
 		return

@@ -212,3 +212,14 @@ func BenchmarkRenderCardStatusUpdate(b *testing.B) {
 		renderCard(l, Status{State: StateChecking, Text: "Exchanging the code"}, "carto-login-1", src)
 	}
 }
+
+func TestInstructionsOverride(t *testing.T) {
+	l := Login{URL: "https://auth.example.com/authorize?x=1", Flow: FlowCopyCode, Instructions: "Paste the code into <FinishLogin> in the next cell."}
+	card := RenderCard(l, Status{})
+	if !strings.Contains(card, "Paste the code into &lt;FinishLogin&gt; in the next cell.") || strings.Contains(card, "in the box below") {
+		t.Errorf("card ignores Instructions:\n%s", card)
+	}
+	if text := RenderText(l, Status{}); !strings.Contains(text, "Paste the code into <FinishLogin>") {
+		t.Errorf("text ignores Instructions:\n%s", text)
+	}
+}

@@ -26,6 +26,9 @@ type Login struct {
 	URL string
 	// Flow decides the instructions shown next to the link.
 	Flow Flow
+	// Instructions, when set, replace the flow's one-line instructions (for example "Paste the
+	// code into FinishLogin in the next cell").
+	Instructions string
 	// Why says why this flow was chosen, for example "running in Google Colab".
 	Why string
 	// ProbeURL, when set, is loaded by the user's browser from the rendered card (as an image)

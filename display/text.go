@@ -23,6 +23,14 @@ func instructions(f Flow, notebook bool) string {
 	}
 }
 
+// steps returns l.Instructions, or the flow's own instructions.
+func steps(l Login, notebook bool) string {
+	if s := strings.TrimSpace(l.Instructions); s != "" {
+		return plain(s)
+	}
+	return instructions(l.Flow, notebook)
+}
+
 // title returns l.Title or the default title.
 func title(l Login) string {
 	if t := strings.TrimSpace(l.Title); t != "" {
@@ -133,7 +141,7 @@ func writeLoginText(b *strings.Builder, l Login, notebook bool) {
 	if l.URL == "" {
 		return
 	}
-	b.WriteString(instructions(l.Flow, notebook))
+	b.WriteString(steps(l, notebook))
 	b.WriteByte('\n')
 	b.WriteString(plain(l.URL))
 	b.WriteByte('\n')

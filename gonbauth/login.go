@@ -59,9 +59,16 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 		at.status(display.StateFailed, err.Error(), "")
 		return nil, err
 	}
+	return l.finish(ctx, at, t, flow)
+}
+
+// finish builds the entry of a completed login, discovers the API base URL unless the caller
+// gave one, and reports the result in the status line.
+func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, flow Flow) (*entry, error) {
 	e := newEntry(l.auth.id, t, time.Now())
 	e.Flow, e.APIBaseURL = string(flow), l.auth.id.APIBaseURL
 	if e.APIBaseURL == "" {
+		var err error
 		if e.TenantDomain, e.APIBaseURL, err = l.set.discover(ctx, e.AccessToken); err != nil {
 			// The login stands and is cached; FromOAuth retries discovery and reports.
 			l.set.log.Warn("logged in, but discovery failed", "error", err)

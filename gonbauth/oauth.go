@@ -18,6 +18,24 @@ import (
 // FromOAuth logs in interactively, or reuses the cached login of the same identity (auth
 // server, client, organization, API base URL) without any prompt. Pass nil for the defaults.
 func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
+	l, err := newOAuthLogin(opts)
+	if err != nil {
+		return nil, err
+	}
+	a := l.auth
+	if _, err := a.AccessToken(ctx); err != nil {
+		return nil, err
+	}
+	if a.APIBaseURL() == "" { // a cached login whose discovery failed earlier
+		if err := l.discoverInto(ctx, a.cur.Load()); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// newOAuthLogin checks the options and builds the Auth of their identity, not yet logged in.
+func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if opts == nil {
 		opts = &OAuthOptions{}
 	}
@@ -43,15 +61,7 @@ func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		l.cfg.Scopes = []string{"offline_access"}
 	}
 	a.obtain, a.revoke, a.onLockWait = l.obtain, l.revoke, l.lockWait
-	if _, err := a.AccessToken(ctx); err != nil {
-		return nil, err
-	}
-	if a.APIBaseURL() == "" { // a cached login whose discovery failed earlier
-		if err := l.discoverInto(ctx, a.cur.Load()); err != nil {
-			return nil, err
-		}
-	}
-	return a, nil
+	return l, nil
 }
 
 // oauthLogin renews an interactive login: refresh token first, a new login when unavoidable.
