@@ -43,6 +43,7 @@ func report(w io.Writer, err error) int {
 	}
 	code, hint := classify(err)
 	msg := oneLine(err.Error())
+	msg = strings.Replace(msg, " ("+hint+")", "", 1) // a ServerError's own hint, moved after the dash
 	if hint != "" && !strings.Contains(msg, hint) {
 		msg += " — " + hint
 	}
@@ -77,7 +78,7 @@ func classify(err error) (int, string) {
 	case errors.Is(err, gonbauth.ErrInsecureURL):
 		hint = "use an https:// URL (http:// is only allowed for localhost)"
 	case errors.As(err, &srvErr) && srvErr.Hint != "":
-		// The server error already says what to do.
+		hint = srvErr.Hint
 	case errors.As(err, &srvErr), errors.As(err, &netErr):
 		hint = "check your network and CARTO_AUTH_SERVER / --api-base-url, then try again"
 	default:

@@ -93,8 +93,7 @@ func main() {
 // code.
 func run(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 {
-		writeUsage(e.stderr)
-		return exitUsage
+		return report(e.stderr, usageErrorf("no command given").with("run 'cartoauth help' for the list of commands"))
 	}
 	name := args[0]
 	switch name {

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/carto-go/carto-auth/cartotest"
+)
+
+// serverBrowser logs in on srv's /authorize the way a user would and returns the code the
+// copy-code page shows.
+func serverBrowser(srv *cartotest.Server) func(string) (string, error) {
+	return func(authURL string) (string, error) {
+		loc, err := srv.Login(authURL)
+		if err != nil {
+			return "", err
+		}
+		code := loc.Query().Get("code")
+		if code == "" {
+			return "", fmt.Errorf("no code on the redirect %s", loc.Redacted())
+		}
+		return code, nil
+	}
+}
+
+func newServer(t *testing.T, cfg cartotest.Config) *cartotest.Server {
+	t.Helper()
+	srv := cartotest.NewServer(cfg)
+	if err := srv.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// statusJSON runs "status --json" and decodes it.
+func statusJSON(t *testing.T, e *cliEnv) (string, []map[string]any) {
+	t.Helper()
+	r := e.run(t, nil, "status", "--json")
+	if r.code != 0 {
+		t.Fatalf("status --json: exit %d: %s", r.code, r.stderr)
+	}
+	var st struct {
+		CacheDir string           `json:"cache_dir"`
+		Logins   []map[string]any `json:"logins"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
+		t.Fatalf("status --json is not JSON: %v\n%s", err, r.stdout)
+	}
+	return r.stdout, st.Logins
+}
+
+func TestCopyCodeLoginTokenStatusLogout(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{LoginPage: true})
+	e := newCLIEnv(t, srv.URL)
+
+	r := e.loginCopyCode(t, serverBrowser(srv))
+	if r.code != 0 || !strings.Contains(r.stderr, "Logged in: ") {
+		t.Fatalf("login: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if r.stdout != "" {
+		t.Errorf("login wrote to stdout: %q", r.stdout)
+	}
+
+	tok := e.run(t, nil, "token")
+	if tok.code != 0 || !strings.HasSuffix(tok.stdout, "\n") || strings.Count(tok.stdout, "\n") != 1 {
+		t.Fatalf("token: exit %d, stdout %q, stderr %q", tok.code, tok.stdout, tok.stderr)
+	}
+	access := strings.TrimSuffix(tok.stdout, "\n")
+	if !srv.ValidAccessToken(access) {
+		t.Errorf("token printed %d bytes that the server does not accept", len(access))
+	}
+	if tok.stderr != "" {
+		t.Errorf("token wrote to stderr: %q", tok.stderr)
+	}
+	if strings.Contains(r.stderr, access) {
+		t.Errorf("login printed the access token on stderr")
+	}
+
+	raw, logins := statusJSON(t, e)
+	if len(logins) != 1 || logins[0]["kind"] != "oauth" || logins[0]["flow"] != "copy-code" || logins[0]["has_refresh_token"] != true {
+		t.Errorf("status --json logins = %v", logins)
+	}
+	for _, secret := range cacheSecrets(t, e) {
+		if strings.Contains(raw, secret) {
+			t.Errorf("status --json shows a secret from the cache file")
+		}
+	}
+	human := e.run(t, nil, "status")
+	if human.code != 0 || !strings.Contains(human.stdout, "copy-code") || strings.Contains(human.stdout, access) {
+		t.Errorf("status: exit %d, stdout:\n%s", human.code, human.stdout)
+	}
+
+	again := e.run(t, nil, "login", "--flow", "copy-code")
+	if again.code != 0 || !strings.Contains(again.stderr, "Already logged in") || hasLinkLine(again.stderr) {
+		t.Errorf("second login: exit %d, stderr:\n%s", again.code, again.stderr)
+	}
+
+	out := e.run(t, nil, "logout")
+	if out.code != 0 || !strings.Contains(out.stderr, "removed 1 cached login") {
+		t.Fatalf("logout: exit %d, stderr %q", out.code, out.stderr)
+	}
+	if n := srv.Count(cartotest.EndpointRevoke); n != 1 {
+		t.Errorf("logout revoked %d refresh tokens, want 1", n)
+	}
+	if _, logins := statusJSON(t, e); len(logins) != 0 {
+		t.Errorf("status after logout: %v", logins)
+	}
+
+	after := e.run(t, nil, "token")
+	if after.code != exitInteraction || after.stdout != "" {
+		t.Errorf("token after logout: exit %d, stdout %q; want exit 3 and nothing on stdout", after.code, after.stdout)
+	}
+	checkOneLineError(t, after)
+	if hasLinkLine(after.stderr) || !strings.Contains(after.stderr, "cartoauth login") {
+		t.Errorf("token after logout prompted or gave no advice: %q", after.stderr)
+	}
+}
+
+// cacheSecrets returns the tokens kept in the test's cache files.
+func cacheSecrets(t *testing.T, e *cliEnv) []string {
+	t.Helper()
+	files, _ := os.ReadDir(e.cache)
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(e.cache + "/" + f.Name())
+		if err != nil {
+			continue
+		}
+		var ent struct {
+			AccessToken  string `json:"access_token"`
+			RefreshToken string `json:"refresh_token"`
+		}
+		if json.Unmarshal(b, &ent) == nil {
+			out = append(out, ent.AccessToken, ent.RefreshToken)
+		}
+	}
+	if len(out) == 0 || out[0] == "" {
+		t.Fatalf("no cached tokens found in %s", e.cache)
+	}
+	return slicesNonEmpty(out)
+}
+
+func slicesNonEmpty(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestLoginWithoutInputExits3(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{LoginPage: true})
+	e := newCLIEnv(t, srv.URL)
+	r := e.run(t, nil, "login", "--flow", "copy-code")
+	if r.code != exitInteraction {
+		t.Fatalf("login with stdin closed: exit %d, want 3; stderr:\n%s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "cartoauth: ") || !strings.Contains(last, " — ") {
+		t.Errorf("last stderr line is not the one-line error: %q", last)
+	}
+}
+
+func TestDWCredentials(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{LoginPage: true})
+	e := newCLIEnv(t, srv.URL)
+	if r := e.loginCopyCode(t, serverBrowser(srv)); r.code != 0 {
+		t.Fatalf("login: exit %d: %s", r.code, r.stderr)
+	}
+	r := e.run(t, nil, "dw-credentials")
+	var dw struct{ ProjectID, Token string }
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &dw) != nil {
+		t.Fatalf("dw-credentials: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if dw.ProjectID != srv.DWProjectID() || !srv.ValidDWToken(dw.Token) {
+		t.Errorf("dw-credentials = project %q, valid token %v", dw.ProjectID, srv.ValidDWToken(dw.Token))
+	}
+}
+
+func TestM2M(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{})
+	path := t.TempDir() + "/m2m.json"
+	if err := srv.WriteCredentialsFile(path); err != nil {
+		t.Fatal(err)
+	}
+	creds, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"file flag", nil, []string{"--m2m", path}},
+		{"CARTO_CREDENTIALS_FILE", []string{"CARTO_CREDENTIALS_FILE=" + path}, nil},
+		{"CARTO_CREDENTIALS", []string{"CARTO_CREDENTIALS=" + string(creds)}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newCLIEnv(t, srv.URL).with(tt.env...)
+			r := e.run(t, nil, append([]string{"login"}, tt.args...)...)
+			if r.code != 0 || !strings.Contains(r.stderr, "[m2m]") || r.stdout != "" {
+				t.Fatalf("login: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			tok := e.run(t, nil, append([]string{"token"}, tt.args...)...)
+			if tok.code != 0 || !srv.ValidAccessToken(strings.TrimSuffix(tok.stdout, "\n")) {
+				t.Fatalf("token: exit %d, stderr %q", tok.code, tok.stderr)
+			}
+			raw, logins := statusJSON(t, e)
+			if len(logins) != 1 || logins[0]["kind"] != "m2m" || strings.Contains(raw, strings.TrimSpace(tok.stdout)) {
+				t.Errorf("status --json = %s", raw)
+			}
+		})
+	}
+}
+
+// hasLinkLine reports whether stderr shows a login link (a line starting with "http").
+func hasLinkLine(stderr string) bool {
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "http") {
+			return true
+		}
+	}
+	return false
+}
