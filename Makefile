@@ -24,3 +24,22 @@ e2e:
 # ---------------------------------------------------------------------------------------------
 # Other targets (demo, notebook, fuzz, ...) go below this line; keep `test` above as CI's entry.
 # ---------------------------------------------------------------------------------------------
+
+.PHONY: demo notebook demo-smoke cartoauth
+
+## demo: the example notebooks in Jupyter, logged in against a local CARTO sandbox. Installs
+## what is missing (scripts/install-deps.sh), prints the URL to open; Ctrl-C stops it all.
+demo:
+	scripts/demo.sh
+
+## notebook: the same against real CARTO (no sandbox, default token cache).
+notebook:
+	scripts/demo.sh --no-sandbox
+
+## demo-smoke: start the demo on free ports, check it answers, stop it (for tests and CI).
+demo-smoke:
+	DEMO_SMOKE=1 scripts/demo.sh
+
+## cartoauth: build the CLI into ./bin/cartoauth.
+cartoauth:
+	go build -o bin/cartoauth ./cmd/cartoauth
