@@ -40,6 +40,6 @@ notebook:
 demo-smoke:
 	DEMO_SMOKE=1 scripts/demo.sh
 
-## cartoauth: build the CLI into ./bin/cartoauth.
+## cartoauth: install the CLI with go install (into $(go env GOBIN), else $(go env GOPATH)/bin).
 cartoauth:
-	go build -o bin/cartoauth ./cmd/cartoauth
+	go install ./cmd/cartoauth
