@@ -19,6 +19,7 @@ func (s *Server) grantRefresh(w http.ResponseWriter, r *http.Request, f url.Valu
 		oauthError(w, http.StatusBadRequest, "invalid_request", "Missing required parameter: refresh_token")
 		return
 	}
+	iss := s.base(r) + "/" // before locking: base takes s.mu
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rt := s.st.refresh[f.Get("refresh_token")]
@@ -42,7 +43,7 @@ func (s *Server) grantRefresh(w http.ResponseWriter, r *http.Request, f url.Valu
 		}
 		g.scope = sc
 	}
-	resp := s.tokenFor(r, g)
+	resp := s.tokenFor(iss, g)
 	if s.cfg.RotateRefreshTokens {
 		rt.used = true
 		resp.RefreshToken = s.issueRefresh(rt.grant, rt.family)
@@ -60,6 +61,7 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request, 
 		oauthError(w, http.StatusUnauthorized, "invalid_client", desc)
 		return
 	}
+	iss := s.base(r) + "/" // before locking: base takes s.mu
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	want, known := s.st.clients[id]
@@ -78,7 +80,7 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request, 
 	if !checkAudience(w, f.Get("audience")) {
 		return
 	}
-	writeJSON(w, http.StatusOK, s.tokenFor(r, grant{clientID: id, subject: id + "@clients"}))
+	writeJSON(w, http.StatusOK, s.tokenFor(iss, grant{clientID: id, subject: id + "@clients"}))
 }
 
 // handleRevoke revokes a refresh token and its family (RFC 7009). Like Auth0 it takes a
@@ -124,10 +126,10 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 
 // idToken returns an unsigned (alg "none") ID token for g: enough for code that reads the
 // account's email, not for code that verifies signatures.
-func (s *Server) idToken(r *http.Request, g grant, life time.Duration) string {
+func (s *Server) idToken(iss string, g grant, life time.Duration) string {
 	now := s.now()
 	claims := map[string]any{
-		"iss": s.base(r) + "/", "sub": g.subject, "aud": g.clientID,
+		"iss": iss, "sub": g.subject, "aud": g.clientID,
 		"iat": now.Unix(), "exp": now.Add(life).Unix(),
 		"email": TestUser, "email_verified": true, "name": "Sandbox Analyst",
 	}

@@ -122,6 +122,7 @@ func (s *Server) grantCode(w http.ResponseWriter, r *http.Request, f url.Values)
 			return
 		}
 	}
+	iss := s.base(r) + "/" // before locking: base takes s.mu
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.st.codes[f.Get("code")]
@@ -143,21 +144,21 @@ func (s *Server) grantCode(w http.ResponseWriter, r *http.Request, f url.Values)
 	if s.cfg.NoRefreshToken {
 		g.scope = withoutScope(g.scope, "offline_access")
 	}
-	resp := s.tokenFor(r, g)
+	resp := s.tokenFor(iss, g)
 	if hasScope(g.scope, "offline_access") {
 		resp.RefreshToken = s.issueRefresh(g, 0)
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// tokenFor issues an access token (and an ID token when openid is in scope); caller holds
-// s.mu.
-func (s *Server) tokenFor(r *http.Request, g grant) tokenResponse {
+// tokenFor issues an access token (and an ID token, issued by iss, when openid is in
+// scope); caller holds s.mu.
+func (s *Server) tokenFor(iss string, g grant) tokenResponse {
 	tok, life := s.issueAccess(g)
 	resp := tokenResponse{AccessToken: tok, TokenType: "Bearer", Scope: g.scope,
 		ExpiresIn: int64((life + time.Second - 1) / time.Second)}
 	if hasScope(g.scope, "openid") {
-		resp.IDToken = s.idToken(r, g, life)
+		resp.IDToken = s.idToken(iss, g, life)
 	}
 	return resp
 }
