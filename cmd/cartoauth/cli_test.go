@@ -166,6 +166,8 @@ func TestLoginWithoutInputExits3(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "cartoauth: ") || !strings.Contains(last, " — ") {
 		t.Errorf("last stderr line is not the one-line error: %q", last)
+	} else if strings.Contains(last, "gonbauth.") || !strings.Contains(last, "--m2m") {
+		t.Errorf("the error gives Go API advice instead of the CLI's: %q", last)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/carto-go/carto-auth/display"
 	"github.com/carto-go/carto-auth/gonbauth"
@@ -67,7 +68,9 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	opts.Prompter = display.NewTerminal(e.stdin, e.stderr)
 	if a, err = gonbauth.FromOAuth(ctx, opts); err != nil {
 		if errors.Is(err, gonbauth.ErrInteractionRequired) {
-			return &cliError{code: exitInteraction, err: err, hint: "run 'cartoauth login' in a terminal and paste the code, or use --m2m FILE"}
+			// gonbauth's advice is written for Go callers; keep its reason, give the CLI's.
+			return &cliError{code: exitInteraction, err: withoutAdvice(err),
+				hint: "run 'cartoauth login' again in a terminal and complete the login, or use --m2m FILE for unattended runs"}
 		}
 		return err
 	}
@@ -178,3 +181,23 @@ short-lived (about an hour). Like 'token', it never prompts (exit 3 when a login
 		Token     string `json:"token"`
 	}{project, tok})
 }
+
+// withoutAdvice keeps an error's text up to its first "; " (where gonbauth's advice for Go
+// callers starts), keeping it matchable with errors.Is.
+func withoutAdvice(err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, "; ")
+	if i < 0 {
+		return err
+	}
+	return &trimmedError{msg: msg[:i], err: err}
+}
+
+// trimmedError shows a shorter text for err.
+type trimmedError struct {
+	msg string
+	err error
+}
+
+func (e *trimmedError) Error() string { return e.msg }
+func (e *trimmedError) Unwrap() error { return e.err }
