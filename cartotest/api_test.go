@@ -1,0 +1,143 @@
+package cartotest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBearerEndpoints(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, Config{})
+	tok := s.NewAccessToken()
+	endpoints := []string{"/accounts", "/v3/connections/carto-dw/token", "/v3/sql/carto_dw/query?q=select+1"}
+	for _, p := range endpoints {
+		for name, bearer := range map[string]string{"missing": "", "unknown": "sbx_at_nope", "refresh token": "sbx_rt_x"} {
+			r := get(t, s.URL+p, bearer)
+			if r.status != http.StatusUnauthorized || r.str("error") == "" ||
+				!strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("%s with %s token: %d %s", p, name, r.status, r.body)
+			}
+		}
+		if r := get(t, s.URL+p, tok); r.status != 200 {
+			t.Errorf("%s with valid token: %d %s", p, r.status, r.body)
+		}
+	}
+	s.ExpireAccessTokens()
+	for _, p := range endpoints {
+		if r := get(t, s.URL+p, tok); r.status != http.StatusUnauthorized {
+			t.Errorf("%s with expired token: %d %s", p, r.status, r.body)
+		}
+	}
+	if s.ValidAccessToken(tok) || !s.ValidAccessToken(s.NewAccessToken()) {
+		t.Error("ExpireAccessTokens must expire old tokens only")
+	}
+}
+
+func TestAccountsAndConfig(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, Config{})
+	r := get(t, s.AccountsURL(), loginTokens(t, s).str("access_token"))
+	u, _ := url.Parse(s.URL)
+	if r.status != 200 || r.str("tenant_domain") != u.Host || r.json["error"] != nil {
+		t.Fatalf("accounts: %d %s", r.status, r.body)
+	}
+	cfg := get(t, "http://"+r.str("tenant_domain")+"/config.yaml", "")
+	if cfg.status != 200 || !strings.Contains(cfg.header.Get("Content-Type"), "yaml") {
+		t.Fatalf("config.yaml: %d %s", cfg.status, cfg.header.Get("Content-Type"))
+	}
+	for _, want := range []string{"\napis:\n", "\n  baseUrl: " + s.URL + "\n", "\n  workspaceUrl: " + s.URL + "/workspace\n"} {
+		if !strings.Contains(cfg.body, want) {
+			t.Errorf("config.yaml lacks %q:\n%s", want, cfg.body)
+		}
+	}
+	// A naive "first baseUrl" parser must get it wrong: another section comes first.
+	if first := strings.Index(cfg.body, "baseUrl:"); strings.HasPrefix(cfg.body[first:], "baseUrl: "+s.URL+"\n") {
+		t.Error("the first baseUrl in config.yaml is apis.baseUrl; a naive parser would pass")
+	}
+	if s.Count(EndpointAccounts) != 1 || s.Count(EndpointConfig) != 1 {
+		t.Errorf("counts accounts=%d config=%d", s.Count(EndpointAccounts), s.Count(EndpointConfig))
+	}
+}
+
+func TestDWToken(t *testing.T) {
+	t.Parallel()
+	s, clock := newClockServer(t, Config{DWTokenLifetime: 10 * time.Minute, DWProjectID: "carto-dw-ac-test"})
+	r := get(t, s.URL+"/v3/connections/carto-dw/token", s.NewAccessToken())
+	dw := r.str("token")
+	if r.status != 200 || r.str("projectId") != "carto-dw-ac-test" || !strings.HasPrefix(dw, "ya29.") || len(r.json) != 2 {
+		t.Fatalf("DW token: %d %s", r.status, r.body)
+	}
+	if s.DWProjectID() != "carto-dw-ac-test" || NewUnstartedServer(Config{}).DWProjectID() != DefaultDWProjectID {
+		t.Error("DWProjectID")
+	}
+	if !s.ValidDWToken(dw) || s.ValidDWToken("ya29.other") || s.ValidAccessToken(dw) {
+		t.Fatal("ValidDWToken disagrees with the issued token")
+	}
+	clock.advance(10*time.Minute - time.Second)
+	if !s.ValidDWToken(dw) {
+		t.Error("DW token expired early")
+	}
+	clock.advance(time.Second)
+	if s.ValidDWToken(dw) {
+		t.Error("DW token still valid after its lifetime")
+	}
+	dw2 := get(t, s.URL+"/v3/connections/carto-dw/token", s.NewAccessToken()).str("token")
+	s.ExpireDWTokens()
+	if s.ValidDWToken(dw2) {
+		t.Error("ExpireDWTokens left a token valid")
+	}
+}
+
+func TestSQL(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, Config{})
+	tok := s.NewAccessToken()
+	query := func(conn, q string) response {
+		return get(t, s.URL+"/v3/sql/"+conn+"/query?q="+url.QueryEscape(q), tok)
+	}
+	tests := []struct {
+		q     string
+		rows  int
+		first string // a value of the first row, as JSON text
+	}{
+		{"SELECT 1", 1, `"f0_":1`},
+		{"  select   1 ; ", 1, `"f0_":1`},
+		{"SELECT * FROM cities", len(BigQueryCities()), `"name":"Madrid"`},
+		{"select name, country, population, lat, lon from cities", len(BigQueryCities()), `"country":"Spain"`},
+		{"SELECT COUNT(*) AS n FROM cities", 1, `"n":6`},
+	}
+	for _, tt := range tests {
+		r := query(SQLConnection, tt.q)
+		rows, _ := r.json["rows"].([]any)
+		schema, _ := r.json["schema"].([]any)
+		if r.status != 200 || len(rows) != tt.rows || len(schema) == 0 || r.json["meta"] == nil ||
+			!strings.Contains(r.body, tt.first) {
+			t.Errorf("%q: %d %s", tt.q, r.status, r.body)
+		}
+	}
+	bad := []struct {
+		conn, q string
+		status  int
+	}{
+		{SQLConnection, "DROP TABLE cities", 400},
+		{SQLConnection, "", 400},
+		{"bigquery", "SELECT 1", 404},
+	}
+	for _, tt := range bad {
+		if r := query(tt.conn, tt.q); r.status != tt.status || r.str("error") == "" {
+			t.Errorf("%s %q: %d %s, want %d", tt.conn, tt.q, r.status, r.body, tt.status)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/v3/sql/carto_dw/query", strings.NewReader(`{"q":"SELECT 1"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if r := do(t, req); r.status != 200 || !strings.Contains(r.body, `"f0_":1`) {
+		t.Errorf("POST: %d %s", r.status, r.body)
+	}
+	if got := len(CannedQueries()); got != 4 {
+		t.Errorf("CannedQueries has %d entries, want 4", got)
+	}
+}
