@@ -16,7 +16,7 @@ type flowChoice struct {
 // where the program runs. getenv and exists are seams for tests.
 func chooseFlow(opt Flow, getenv func(string) string, exists func(string) bool) (flowChoice, error) {
 	if opt != FlowAuto {
-		return checkFlow(opt, "chosen by the caller")
+		return checkFlow(opt, "the "+string(opt)+" flow was requested")
 	}
 	if v := getenv(EnvFlow); v != "" {
 		return checkFlow(Flow(v), EnvFlow+"="+v)
@@ -36,7 +36,7 @@ func chooseFlow(opt Flow, getenv func(string) string, exists func(string) bool) 
 // cached login is used, so that a typo is reported at once.
 func validateFlow(opt Flow, env string) error {
 	if opt != FlowAuto {
-		if _, err := checkFlow(opt, "chosen by the caller"); err != nil {
+		if _, err := checkFlow(opt, "the flow option"); err != nil {
 			return err
 		}
 	}

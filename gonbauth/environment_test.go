@@ -17,7 +17,7 @@ func TestChooseFlow(t *testing.T) {
 		want  Flow
 		why   string
 	}{
-		{"option wins", FlowLoopback, map[string]string{"COLAB_RELEASE_TAG": "x", EnvFlow: "copy-code"}, nil, FlowLoopback, "caller"},
+		{"option wins", FlowLoopback, map[string]string{"COLAB_RELEASE_TAG": "x", EnvFlow: "copy-code"}, nil, FlowLoopback, "loopback flow was requested"},
 		{"env forces", FlowAuto, map[string]string{EnvFlow: "loopback", "SSH_CONNECTION": "x"}, nil, FlowLoopback, EnvFlow},
 		{"colab", FlowAuto, map[string]string{"COLAB_RELEASE_TAG": "r", "DISPLAY": ":0"}, nil, FlowCopyCode, "Colab"},
 		{"databricks", FlowAuto, map[string]string{"DATABRICKS_RUNTIME_VERSION": "13", "DISPLAY": ":0"}, nil, FlowCopyCode, "Databricks"},

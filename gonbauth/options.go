@@ -128,6 +128,10 @@ func (c *Common) resolve() (*settings, error) {
 	return s, nil
 }
 
+// CacheDir returns the token cache folder that dir names: dir itself, else
+// $CARTO_AUTH_CACHE_DIR, else ~/.carto-auth, as an absolute path.
+func CacheDir(dir string) (string, error) { return cacheDir(dir) }
+
 func cacheDir(dir string) (string, error) {
 	if dir == "" {
 		dir = os.Getenv(EnvCacheDir)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -143,11 +142,8 @@ revoking each refresh token with CARTO best-effort, and says how many it removed
 
 // cacheDirForDisplay is the cache folder gonbauth uses, for messages.
 func cacheDirForDisplay() string {
-	if d := os.Getenv(gonbauth.EnvCacheDir); d != "" {
+	if d, err := gonbauth.CacheDir(""); err == nil {
 		return d
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return home + string(os.PathSeparator) + ".carto-auth"
 	}
 	return "~/.carto-auth"
 }
