@@ -173,20 +173,22 @@ func (s *Server) prepare(l net.Listener) *http.Server {
 	return s.srv
 }
 
-// hostPort renders a listener address usable in a URL; an unspecified IP becomes loopback.
+// hostPort renders a listener address usable in a URL; an unspecified IP becomes
+// 127.0.0.1 (IPv4) or localhost (IPv6 or dual stack).
 func hostPort(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
 	if !ok {
 		return a.String()
 	}
-	ip := tcp.IP
+	port := strconv.Itoa(tcp.Port)
 	switch {
-	case ip == nil || ip.Equal(net.IPv4zero):
-		ip = net.IPv4(127, 0, 0, 1)
-	case ip.Equal(net.IPv6unspecified):
-		ip = net.IPv6loopback
+	case tcp.IP == nil || tcp.IP.Equal(net.IPv4zero):
+		return net.JoinHostPort("127.0.0.1", port)
+	case tcp.IP.Equal(net.IPv6unspecified):
+		// Go reports a dual-stack "0.0.0.0" listener as [::]; localhost reaches both stacks.
+		return net.JoinHostPort("localhost", port)
 	}
-	return net.JoinHostPort(ip.String(), strconv.Itoa(tcp.Port))
+	return net.JoinHostPort(tcp.IP.String(), port)
 }
 
 // Err reports why the server could not start or stopped serving, or nil.
