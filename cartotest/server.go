@@ -153,7 +153,8 @@ func (s *Server) Start() {
 }
 
 // Serve serves on l until Close is called, then returns nil. It sets URL from l.Addr (unless
-// URL was set before) before accepting connections.
+// URL was set before) before accepting connections; since Serve blocks, code that needs URL
+// while serving should rather set Listener and call Start, which returns once URL is set.
 func (s *Server) Serve(l net.Listener) error {
 	srv := s.prepare(l)
 	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
