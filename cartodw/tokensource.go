@@ -24,8 +24,9 @@ import (
 // the request is sent again.
 const DefaultTokenLifetime = 50 * time.Minute
 
-// DefaultFetchTimeout bounds one request for a DW token when the caller's
-// context has no deadline (as in [TokenSource.Token]).
+// DefaultFetchTimeout bounds one fetch of a DW token when the caller that
+// starts it has no deadline (as with [TokenSource.Token]). A fetch may include
+// renewing the CARTO token itself.
 const DefaultFetchTimeout = 30 * time.Second
 
 // expiryDelta matches golang.org/x/oauth2: a token this close to its expiry
@@ -54,8 +55,8 @@ type Options struct {
 	// TokenLifetime is how long a DW token is used after it was fetched.
 	// Zero means DefaultTokenLifetime.
 	TokenLifetime time.Duration
-	// FetchTimeout bounds one fetch of a DW token. Zero means
-	// DefaultFetchTimeout.
+	// FetchTimeout bounds one fetch of a DW token started by a caller whose
+	// context has no deadline. Zero means DefaultFetchTimeout.
 	FetchTimeout time.Duration
 	// Transport sends BigQuery requests for clients made by
 	// TokenSource.NewClient and transports made by TokenSource.Transport
@@ -191,7 +192,8 @@ func (s *TokenSource) get(ctx context.Context) (*dwToken, error) {
 	if f == nil {
 		f = &flight{done: make(chan struct{})}
 		s.flight = f
-		go s.run(context.WithoutCancel(ctx), f)
+		fctx, cancel := s.fetchContext(ctx)
+		go s.run(fctx, cancel, f)
 	}
 	s.mu.Unlock()
 	select {
@@ -202,10 +204,18 @@ func (s *TokenSource) get(ctx context.Context) (*dwToken, error) {
 	}
 }
 
-// run performs fetch f, detached from the cancellation of the caller that
-// started it (others may be waiting), and publishes its outcome.
-func (s *TokenSource) run(ctx context.Context, f *flight) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+// fetchContext returns the context of a fetch started by a caller with ctx:
+// it keeps ctx's values and deadline (or, lacking one, gets FetchTimeout) but
+// not its cancellation, since other callers may come to wait for the fetch.
+func (s *TokenSource) fetchContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(context.WithoutCancel(ctx), d)
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+}
+
+// run performs fetch f and publishes its outcome.
+func (s *TokenSource) run(ctx context.Context, cancel context.CancelFunc, f *flight) {
 	defer cancel()
 	f.res, f.err = s.fetch(ctx)
 	s.mu.Lock()

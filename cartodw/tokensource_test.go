@@ -150,6 +150,22 @@ func TestCallerGivingUpDoesNotCancelTheSharedFetch(t *testing.T) {
 	}
 }
 
+func TestFetchTimeout(t *testing.T) {
+	t.Parallel()
+	f := &fakeFetcher{gate: make(chan struct{})}
+	ts := NewTokenSource(f, &Options{FetchTimeout: 20 * time.Millisecond})
+	if _, err := ts.Token(); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Token with a hung fetch: err = %v, want context.DeadlineExceeded after FetchTimeout", err)
+	}
+	// A caller with a deadline of its own gets that instead of FetchTimeout.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	time.AfterFunc(100*time.Millisecond, func() { close(f.gate) })
+	if tok, err := ts.TokenContext(ctx); err != nil || tok.AccessToken != "google-token-2" {
+		t.Fatalf("TokenContext with a 10s deadline and a 100ms fetch: %v, %v", tok, err)
+	}
+}
+
 func TestInvalidate(t *testing.T) {
 	t.Parallel()
 	f := &fakeFetcher{}
