@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -229,6 +230,9 @@ func (s *TokenSource) run(ctx context.Context, cancel context.CancelFunc, f *fli
 
 // fetch asks CARTO for DW credentials once.
 func (s *TokenSource) fetch(ctx context.Context) (*dwToken, error) {
+	if isNil(s.fetcher) {
+		return nil, errors.New("cartodw: no CARTO login: pass the *gonbauth.Auth from gonbauth.FromOAuth or gonbauth.FromM2M")
+	}
 	start := s.now()
 	project, token, err := s.fetcher.CartoDWCredentials(ctx)
 	if err != nil {
@@ -247,4 +251,14 @@ func (s *TokenSource) fetch(ctx context.Context) (*dwToken, error) {
 		TokenType:   "Bearer",
 		Expiry:      start.Add(s.life),
 	}}, nil
+}
+
+// isNil reports whether f is nil or a nil pointer (a nil *gonbauth.Auth),
+// whose methods would panic.
+func isNil(f Fetcher) bool {
+	if f == nil {
+		return true
+	}
+	v := reflect.ValueOf(f)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

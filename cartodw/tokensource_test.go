@@ -196,6 +196,11 @@ func TestFetchErrors(t *testing.T) {
 		{"fetcher error kept", &fakeFetcher{err: fmt.Errorf("getting CARTO Data Warehouse credentials: %w", sentinel)}, sentinel, "OAuthOptions.APIBaseURL"},
 		{"empty answer", &fakeFetcher{empty: true}, ErrNoCredentials, "no projectId and no token"},
 	}
+	for _, f := range []Fetcher{nil, (*fakeFetcher)(nil)} {
+		if _, err := NewTokenSource(f, nil).Token(); err == nil || !strings.Contains(err.Error(), "no CARTO login") {
+			t.Errorf("Token with fetcher %#v: err = %v, want 'no CARTO login'", f, err)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
