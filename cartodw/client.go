@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"strings"
 
 	"cloud.google.com/go/bigquery"
 	"google.golang.org/api/option"
@@ -46,9 +48,12 @@ func (s *TokenSource) NewClient(ctx context.Context, opts ...option.ClientOption
 	if err != nil {
 		return nil, err
 	}
-	all := append([]option.ClientOption{
-		option.WithHTTPClient(&http.Client{Transport: s.Transport(nil)}),
-	}, opts...)
+	all := []option.ClientOption{option.WithHTTPClient(&http.Client{Transport: s.Transport(nil)})}
+	if server := os.Getenv("CARTO_AUTH_SERVER"); server != "" {
+		// A CARTO stand-in (cartotest, `cartoauth sandbox`) serves BigQuery as well.
+		all = append(all, option.WithEndpoint(strings.TrimRight(server, "/")+"/bigquery/v2/"))
+	}
+	all = append(all, opts...)
 	c, err := bigquery.NewClient(ctx, project, all...)
 	if err != nil {
 		return nil, fmt.Errorf("cartodw: creating the BigQuery client for CARTO Data Warehouse project %s: %w", project, err)

@@ -250,3 +250,17 @@ func googleError(t *testing.T, err error) *googleapi.Error {
 	}
 	return ge
 }
+
+func TestStandInServerServesBigQueryToo(t *testing.T) {
+	sb := newSandbox(t, cartotest.Config{})
+	t.Setenv("CARTO_AUTH_SERVER", sb.carto.URL) // as `cartoauth sandbox` tells users to
+	c, err := cartodw.NewClient(t.Context(), sb.auth) // no WithEndpoint
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	mustCities(t, c)
+	if sb.bq.Count("jobs.query") != 1 {
+		t.Errorf("the stand-in saw %d queries", sb.bq.Count("jobs.query"))
+	}
+}
