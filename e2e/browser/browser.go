@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/go-rod/rod"
@@ -29,7 +28,9 @@ func Launch(ctx context.Context, bin string) (*Browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := launcher.New().Context(ctx).Bin(bin).NoSandbox(true).Headless(true).Leakless(false).
+	// Leakless (a helper embedded in go-rod, nothing downloaded) kills the browser if this
+	// process dies before Close.
+	l := launcher.New().Context(ctx).Bin(bin).NoSandbox(true).Headless(true).Leakless(true).
 		UserDataDir(dir).
 		Set("disable-background-networking").Set("disable-component-update").Set("disable-sync").
 		Set("no-first-run").Set("disable-gpu").Set("window-size", "1280,1000")
@@ -49,7 +50,7 @@ func Launch(ctx context.Context, bin string) (*Browser, error) {
 // PID returns the browser's process id.
 func (b *Browser) PID() int { return b.l.PID() }
 
-// Close closes the browser and stops its process group by PID, then removes the profile.
+// Close closes the browser, stops it by PID (go-rod's Kill, ~1 s) and removes the profile.
 func (b *Browser) Close() {
 	done := make(chan struct{})
 	go func() { _ = b.Rod.Close(); close(done) }()
@@ -57,9 +58,7 @@ func (b *Browser) Close() {
 	case <-done:
 	case <-time.After(5 * time.Second):
 	}
-	if pid := b.l.PID(); pid > 0 {
-		_ = syscall.Kill(-pid, syscall.SIGKILL) // its process group (Setpgid by the launcher)
-	}
+	b.l.Kill() // by PID: the browser's process group and the browser
 	b.l.Cleanup()
 	os.RemoveAll(b.dataDir)
 }

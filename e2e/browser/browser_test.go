@@ -52,14 +52,14 @@ func TestBrowserSmoke(t *testing.T) {
 	if err := nb.RunAll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	prompt, err := nb.WaitInput(ctx)
+	prompt, err := nb.WaitInput(ctx, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(prompt, "code") {
 		t.Errorf("input prompt = %q, want it to contain %q", prompt, "code")
 	}
-	if err := nb.TypeInput(ctx, "typed-by-a-person"); err != nil {
+	if err := nb.TypeInput(ctx, 3, "typed-by-a-person"); err != nil {
 		t.Fatal(err)
 	}
 	if err := nb.WaitText(ctx, 3, `got "typed-by-a-person"`); err != nil {

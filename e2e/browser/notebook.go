@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/input"
@@ -16,6 +17,7 @@ import (
 type Notebook struct {
 	// Page is the go-rod page, for anything the helpers do not cover.
 	Page *rod.Page
+	b    *Browser
 }
 
 // OpenNotebook opens url in a new tab and waits until the notebook is loaded and its kernel
@@ -25,7 +27,11 @@ func (b *Browser) OpenNotebook(ctx context.Context, url string) (*Notebook, erro
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", url, err)
 	}
-	n := &Notebook{Page: p}
+	n := &Notebook{Page: p, b: b}
+	// Dismiss dialogs (Jupyter's "leave page?" on navigation) so no CDP call hangs behind one.
+	go p.EachEvent(func(e *proto.PageJavascriptDialogOpening) {
+		_ = proto.PageHandleJavaScriptDialog{Accept: false}.Call(p)
+	})()
 	err = p.Context(ctx).Wait(rod.Eval(`() => !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded &&
 		Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected())`))
 	if err != nil {
@@ -68,11 +74,21 @@ func (n *Notebook) WaitAllDone(ctx context.Context) error {
 	return n.WaitKernelIdle(ctx)
 }
 
-// WaitInput waits for an input box (input.raw_input) and returns its prompt text.
-func (n *Notebook) WaitInput(ctx context.Context) (string, error) {
-	el, err := n.Page.Context(ctx).Element("input.raw_input")
+// inputBox finds the input box (input.raw_input) in cell i's outputs, or anywhere when i < 0.
+func (n *Notebook) inputBox(ctx context.Context, i int) (*rod.Element, error) {
+	el, err := n.Page.Context(ctx).ElementByJS(rod.Eval(`(i) => { const r = (`+outputRoot+`)(i);
+		return r ? r.querySelector('input.raw_input') : null }`, i))
 	if err != nil {
-		return "", fmt.Errorf("no input box: %w", err)
+		return nil, fmt.Errorf("no input box in cell %d: %w", i, err)
+	}
+	return el, nil
+}
+
+// WaitInput waits for an input box in cell i (anywhere when i < 0) and returns its prompt.
+func (n *Notebook) WaitInput(ctx context.Context, i int) (string, error) {
+	el, err := n.inputBox(ctx, i)
+	if err != nil {
+		return "", err
 	}
 	prompt, err := el.Eval(`function() { return this.parentElement.innerText }`)
 	if err != nil {
@@ -81,17 +97,18 @@ func (n *Notebook) WaitInput(ctx context.Context) (string, error) {
 	return prompt.Value.Str(), nil
 }
 
-// TypeInput waits for an input box, clicks into it, types text and presses Enter, as a person
-// would.
-func (n *Notebook) TypeInput(ctx context.Context, text string) error {
-	p := n.Page.Context(ctx)
-	el, err := p.Element("input.raw_input")
+// TypeInput waits for an input box in cell i (the first anywhere when i < 0), clicks into it,
+// types text and presses Enter, as a person would. Pass the cell: a box left by an earlier
+// cell that exited without reading stays on the page.
+func (n *Notebook) TypeInput(ctx context.Context, i int, text string) error {
+	el, err := n.inputBox(ctx, i)
 	if err != nil {
-		return fmt.Errorf("no input box: %w", err)
+		return err
 	}
 	if err := el.Click(proto.InputMouseButtonLeft, 1); err != nil {
 		return err
 	}
+	p := n.Page.Context(ctx)
 	if err := p.InsertText(text); err != nil {
 		return err
 	}
@@ -150,25 +167,42 @@ func (n *Notebook) Element(ctx context.Context, i int, selector string) (*rod.El
 }
 
 // ClickLink clicks the element matching selector in cell i's outputs and returns the tab it
-// opens (loaded), as a link with target=_blank does.
+// opens (loaded), as a link with target=_blank does. It fails after 10 s without a new tab:
+// Notebook 6.4 does not add target=_blank to links in outputs, so a plain link would navigate
+// the notebook page itself (the "leave page?" dialog is dismissed).
 func (n *Notebook) ClickLink(ctx context.Context, i int, selector string) (*rod.Page, error) {
 	el, err := n.Element(ctx, i, selector)
 	if err != nil {
 		return nil, err
 	}
-	wait := n.Page.Context(ctx).WaitOpen()
+	// Wait with the page's own (background) context so the new page is not tied to a
+	// shorter one; bound the wait here instead.
+	type opened struct {
+		p   *rod.Page
+		err error
+	}
+	ch := make(chan opened, 1)
+	wait := n.Page.WaitOpen()
 	if err := el.Click(proto.InputMouseButtonLeft, 1); err != nil {
 		return nil, err
 	}
-	p, err := wait()
-	if err != nil {
-		return nil, fmt.Errorf("no new tab after clicking %q: %w", selector, err)
+	go func() { p, err := wait(); ch <- opened{p, err} }()
+	var p *rod.Page
+	select {
+	case o := <-ch:
+		p, err = o.p, o.err
+	case <-time.After(10 * time.Second):
+		err = fmt.Errorf("timeout")
+	case <-ctx.Done():
+		err = ctx.Err()
 	}
-	p = p.Context(ctx)
-	if err := p.WaitLoad(); err != nil {
+	if err != nil {
+		return nil, fmt.Errorf("no new tab after clicking %q (does the link have target=_blank?): %w", selector, err)
+	}
+	if err := p.Context(ctx).WaitLoad(); err != nil {
 		return nil, err
 	}
-	return p.Context(context.Background()), nil
+	return p, nil
 }
 
 // Screenshot saves a PNG of the element matching selector in cell i's outputs (or, with an

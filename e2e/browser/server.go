@@ -82,7 +82,7 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
 		"JUPYTER_PATH=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
 	s.cmd.Env = append(s.cmd.Env, opts.Env...)
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	var w io.Writer = &lockedWriter{b: &s.out}
 	if opts.Log != nil {
 		w = io.MultiWriter(w, opts.Log)

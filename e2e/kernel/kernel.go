@@ -64,6 +64,7 @@ type Kernel struct {
 
 	mu      sync.Mutex
 	waiters map[string]chan *Message
+	ignored map[string]bool
 	stray   []*Message
 
 	inputDelay time.Duration
@@ -90,7 +91,7 @@ func Start(ctx context.Context, opts Options) (*Kernel, error) {
 		return nil, err
 	}
 	k := &Kernel{dir: dir, session: newID(), id: zmq4.SocketIdentity("e2e-" + newID()),
-		waiters: map[string]chan *Message{}, stderr: &tailBuffer{max: 64 << 10}, exited: make(chan struct{})}
+		waiters: map[string]chan *Message{}, ignored: map[string]bool{}, stderr: &tailBuffer{max: 64 << 10}, exited: make(chan struct{})}
 	if k.conn, err = newConnInfo(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -141,7 +142,8 @@ func (k *Kernel) launch(bin string, opts Options) error {
 	k.cmd.Dir = k.dir
 	k.cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	k.cmd.Env = append(k.cmd.Env, opts.Env...)
-	k.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // so Shutdown can stop cell programs too
+	// Own process group, so Shutdown can stop cell programs too; killed if the test binary dies.
+	k.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	var w io.Writer = k.stderr
 	if opts.Log != nil {
 		w = io.MultiWriter(k.stderr, opts.Log)

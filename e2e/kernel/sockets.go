@@ -76,6 +76,9 @@ func (k *Kernel) readLoop(name string, s zmq4.Socket) {
 func (k *Kernel) dispatch(m *Message) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.ignored[m.ParentHeader.MsgID] {
+		return
+	}
 	if ch, ok := k.waiters[m.ParentHeader.MsgID]; ok {
 		select {
 		case ch <- m:
@@ -100,6 +103,17 @@ func (k *Kernel) unwait(ids ...string) {
 	}
 }
 
+// ignore drops the waiters of ids and any later message for them (late replies to the
+// readiness probes).
+func (k *Kernel) ignore(ids ...string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, id := range ids {
+		delete(k.waiters, id)
+		k.ignored[id] = true
+	}
+}
+
 // send signs and sends a message; parent may be nil.
 func (k *Kernel) send(s zmq4.Socket, msgType string, parent *Header, content any) error {
 	_, err := k.sendHeader(s, k.header(msgType), parent, content)
@@ -121,7 +135,7 @@ func (k *Kernel) sendHeader(s zmq4.Socket, h Header, parent *Header, content any
 func (k *Kernel) waitReady(ctx context.Context) error {
 	ch := make(chan *Message, 256)
 	var ids []string
-	defer func() { k.unwait(ids...) }()
+	defer func() { k.ignore(ids...) }()
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
