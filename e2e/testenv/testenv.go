@@ -24,6 +24,7 @@ func Missing(t testing.TB, part, detail string) {
 	msg := part + " is missing (" + detail + "); install with: scripts/install-deps.sh [--bin DIR] and put DIR on PATH"
 	if InCI() {
 		t.Fatal(msg + " [CI=true: not skipping]")
+		return
 	}
 	t.Skip(msg)
 }
