@@ -2,10 +2,11 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: test fmt-check vet unit e2e
+.PHONY: test fmt-check vet unit fuzz e2e
 
-## test: formatting, vet and every test of both modules (root, then e2e).
-test: fmt-check vet unit e2e
+## test: formatting, vet, every test of both modules (root, then e2e), each fuzz target
+## briefly, and a smoke run of `make demo`.
+test: fmt-check vet unit fuzz e2e demo-smoke
 
 fmt-check:
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/artifacts/*' -print0 | xargs -0 gofmt -l); \
@@ -17,6 +18,13 @@ vet:
 
 unit:
 	go test -race -count=1 ./...
+
+FUZZTIME ?= 3s
+FUZZ_TARGETS := FuzzParsePaste FuzzParseCredentials FuzzParseEntry FuzzTokenResponse
+
+## fuzz: run each fuzz target of gonbauth for FUZZTIME (make fuzz FUZZTIME=10m for longer).
+fuzz:
+	for f in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./gonbauth; done
 
 e2e:
 	cd e2e && go test -count=1 -timeout 20m ./...

@@ -253,7 +253,7 @@ func googleError(t *testing.T, err error) *googleapi.Error {
 
 func TestStandInServerServesBigQueryToo(t *testing.T) {
 	sb := newSandbox(t, cartotest.Config{})
-	t.Setenv("CARTO_AUTH_SERVER", sb.carto.URL) // as `cartoauth sandbox` tells users to
+	t.Setenv("CARTO_AUTH_SERVER", sb.carto.URL)       // as `cartoauth sandbox` tells users to
 	c, err := cartodw.NewClient(t.Context(), sb.auth) // no WithEndpoint
 	if err != nil {
 		t.Fatal(err)

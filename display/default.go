@@ -23,3 +23,13 @@ var (
 	_ Prompter = (*Notebook)(nil)
 	_ Prompter = (*Terminal)(nil)
 )
+
+// HTML shows html as a new output of the current notebook cell and waits until the kernel has
+// it; outside a notebook it does nothing. Notebooks use it to show results (a table) without
+// importing gonbui themselves.
+func HTML(html string) {
+	if InNotebook() {
+		gonbui.DisplayHTML(html)
+		gonbui.Sync()
+	}
+}
