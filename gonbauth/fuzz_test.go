@@ -46,7 +46,9 @@ func FuzzParseCredentials(f *testing.F) {
 			}
 			return
 		}
-		if c.ClientSecret != "" && len(c.ClientSecret) > 3 && strings.Contains(err.Error(), c.ClientSecret) {
+		secret := c.ClientSecret
+		echoed := strings.Contains(c.APIBaseURL, secret) || strings.Contains(c.ClientID, secret) // fields errors may quote
+		if len(secret) > 3 && !echoed && strings.Contains(err.Error(), secret) {
 			t.Fatalf("the secret reached the error: %v", err)
 		}
 		if !strings.Contains(err.Error(), "creds.json") {
