@@ -27,7 +27,7 @@ WORKDIR /opt/carto-auth
 COPY go.mod go.sum ./
 COPY e2e/go.mod e2e/go.sum ./e2e/
 COPY scripts/install-deps.sh ./scripts/
-RUN scripts/install-deps.sh --bin /usr/local/bin --no-kernel </dev/null \
+RUN scripts/install-deps.sh --bin /usr/local/bin --no-kernel --no-chromium </dev/null \
  && rm -rf /var/lib/apt/lists/* \
  && go clean -cache -modcache
 

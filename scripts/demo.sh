@@ -84,7 +84,7 @@ trap stop EXIT
 # --- set up -----------------------------------------------------------------------------
 mkdir -p "$DEMO_DIR/logs" "$DEMO_DIR/cache"
 export JUPYTER_DATA_DIR=$DEMO_DIR/jupyter PYDEVD_DISABLE_FILE_VALIDATION=1 PATH="$BIN:$PATH"
-"$ROOT/scripts/install-deps.sh" --bin "$BIN" </dev/null
+"$ROOT/scripts/install-deps.sh" --bin "$BIN" --no-chromium </dev/null
 command -v jupyter-notebook >/dev/null || die "jupyter-notebook not found: install the apt package jupyter-notebook (or run without SKIP_APT)"
 say "building cartoauth -> $BIN/cartoauth"
 (cd "$ROOT" && go build -o "$BIN/cartoauth" ./cmd/cartoauth)

@@ -7,6 +7,8 @@
 #   --bin DIR        where goimports and gonb go (default: $BIN_DIR, else `go env GOBIN`,
 #                    else $(go env GOPATH)/bin). Put DIR on PATH afterwards.
 #   --no-apt         skip the apt packages (also SKIP_APT=1)
+#   --no-chromium    leave out Chromium (only the browser tests need it; the Docker image
+#                    and `make demo` do not)
 #   --no-kernel      do not register the GoNB kernel
 #   --kernel DIR     ONLY register the GoNB kernel spec into the Jupyter data dir DIR
 #                    (DIR/kernels/gonb/kernel.json); gonb must already be built ($GONB, the
@@ -40,6 +42,7 @@ while [[ $# -gt 0 ]]; do
 	case $1 in
 	--bin) BIN=${2:?--bin needs a directory}; shift 2 ;;
 	--no-apt) SKIP_APT=1; shift ;;
+	--no-chromium) APT_PACKAGES=("${APT_PACKAGES[@]/chromium/}"); shift ;;
 	--no-kernel) REGISTER=0; shift ;;
 	--kernel) KERNEL_ONLY_DIR=${2:?--kernel needs a directory}; shift 2 ;;
 	--go-work) GO_WORK=${2?--go-work needs a value}; shift 2 ;;
@@ -78,6 +81,7 @@ install_apt() {
 	fi
 	local missing=() p
 	for p in "${APT_PACKAGES[@]}"; do
+		[[ -n $p ]] || continue
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
 	if [[ ${#missing[@]} -eq 0 ]]; then
