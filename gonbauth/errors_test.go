@@ -3,6 +3,7 @@ package gonbauth
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +120,27 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 			t.Fatal("expected an error")
 		}
 		assertNoSecrets(t, err.Error(), secrets...)
+	}
+}
+
+func TestTruncatedAnswerLeavesTheCacheUntouched(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	creds, dir := writeCreds(t, srv), t.TempDir()
+	opts := &M2MOptions{Common: Common{AuthServer: srv.URL, CacheDir: dir}}
+	a, err := FromM2M(context.Background(), creds, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expireInMemory(a)
+	before, _ := os.ReadFile(a.store.path())
+	srv.Inject(cartotest.EndpointToken, cartotest.Fault{Status: 200, Body: `{"access_token":"abc","expires_in":`})
+	_, err = FromM2M(context.Background(), creds, opts)
+	if err == nil || !strings.Contains(err.Error(), "not a valid token response") {
+		t.Fatalf("err = %v", err)
+	}
+	after, _ := os.ReadFile(a.store.path())
+	if string(before) != string(after) {
+		t.Error("a failed renewal changed the cache file")
 	}
 }
