@@ -19,8 +19,12 @@ type Auth struct {
 	id    identity
 	cur   atomic.Pointer[entry]
 	sem   chan struct{} // one renewal at a time in this process
-	// obtain gets a new entry, given the last one known (nil when none).
-	obtain func(ctx context.Context, last *entry) (*entry, error)
+	// quietUntil (Unix seconds) holds off renewals ahead of expiry after one failed, so that
+	// an outage does not slow down every call while the current token is still valid.
+	quietUntil atomic.Int64
+	// obtain gets a new entry, given the last one known (nil when none). ahead says the last
+	// one is still usable: a renewal ahead of expiry, which must never prompt.
+	obtain func(ctx context.Context, last *entry, ahead bool) (*entry, error)
 	// onLockWait tells the user that another process holds this identity's lock.
 	onLockWait func(holderPID int)
 	// revoke revokes a refresh token (OAuth only).
@@ -32,17 +36,27 @@ func newAuth(set *settings, id identity) *Auth {
 }
 
 // AccessToken returns a valid access token, renewing it first when little of its lifetime is
-// left. A failed renewal ahead of expiry returns the current token and logs the failure.
+// left. A failed renewal ahead of expiry returns the current, still valid token (the failure
+// goes to the Logger).
 func (a *Auth) AccessToken(ctx context.Context) (string, error) {
-	if e := a.cur.Load(); e.fresh(time.Now().Unix()) {
-		return e.AccessToken, nil
-	}
-	e, err := a.renew(ctx)
+	e, err := a.token(ctx)
 	if err != nil {
 		return "", err
 	}
 	return e.AccessToken, nil
 }
+
+// token returns a usable entry, renewing it when needed.
+func (a *Auth) token(ctx context.Context) (*entry, error) {
+	now := time.Now().Unix()
+	if e := a.cur.Load(); e.fresh(now) || (e.usable(now) && now < a.quietUntil.Load()) {
+		return e, nil
+	}
+	return a.renew(ctx)
+}
+
+// aheadRetryDelay is how long renewals ahead of expiry are held off after one failed.
+const aheadRetryDelay = 30
 
 // renew brings the token up to date: within the process one caller does the work and the
 // others wait for it; across processes the cache lock is held across read → renew → write, and
@@ -54,9 +68,8 @@ func (a *Auth) renew(ctx context.Context) (*entry, error) {
 		return nil, ctx.Err()
 	}
 	defer func() { <-a.sem }()
-	now := time.Now().Unix()
 	last := a.cur.Load()
-	if last.fresh(now) {
+	if last.fresh(time.Now().Unix()) {
 		return last, nil
 	}
 	unlock, err := a.store.lock(ctx, a.onLockWait)
@@ -68,6 +81,7 @@ func (a *Auth) renew(ctx context.Context) (*entry, error) {
 		unlock = func() {}
 	}
 	defer unlock()
+	now := time.Now().Unix() // after the wait for the lock
 	if disk := a.store.load(); disk != nil {
 		if disk.fresh(now) {
 			a.cur.Store(disk)
@@ -77,10 +91,17 @@ func (a *Auth) renew(ctx context.Context) (*entry, error) {
 			last = disk // adopt another process's newer (possibly rotated) refresh token
 		}
 	}
-	e, err := a.obtain(ctx, last)
+	e, err := a.obtain(ctx, last, last.usable(now))
 	if err != nil {
-		if last.usable(now) {
+		if now = time.Now().Unix(); last.usable(now) {
 			a.set.log.Warn("renewing the token ahead of expiry failed; using the current one", "error", err)
+			a.quietUntil.Store(now + aheadRetryDelay)
+			if IsInvalidGrant(err) { // the refresh token is dead: use the token to its end
+				kept := *last
+				kept.RefreshToken = ""
+				a.keep(&kept)
+				return &kept, nil
+			}
 			a.cur.Store(last)
 			return last, nil
 		}
@@ -118,10 +139,11 @@ func (a *Auth) TokenSource() oauth2.TokenSource { return tokenSource{a} }
 type tokenSource struct{ a *Auth }
 
 func (ts tokenSource) Token() (*oauth2.Token, error) {
-	if _, err := ts.a.AccessToken(context.Background()); err != nil {
+	e, err := ts.a.token(context.Background())
+	if err != nil {
 		return nil, err
 	}
-	return ts.a.cur.Load().oauth2Token(), nil
+	return e.oauth2Token(), nil
 }
 
 // HTTPClient returns a client that adds "Authorization: Bearer <token>" to every request,
@@ -136,6 +158,13 @@ type bearerTransport struct {
 }
 
 func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if !mayCarryToken(req) {
+		return base.RoundTrip(req)
+	}
 	tok, err := t.auth.AccessToken(req.Context())
 	if err != nil {
 		if req.Body != nil {
@@ -145,11 +174,22 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r := req.Clone(req.Context())
 	r.Header.Set("Authorization", "Bearer "+tok)
-	base := t.base
-	if base == nil {
-		base = http.DefaultTransport
-	}
 	return base.RoundTrip(r)
+}
+
+// mayCarryToken keeps the token off clear-text connections to other machines and off
+// redirects to another host (which net/http would strip the header from, were it not added
+// here on every request).
+func mayCarryToken(req *http.Request) bool {
+	if req.URL.Scheme != "https" && !isLoopbackHost(req.URL.Hostname()) {
+		return false
+	}
+	for prev := req.Response; prev != nil && prev.Request != nil; prev = prev.Request.Response {
+		if prev.Request.URL.Host != req.URL.Host {
+			return false
+		}
+	}
+	return true
 }
 
 // Logout forgets this identity's cached tokens and revokes its refresh token, best-effort: a

@@ -3,6 +3,8 @@ package gonbauth
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -142,5 +144,37 @@ func TestTruncatedAnswerLeavesTheCacheUntouched(t *testing.T) {
 	after, _ := os.ReadFile(a.store.path())
 	if string(before) != string(after) {
 		t.Error("a failed renewal changed the cache file")
+	}
+}
+
+func TestHTTPClientKeepsTheTokenOnItsHost(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	a, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{Common: Common{AuthServer: srv.URL, NoCache: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := make(chan string, 2)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.Header.Get("Authorization")
+	}))
+	defer other.Close()
+	// The same loopback server under another host name: a redirect to another host.
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	first := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.Header.Get("Authorization")
+		http.Redirect(w, r, otherURL+"/elsewhere", http.StatusFound)
+	}))
+	defer first.Close()
+	resp, err := a.HTTPClient().Get(first.URL + "/api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := <-seen; !strings.HasPrefix(got, "Bearer ") {
+		t.Errorf("the API host got %q", got)
+	}
+	if got := <-seen; got != "" {
+		t.Errorf("the redirect's other host got the token")
 	}
 }

@@ -54,7 +54,7 @@ func FromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOpti
 		EndpointParams: map[string][]string{"audience": {Audience}},
 		AuthStyle:      oauth2.AuthStyleInParams,
 	}
-	a.obtain = func(ctx context.Context, _ *entry) (*entry, error) {
+	a.obtain = func(ctx context.Context, _ *entry, _ bool) (*entry, error) {
 		var t *oauth2.Token
 		err := set.retry(ctx, "token", func(ctx context.Context) error {
 			tctx, cancel := set.tokenCtx(ctx)

@@ -73,11 +73,11 @@ type oauthLogin struct {
 	prompter display.Prompter // set on first use
 }
 
-func (l *oauthLogin) obtain(ctx context.Context, last *entry) (*entry, error) {
+func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entry, error) {
 	if last != nil && last.RefreshToken != "" {
 		e, err := l.refresh(ctx, last)
-		if err == nil || !IsInvalidGrant(err) {
-			return e, err
+		if err == nil || !IsInvalidGrant(err) || ahead {
+			return e, err // ahead of expiry the current token stands: no prompt
 		}
 		l.set.log.Info("the refresh token was rejected; a new login is needed", "error", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/carto-go/carto-auth/cartotest"
 	"github.com/carto-go/carto-auth/display"
@@ -161,3 +162,65 @@ func TestAccessTokenConcurrentCallersShareOneRenewal(t *testing.T) {
 }
 
 var _ display.Prompter = (*fakePrompter)(nil)
+
+// intoRefreshWindow makes a's token valid for secs more seconds, inside the refresh-ahead window.
+func intoRefreshWindow(a *Auth, secs, lifetime int64) *entry {
+	e := *a.cur.Load()
+	e.Expiry = nowUnix() + secs
+	e.IssuedAt = e.Expiry - lifetime
+	a.cur.Store(&e)
+	a.store.save(&e)
+	return &e
+}
+
+func TestRejectedRefreshAheadNeverPrompts(t *testing.T) {
+	t.Parallel()
+	srv, a, _, p := oauthLoggedIn(t, cartotest.Config{})
+	e := intoRefreshWindow(a, 150, 1000)
+	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant"}`, Times: 10})
+	for range 3 {
+		tok, err := a.AccessToken(context.Background())
+		if err != nil || tok != e.AccessToken {
+			t.Fatalf("got %v; want the current token", err)
+		}
+	}
+	if p.reads != 1 || len(p.shown) != 1 {
+		t.Errorf("a renewal ahead of expiry prompted: reads %d, shown %d", p.reads, len(p.shown))
+	}
+	if n := srv.Count(cartotest.EndpointTokenRT); n != 1 {
+		t.Errorf("refresh attempts %d, want 1 (the dead refresh token is dropped)", n)
+	}
+}
+
+func TestTokenExpiringDuringAFailedRenewalIsNotReturned(t *testing.T) {
+	t.Parallel()
+	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
+	intoRefreshWindow(a, 2, 10) // usable for one more second
+	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant"}`, Delay: 1500 * time.Millisecond})
+	if _, err := a.AccessToken(context.Background()); err == nil {
+		t.Fatal("an expired token came back with no error")
+	}
+}
+
+func TestTokenSourceSurvivesConcurrentLogout(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	a, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{Common: Common{AuthServer: srv.URL, CacheDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := a.TokenSource()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			a.Logout(context.Background())
+		}
+	}()
+	for range 2000 {
+		if tok, err := ts.Token(); err != nil || tok.AccessToken == "" {
+			t.Fatalf("Token: %v", err)
+		}
+	}
+	<-done
+}
