@@ -3,7 +3,9 @@ package cartodw
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 
@@ -51,7 +53,11 @@ func (s *TokenSource) NewClient(ctx context.Context, opts ...option.ClientOption
 	all := []option.ClientOption{option.WithHTTPClient(&http.Client{Transport: s.Transport(nil)})}
 	if server := os.Getenv("CARTO_AUTH_SERVER"); server != "" {
 		// A CARTO stand-in (cartotest, `cartoauth sandbox`) serves BigQuery as well.
-		all = append(all, option.WithEndpoint(strings.TrimRight(server, "/")+"/bigquery/v2/"))
+		endpoint, err := standInEndpoint(server)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, option.WithEndpoint(endpoint))
 	}
 	all = append(all, opts...)
 	c, err := bigquery.NewClient(ctx, project, all...)
@@ -59,4 +65,19 @@ func (s *TokenSource) NewClient(ctx context.Context, opts ...option.ClientOption
 		return nil, fmt.Errorf("cartodw: creating the BigQuery client for CARTO Data Warehouse project %s: %w", project, err)
 	}
 	return c, nil
+}
+
+// standInEndpoint is the BigQuery endpoint of the CARTO stand-in at server:
+// https, or http on a loopback address only, since the DW token travels there.
+func standInEndpoint(server string) (string, error) {
+	u, err := url.Parse(server)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("cartodw: CARTO_AUTH_SERVER=%q is not a URL", server)
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	if u.Scheme != "https" && !(u.Scheme == "http" && (host == "localhost" || ip != nil && ip.IsLoopback())) {
+		return "", fmt.Errorf("cartodw: CARTO_AUTH_SERVER=%q: use https://, or http:// on a loopback address only", server)
+	}
+	return strings.TrimRight(server, "/") + "/bigquery/v2/", nil
 }

@@ -264,3 +264,11 @@ func TestStandInServerServesBigQueryToo(t *testing.T) {
 		t.Errorf("the stand-in saw %d queries", sb.bq.Count("jobs.query"))
 	}
 }
+
+func TestStandInMustNotBeClearTextRemote(t *testing.T) {
+	sb := newSandbox(t, cartotest.Config{})
+	t.Setenv("CARTO_AUTH_SERVER", "http://192.0.2.10:8765")
+	if _, err := cartodw.NewClient(t.Context(), sb.auth); err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -218,7 +218,7 @@ func (s *TokenSource) fetchContext(ctx context.Context) (context.Context, contex
 // run performs fetch f and publishes its outcome.
 func (s *TokenSource) run(ctx context.Context, cancel context.CancelFunc, f *flight) {
 	defer cancel()
-	f.res, f.err = s.fetch(ctx)
+	f.res, f.err = s.fetchSafely(ctx)
 	s.mu.Lock()
 	if f.err == nil {
 		s.cur.Store(f.res)
@@ -226,6 +226,17 @@ func (s *TokenSource) run(ctx context.Context, cancel context.CancelFunc, f *fli
 	s.flight = nil
 	s.mu.Unlock()
 	close(f.done)
+}
+
+// fetchSafely is fetch on its own goroutine, where a panicking Fetcher would
+// kill the whole program (a notebook kernel): the panic becomes an error.
+func (s *TokenSource) fetchSafely(ctx context.Context) (t *dwToken, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("cartodw: the Fetcher panicked: %v", r)
+		}
+	}()
+	return s.fetch(ctx)
 }
 
 // fetch asks CARTO for DW credentials once.
@@ -253,12 +264,15 @@ func (s *TokenSource) fetch(ctx context.Context) (*dwToken, error) {
 	}}, nil
 }
 
-// isNil reports whether f is nil or a nil pointer (a nil *gonbauth.Auth),
-// whose methods would panic.
+// isNil reports whether f is nil or a nil value of a nillable kind (a nil
+// *gonbauth.Auth, a nil FetcherFunc), whose method would panic.
 func isNil(f Fetcher) bool {
 	if f == nil {
 		return true
 	}
-	v := reflect.ValueOf(f)
-	return v.Kind() == reflect.Pointer && v.IsNil()
+	switch v := reflect.ValueOf(f); v.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Interface, reflect.Chan, reflect.Slice:
+		return v.IsNil()
+	}
+	return false
 }

@@ -247,3 +247,17 @@ func BenchmarkTokenCachedParallel(b *testing.B) {
 		}
 	})
 }
+
+func TestBrokenFetchersAreErrorsNotCrashes(t *testing.T) {
+	for name, f := range map[string]Fetcher{
+		"nil func": FetcherFunc(nil),
+		"panics": FetcherFunc(func(context.Context) (string, string, error) {
+			panic("boom")
+		}),
+	} {
+		_, err := NewTokenSource(f, nil).Token()
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
