@@ -28,6 +28,9 @@ func newStore(dir string, id identity, log *slog.Logger) *store {
 }
 
 func (s *store) enabled() bool { return s.dir != "" }
+
+// pendingPath is where a two-cell login waits for its code (see StartLogin).
+func (s *store) pendingPath() string { return filepath.Join(s.dir, s.base+".pending.json") }
 func (s *store) path() string  { return filepath.Join(s.dir, s.base+".json") }
 
 // load returns the cached entry, or nil on a miss. A missing, unreadable, corrupt, foreign or
@@ -98,6 +101,7 @@ func (s *store) remove() error {
 	if !s.enabled() {
 		return nil
 	}
+	os.Remove(s.pendingPath()) // a started two-cell login holds a PKCE verifier
 	if err := os.Remove(s.path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing the token cache file: %w", err)
 	}

@@ -163,7 +163,7 @@ func TestLoginTimeoutEndsTheWait(t *testing.T) {
 	opts := copyCodeOptions(t, srv, &fakePrompter{}) // never answers
 	opts.Timeout = 300 * 1e6
 	_, err := FromOAuth(context.Background(), opts)
-	if !errors.Is(err, ErrInteractionRequired) || !errors.Is(err, errLoginTimeout) || !strings.Contains(err.Error(), "M2M") {
+	if !errors.Is(err, ErrInteractionRequired) || !errors.Is(err, errLoginTimeout) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "M2M") {
 		t.Fatalf("err = %v", err)
 	}
 }

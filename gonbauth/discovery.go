@@ -76,9 +76,10 @@ func validHost(h string) bool {
 }
 
 // yamlValue finds the scalar at path in a block-style YAML document, enough for CARTO's
-// config.yaml (nested mappings, quoted or plain scalars, comments).
+// config.yaml (nested mappings, quoted or plain scalars, comments). A key matches only at its
+// full path from the top: apis.baseUrl, never other.apis.baseUrl.
 func yamlValue(doc []byte, path ...string) string {
-	indents := []int{} // indentation of each matched ancestor
+	var stack []yamlKey // the keys enclosing the current line
 	sc := bufio.NewScanner(bytes.NewReader(doc))
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), " \t\r")
@@ -86,23 +87,37 @@ func yamlValue(doc []byte, path ...string) string {
 		if body == "" || body[0] == '#' || body == "---" {
 			continue
 		}
-		indent := len(line) - len(body)
-		for len(indents) > 0 && indent <= indents[len(indents)-1] {
-			indents = indents[:len(indents)-1] // left the matched block
-			if len(indents) < len(path)-1 {
-				return "" // the block we were in ended without the key
-			}
-		}
-		key, val, ok := strings.Cut(body, ":")
-		if !ok || strings.TrimSpace(key) != path[len(indents)] {
+		name, val, ok := strings.Cut(body, ":")
+		if !ok {
 			continue
 		}
-		if len(indents) == len(path)-1 {
+		indent := len(line) - len(body)
+		for len(stack) > 0 && stack[len(stack)-1].indent >= indent {
+			stack = stack[:len(stack)-1]
+		}
+		stack = append(stack, yamlKey{indent, strings.TrimSpace(name)})
+		if keysAre(stack, path) {
 			return yamlScalar(val)
 		}
-		indents = append(indents, indent)
 	}
 	return ""
+}
+
+type yamlKey struct {
+	indent int
+	name   string
+}
+
+func keysAre(stack []yamlKey, path []string) bool {
+	if len(stack) != len(path) {
+		return false
+	}
+	for i, k := range stack {
+		if k.name != path[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func yamlScalar(v string) string {

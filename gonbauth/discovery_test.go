@@ -35,6 +35,7 @@ features:
 		{doc, []string{"apis", "nested", "baseUrl"}, "https://deeper.example.com"},
 		{"apis:\n  other: 1\nbaseUrl: https://top.example.com\n", []string{"apis", "baseUrl"}, ""},
 		{"apis: {}\n", []string{"apis", "baseUrl"}, ""},
+		{"other:\n  apis:\n    baseUrl: https://evil.example.com\napis:\n  baseUrl: https://good.example.com\n", []string{"apis", "baseUrl"}, "https://good.example.com"},
 		{"apis:\n  baseUrl: 'https://q.example.com'\n", []string{"apis", "baseUrl"}, "https://q.example.com"},
 	}
 	for _, c := range cases {
@@ -87,7 +88,7 @@ func TestCartoDWCredentials(t *testing.T) {
 	}
 	srv.Inject(cartotest.EndpointDWToken, cartotest.Fault{Status: 403, Body: `{"error":"Data Warehouse not available in this plan"}`})
 	_, _, err = a.CartoDWCredentials(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "not available in this plan") || !strings.Contains(err.Error(), "plan") {
+	if err == nil || !strings.Contains(err.Error(), "not available in this plan") || !strings.Contains(err.Error(), "check the plan") {
 		t.Fatalf("refused DW: %v", err)
 	}
 }

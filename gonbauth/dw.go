@@ -19,11 +19,11 @@ func (a *Auth) CartoDWCredentials(ctx context.Context) (projectID, token string,
 		ProjectID string `json:"projectId"`
 		Token     string `json:"token"`
 	}
+	tok, err := a.AccessToken(ctx)
+	if err != nil {
+		return "", "", err
+	}
 	err = a.set.retry(ctx, "carto-dw token", func(ctx context.Context) error {
-		tok, err := a.AccessToken(ctx)
-		if err != nil {
-			return err
-		}
 		body, err := a.set.get(ctx, "carto-dw token", base+"/v3/connections/carto-dw/token", tok)
 		if err != nil {
 			return err

@@ -32,7 +32,7 @@ type endpoints struct {
 
 // newEndpoints returns CARTO's endpoints, or those of a stand-in at server (CARTO_AUTH_SERVER).
 func newEndpoints(server string) (endpoints, error) {
-	if server == "" {
+	if server == "" || strings.TrimRight(server, "/") == cartoAuthServer {
 		return endpoints{
 			server:       cartoAuthServer,
 			authorize:    cartoAuthServer + "/authorize",

@@ -178,3 +178,16 @@ func TestHTTPClientKeepsTheTokenOnItsHost(t *testing.T) {
 		t.Errorf("the redirect's other host got the token")
 	}
 }
+
+func TestRefreshIsRetriedOnlyWhenTheServerDidNotAct(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]int{503: 2, 502: 1, 500: 1} {
+		srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{RotateRefreshTokens: true})
+		srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: status})
+		expireInMemory(a)
+		_, err := a.AccessToken(context.Background())
+		if got := srv.Count(cartotest.EndpointTokenRT); got != want {
+			t.Errorf("refresh answered %d: %d requests (err %v), want %d", status, got, err, want)
+		}
+	}
+}

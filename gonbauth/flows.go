@@ -133,6 +133,7 @@ func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 			return p.t, FlowCopyCode, p.err
 		case cb := <-lb.result:
 			stopReading()
+			<-pastes // the reader stops at once; afterwards it cannot touch the status line
 			at.boxOpen = true
 			t, err := at.finishLoopback(ctx, lb, cb)
 			return t, FlowLoopback, err

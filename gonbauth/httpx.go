@@ -147,6 +147,24 @@ func parseRetryAfter(v string) time.Duration {
 // retry runs call until it succeeds, fails for good, or the attempts run out. Connection
 // errors, 429 and 5xx are retried with exponential backoff and jitter, honouring Retry-After.
 func (s *settings) retry(ctx context.Context, endpoint string, call func(context.Context) error) error {
+	return s.retryIf(ctx, endpoint, retryable, call)
+}
+
+// retryUnsent is retry for calls that must not run twice (a rotating refresh token): only
+// failures that prove the server did not act on the request — no connection made, 429, 503 —
+// are retried.
+func (s *settings) retryUnsent(ctx context.Context, endpoint string, call func(context.Context) error) error {
+	return s.retryIf(ctx, endpoint, func(err error) (time.Duration, bool) {
+		var se *ServerError
+		if errors.As(err, &se) {
+			return se.retryAfter, se.Status == http.StatusTooManyRequests || se.Status == http.StatusServiceUnavailable
+		}
+		var oe *net.OpError
+		return 0, errors.As(err, &oe) && oe.Op == "dial"
+	}, call)
+}
+
+func (s *settings) retryIf(ctx context.Context, endpoint string, retryable func(error) (time.Duration, bool), call func(context.Context) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
 		if err = call(ctx); err == nil || attempt == retryAttempts || ctx.Err() != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -53,7 +54,7 @@ func startLoopback(host string, port int, state string, log func(string, ...any)
 	for i, addr := range addrs {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			if i == 0 {
+			if i == 0 || errors.Is(err, syscall.EADDRINUSE) { // another program would get the callback
 				lb.close()
 				return nil, fmt.Errorf("%w (%s): %v", errPortBusy, addr, err)
 			}

@@ -199,3 +199,19 @@ func waitPortFree(t *testing.T, port int) {
 	}
 	t.Errorf("port %d still in use after the login", port)
 }
+
+func TestLoopbackPortBusyOnIPv6IsBusy(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	ln6, err := net.Listen("tcp", net.JoinHostPort("::1", fmt.Sprint(port)))
+	if err != nil {
+		t.Skip("no IPv6 loopback on this machine:", err)
+	}
+	defer ln6.Close()
+	if lb, err := startLoopback("localhost", port, "s", func(string, ...any) {}); !errors.Is(err, errPortBusy) {
+		if lb != nil {
+			lb.close()
+		}
+		t.Fatalf("err = %v; another program on [::1]:%d would receive the callback", err, port)
+	}
+}

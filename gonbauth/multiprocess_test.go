@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 		os.Exit(tokenWorker())
 	case "write-loop":
 		os.Exit(writeLoopWorker())
+	default:
+		fmt.Println("unknown GONBAUTH_WORKER", os.Getenv("GONBAUTH_WORKER"))
+		os.Exit(2)
 	}
 }
 

@@ -3,7 +3,6 @@ package gonbauth
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -91,7 +90,7 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entr
 // in the new entry, which the caller stores before anything else can use the old one.
 func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
 	var t *oauth2.Token
-	err := l.set.retry(ctx, "token", func(ctx context.Context) error {
+	err := l.set.retryUnsent(ctx, "token", func(ctx context.Context) error {
 		tctx, cancel := l.set.tokenCtx(ctx)
 		defer cancel()
 		var err error
@@ -113,11 +112,20 @@ func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
 	return e, nil
 }
 
-// discoverInto finds the API base URL for e's token and keeps the updated entry.
+// discoverInto finds the API base URL for e's token and stores it in the newest entry, under
+// the cache lock so that a refresh token another process rotated meanwhile is kept.
 func (l *oauthLogin) discoverInto(ctx context.Context, e *entry) error {
 	tenant, base, err := l.set.discover(ctx, e.AccessToken)
 	if err != nil {
 		return err
+	}
+	unlock, err := l.auth.store.lock(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if disk := l.auth.store.load(); disk != nil && disk.IssuedAt >= e.IssuedAt {
+		e = disk
 	}
 	updated := *e
 	updated.TenantDomain, updated.APIBaseURL = tenant, base
@@ -170,4 +178,5 @@ func (l *oauthLogin) getPrompter() display.Prompter {
 	return l.prompter
 }
 
-var errLoginTimeout = errors.New("the login timed out")
+// errLoginTimeout ends a login that nobody completed in time; it is a DeadlineExceeded.
+var errLoginTimeout = fmt.Errorf("the login timed out: %w", context.DeadlineExceeded)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -68,6 +67,21 @@ func FinishLogin(ctx context.Context, pasted string, opts *OAuthOptions) (*Auth,
 	if err != nil {
 		return nil, err
 	}
+	e, err := l.finishPending(ctx, pasted)
+	if err != nil {
+		return nil, err
+	}
+	if l.auth.APIBaseURL() == "" { // discovery failed in finish; try once more, and report
+		if err := l.discoverInto(ctx, e); err != nil {
+			return nil, err
+		}
+	}
+	return l.auth, nil
+}
+
+// finishPending exchanges the pasted code of the pending login, under the cache lock, and
+// keeps the new entry. The pending login is removed once it has succeeded (single use).
+func (l *oauthLogin) finishPending(ctx context.Context, pasted string) (*entry, error) {
 	unlock, err := l.auth.store.lock(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -86,23 +100,16 @@ func FinishLogin(ctx context.Context, pasted string, opts *OAuthOptions) (*Auth,
 	if err != nil {
 		return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
 	}
-	os.Remove(l.pendingPath()) // single use
+	os.Remove(l.pendingPath())
 	e, err := l.finish(ctx, at, t, FlowCopyCode)
 	if err != nil {
 		return nil, err
 	}
 	l.auth.keep(e)
-	if l.auth.APIBaseURL() == "" {
-		if err := l.discoverInto(ctx, e); err != nil {
-			return nil, err
-		}
-	}
-	return l.auth, nil
+	return e, nil
 }
 
-func (l *oauthLogin) pendingPath() string {
-	return filepath.Join(l.set.cacheDir, l.auth.store.base+".pending.json")
-}
+func (l *oauthLogin) pendingPath() string { return l.auth.store.pendingPath() }
 
 func (l *oauthLogin) readPending() (*pending, error) {
 	body, err := os.ReadFile(l.pendingPath())

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carto-go/carto-auth/cartotest"
 )
@@ -79,5 +80,29 @@ func TestTwoCellLoginExpiredOrMismatched(t *testing.T) {
 	noCache.NoCache = true
 	if err := StartLogin(context.Background(), &noCache); err == nil {
 		t.Error("StartLogin with NoCache succeeded")
+	}
+}
+
+func TestTwoCellLoginRetriesDiscoveryWithoutDeadlock(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	p := &fakePrompter{}
+	opts := copyCodeOptions(t, srv, p)
+	if err := StartLogin(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	loc, err := srv.Login(p.lastShown().URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(cartotest.EndpointAccounts, cartotest.Fault{Status: 404, Body: `{"error":"not found"}`}) // the first discovery fails
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a, err := FinishLogin(ctx, loc.Query().Get("code"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.APIBaseURL() != srv.URL || srv.Count(cartotest.EndpointAccounts) != 2 {
+		t.Errorf("base %q after %d discoveries", a.APIBaseURL(), srv.Count(cartotest.EndpointAccounts))
 	}
 }
