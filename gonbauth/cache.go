@@ -31,7 +31,7 @@ func (s *store) enabled() bool { return s.dir != "" }
 
 // pendingPath is where a two-cell login waits for its code (see StartLogin).
 func (s *store) pendingPath() string { return filepath.Join(s.dir, s.base+".pending.json") }
-func (s *store) path() string  { return filepath.Join(s.dir, s.base+".json") }
+func (s *store) path() string        { return filepath.Join(s.dir, s.base+".json") }
 
 // load returns the cached entry, or nil on a miss. A missing, unreadable, corrupt, foreign or
 // truncated file is a miss: it is logged and replaced on the next save.
