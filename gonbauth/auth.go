@@ -174,7 +174,31 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r := req.Clone(req.Context())
 	r.Header.Set("Authorization", "Bearer "+tok)
-	return base.RoundTrip(r)
+	resp, err := base.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+		t.auth.refused(tok)
+	}
+	return resp, err
+}
+
+// refused drops an access token that CARTO refused (revoked, or the account changed) before
+// its expiry, here and in the cache, so that the next call renews it instead of sending it
+// again until it expires. The refresh token, if any, is kept.
+func (a *Auth) refused(token string) {
+	select {
+	case a.sem <- struct{}{}:
+		defer func() { <-a.sem }()
+	default:
+		return // a renewal is under way; it replaces the token anyway
+	}
+	e := a.cur.Load()
+	if e == nil || e.AccessToken != token {
+		return
+	}
+	stale := *e
+	stale.Expiry, stale.IssuedAt = time.Now().Unix()-1, time.Now().Unix()-2
+	a.set.log.Info("CARTO refused the access token; it will be renewed")
+	a.keep(&stale)
 }
 
 // mayCarryToken keeps the token off clear-text connections to other machines and off

@@ -31,6 +31,10 @@ func (a *Auth) CartoDWCredentials(ctx context.Context) (projectID, token string,
 		return jsonInto(body, &dw, "carto-dw token")
 	})
 	if err != nil {
+		var se *ServerError
+		if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
+			a.refused(tok)
+		}
 		return "", "", dwError(err)
 	}
 	if dw.ProjectID == "" || dw.Token == "" {

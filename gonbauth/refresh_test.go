@@ -224,3 +224,23 @@ func TestTokenSourceSurvivesConcurrentLogout(t *testing.T) {
 	}
 	<-done
 }
+
+func TestRefusedTokenIsRenewedOnTheNextCall(t *testing.T) {
+	t.Parallel()
+	srv, a, _, p := oauthLoggedIn(t, cartotest.Config{})
+	old, _ := a.AccessToken(context.Background())
+	srv.ExpireAccessTokens() // CARTO no longer accepts it, though its expiry is a day away
+	if _, _, err := a.CartoDWCredentials(context.Background()); err == nil {
+		t.Fatal("the refused token worked")
+	}
+	tok, err := a.AccessToken(context.Background())
+	if err != nil || tok == old || !srv.ValidAccessToken(tok) {
+		t.Fatalf("after a 401 the token was not renewed: %v", err)
+	}
+	if p.reads != 1 || srv.Count(cartotest.EndpointTokenRT) != 1 {
+		t.Errorf("prompts %d, refreshes %d", p.reads, srv.Count(cartotest.EndpointTokenRT))
+	}
+	if _, _, err := a.CartoDWCredentials(context.Background()); err != nil {
+		t.Errorf("DW after renewal: %v", err)
+	}
+}
