@@ -20,6 +20,25 @@ type InputFunc func(prompt string, password bool) (string, error)
 // have both arrived, or ctx ends. onInput answers input boxes; nil sends allow_stdin=false.
 // A cell that fails is not an error of Execute: see Result.Status and Result.Error.
 func (k *Kernel) Execute(ctx context.Context, code string, onInput InputFunc) (*Result, error) {
+	var f ResultInputFunc
+	if onInput != nil {
+		f = func(_ *Result, prompt string, password bool) (string, error) { return onInput(prompt, password) }
+	}
+	return k.ExecuteResult(ctx, code, f)
+}
+
+// ErrAnswerLater, returned by a ResultInputFunc, defers the answer: the callback is called
+// again for the same input box each time another output of the cell arrives (for example when
+// the answer depends on a display that may reach the driver after the input request, since
+// iopub and stdin are separate sockets).
+var ErrAnswerLater = errors.New("answer this input request when more output has arrived")
+
+// ResultInputFunc is an InputFunc that also sees what the cell has produced so far (res is
+// live: read it during the call, do not keep it). It may return ErrAnswerLater.
+type ResultInputFunc func(res *Result, prompt string, password bool) (string, error)
+
+// ExecuteResult is Execute with an input callback that sees the outputs so far.
+func (k *Kernel) ExecuteResult(ctx context.Context, code string, onInput ResultInputFunc) (*Result, error) {
 	ch := make(chan *Message, 4096)
 	h := k.header("execute_request")
 	k.wait(h.MsgID, ch)
@@ -33,6 +52,7 @@ func (k *Kernel) Execute(ctx context.Context, code string, onInput InputFunc) (*
 	if err != nil {
 		return nil, fmt.Errorf("sending execute_request: %w", err)
 	}
+	var later *Message // an input request whose answer was deferred
 	replied, idle := false, false
 	for !replied || !idle {
 		select {
@@ -48,14 +68,21 @@ func (k *Kernel) Execute(ctx context.Context, code string, onInput InputFunc) (*
 			case m.Channel == "iopub" && m.Header.MsgType == "status":
 				idle = idle || str(m.Content, "execution_state") == "idle"
 			case m.Channel == "stdin" && m.Header.MsgType == "input_request":
-				o := outputOf(m, at)
-				res.Outputs = append(res.Outputs, o)
-				if err := k.answer(m, o, onInput); err != nil {
+				res.Outputs = append(res.Outputs, outputOf(m, at))
+				later = m
+			case m.Channel == "iopub" && m.Header.MsgType != "execute_input":
+				res.Outputs = append(res.Outputs, outputOf(m, at))
+			}
+			if later != nil {
+				req := later
+				deferred, err := k.answer(req, res, onInput)
+				if err != nil {
 					res.Duration = time.Since(start)
 					return res, err
 				}
-			case m.Channel == "iopub" && m.Header.MsgType != "execute_input":
-				res.Outputs = append(res.Outputs, outputOf(m, at))
+				if !deferred {
+					later = nil
+				}
 			}
 		case <-ctx.Done():
 			res.Duration = time.Since(start)
@@ -70,22 +97,26 @@ func (k *Kernel) Execute(ctx context.Context, code string, onInput InputFunc) (*
 	return res, nil
 }
 
-// answer sends the input_reply for an input_request, unless the callback declines.
-func (k *Kernel) answer(req *Message, o Output, onInput InputFunc) error {
+// answer sends the input_reply for an input_request, unless the callback declines or defers
+// (deferred reports the latter).
+func (k *Kernel) answer(req *Message, res *Result, onInput ResultInputFunc) (deferred bool, err error) {
 	if onInput == nil {
-		return nil
+		return false, nil
 	}
-	v, err := onInput(o.Text, o.Password)
-	if errors.Is(err, ErrNoAnswer) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("answering input %q: %w", o.Text, err)
+	o := outputOf(req, 0)
+	v, err := onInput(res, o.Text, o.Password)
+	switch {
+	case errors.Is(err, ErrAnswerLater):
+		return true, nil
+	case errors.Is(err, ErrNoAnswer):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("answering input %q: %w", o.Text, err)
 	}
 	if k.inputDelay > 0 {
 		time.Sleep(k.inputDelay)
 	}
-	return k.send(k.stdin, "input_reply", &req.Header, map[string]any{"value": v})
+	return false, k.send(k.stdin, "input_reply", &req.Header, map[string]any{"value": v})
 }
 
 // Interrupt sends an interrupt_request on the control channel (GoNB's interrupt mode is
