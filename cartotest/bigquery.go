@@ -23,8 +23,9 @@ const BigQueryPathPrefix = "/bigquery/v2"
 // Every request must carry "Authorization: Bearer <token>" with a token that
 // the validToken function given to [NewBigQuery] accepts; otherwise the
 // stand-in answers 401 with Google's error JSON, as BigQuery does for an
-// expired access token. Queries that mention the canned table "cities" return
-// its rows; anything else is answered with a 400 invalidQuery error.
+// expired access token. Queries of the form SELECT <* | columns> FROM
+// [project.dataset.]cities [LIMIT n] return the canned table's rows; anything
+// else (ORDER BY, WHERE, other tables) is answered with a 400 invalidQuery error.
 //
 // A BigQuery is safe for concurrent use.
 type BigQuery struct {

@@ -59,7 +59,7 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 	}
 	if err != nil {
 		err = loginError(ctx, err, timeout)
-		at.status(display.StateFailed, err.Error(), "")
+		at.status(display.StateFailed, capitalize(err.Error()), "")
 		return nil, err
 	}
 	return l.finish(ctx, at, t, flow)
