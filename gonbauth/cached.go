@@ -55,10 +55,7 @@ func ForgetCachedLogins(ctx context.Context, c *Common) (int, error) {
 		}
 		a := newAuth(set, e.Identity)
 		if e.Identity.Kind == kindOAuth {
-			ep, _ := newEndpoints(e.Identity.AuthServer)
-			l := &oauthLogin{set: &settings{ep: ep, hc: set.hc, log: set.log, quiet: set.quiet}}
-			l.cfg.ClientID = e.Identity.ClientID
-			a.revoke = l.revoke
+			a.revoke = set.revoker(e.Identity)
 		}
 		if err := a.Logout(ctx); err != nil {
 			return n, err

@@ -150,18 +150,16 @@ func (s *settings) retry(ctx context.Context, endpoint string, call func(context
 	return s.retryIf(ctx, endpoint, retryable, call)
 }
 
-// retryUnsent is retry for calls that must not run twice (a rotating refresh token): only
-// failures that prove the server did not act on the request — no connection made, 429, 503 —
-// are retried.
-func (s *settings) retryUnsent(ctx context.Context, endpoint string, call func(context.Context) error) error {
-	return s.retryIf(ctx, endpoint, func(err error) (time.Duration, bool) {
-		var se *ServerError
-		if errors.As(err, &se) {
-			return se.retryAfter, se.Status == http.StatusTooManyRequests || se.Status == http.StatusServiceUnavailable
-		}
-		var oe *net.OpError
-		return 0, errors.As(err, &oe) && oe.Op == "dial"
-	}, call)
+// unsent is the retry policy for calls that must not run twice (a rotating refresh token):
+// only failures that prove the server did not act on the request — no connection made, 429,
+// 503 — are retried.
+func unsent(err error) (time.Duration, bool) {
+	var se *ServerError
+	if errors.As(err, &se) {
+		return se.retryAfter, se.Status == http.StatusTooManyRequests || se.Status == http.StatusServiceUnavailable
+	}
+	var oe *net.OpError
+	return 0, errors.As(err, &oe) && oe.Op == "dial"
 }
 
 func (s *settings) retryIf(ctx context.Context, endpoint string, retryable func(error) (time.Duration, bool), call func(context.Context) error) error {

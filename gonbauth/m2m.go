@@ -55,16 +55,7 @@ func FromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOpti
 		AuthStyle:      oauth2.AuthStyleInParams,
 	}
 	a.obtain = func(ctx context.Context, _ *entry, _ bool) (*entry, error) {
-		var t *oauth2.Token
-		err := set.retry(ctx, "token", func(ctx context.Context) error {
-			tctx, cancel := set.tokenCtx(ctx)
-			defer cancel()
-			var err error
-			if t, err = cc.Token(tctx); err != nil {
-				return tokenError(err)
-			}
-			return nil
-		})
+		t, err := set.fetchToken(ctx, retryable, cc.Token)
 		if err != nil {
 			return nil, fmt.Errorf("M2M login: %w", err)
 		}

@@ -1,12 +1,12 @@
 package gonbauth
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -59,7 +59,7 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if !opts.NoOfflineAccess {
 		l.cfg.Scopes = []string{"offline_access"}
 	}
-	a.obtain, a.revoke, a.onLockWait = l.obtain, l.revoke, l.lockWait
+	a.obtain, a.revoke, a.onLockWait = l.obtain, set.revoker(a.id), l.lockWait
 	return l, nil
 }
 
@@ -89,16 +89,8 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entr
 // refresh trades the refresh token for a new access token. A rotated refresh token comes back
 // in the new entry, which the caller stores before anything else can use the old one.
 func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
-	var t *oauth2.Token
-	err := l.set.retryUnsent(ctx, "token", func(ctx context.Context) error {
-		tctx, cancel := l.set.tokenCtx(ctx)
-		defer cancel()
-		var err error
-		t, err = l.cfg.TokenSource(tctx, &oauth2.Token{RefreshToken: last.RefreshToken}).Token()
-		if err != nil {
-			return tokenError(err)
-		}
-		return nil
+	t, err := l.set.fetchToken(ctx, unsent, func(ctx context.Context) (*oauth2.Token, error) {
+		return l.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: last.RefreshToken}).Token()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("refreshing the CARTO token: %w", err)
@@ -133,26 +125,33 @@ func (l *oauthLogin) discoverInto(ctx context.Context, e *entry) error {
 	return nil
 }
 
-// revoke revokes a refresh token at the auth server (RFC 7009, as Auth0 takes it).
-func (l *oauthLogin) revoke(ctx context.Context, refreshToken string) error {
-	body, _ := json.Marshal(map[string]string{"client_id": l.cfg.ClientID, "token": refreshToken})
-	ctx, cancel := context.WithTimeout(ctx, defaultHTTPTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.set.ep.revoke, strings.NewReader(string(body)))
-	if err != nil {
-		return err
+// revoker returns the function that revokes id's refresh tokens at its auth server
+// (RFC 7009, with a JSON body as Auth0 takes it).
+func (s *settings) revoker(id identity) func(ctx context.Context, refreshToken string) error {
+	return func(ctx context.Context, refreshToken string) error {
+		ep, err := newEndpoints(id.AuthServer)
+		if err != nil {
+			return err
+		}
+		body, _ := json.Marshal(map[string]string{"client_id": id.ClientID, "token": refreshToken})
+		ctx, cancel := context.WithTimeout(ctx, defaultHTTPTimeout)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.revoke, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := s.hc.Do(req)
+		if err != nil {
+			return fmt.Errorf("revoke endpoint: %w", redactURLError(err))
+		}
+		defer resp.Body.Close()
+		answer, _ := readLimited(resp.Body)
+		if resp.StatusCode/100 != 2 {
+			return answerError("revoke", resp, answer)
+		}
+		return nil
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := l.set.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("revoke endpoint: %w", redactURLError(err))
-	}
-	defer resp.Body.Close()
-	answer, _ := readLimited(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		return answerError("revoke", resp, answer)
-	}
-	return nil
 }
 
 // lockWait tells the user that another process is logging this identity in.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -14,6 +15,22 @@ import (
 func (s *settings) tokenCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(ctx, defaultHTTPTimeout)
 	return context.WithValue(ctx, oauth2.HTTPClient, s.hc), cancel
+}
+
+// fetchToken makes a token request through x/oauth2, retried under the given policy, with
+// its errors made ours.
+func (s *settings) fetchToken(ctx context.Context, policy func(error) (time.Duration, bool), get func(context.Context) (*oauth2.Token, error)) (*oauth2.Token, error) {
+	var t *oauth2.Token
+	err := s.retryIf(ctx, "token", policy, func(ctx context.Context) error {
+		tctx, cancel := s.tokenCtx(ctx)
+		defer cancel()
+		var err error
+		if t, err = get(tctx); err != nil {
+			return tokenError(err)
+		}
+		return nil
+	})
+	return t, err
 }
 
 // tokenError turns x/oauth2's errors into ours: a *ServerError with the RFC 6749 fields, and
