@@ -162,6 +162,9 @@ func (l *oauthLogin) lockWait(pid int) {
 	}
 	msg += "; waiting for it to finish instead of opening a second login."
 	l.set.log.Info(msg)
+	if l.opts.DisableInteraction {
+		return // nothing is shown when nothing may be asked
+	}
 	if p := l.getPrompter(); p != nil {
 		p.SetStatus(context.Background(), display.Status{State: display.StateWaiting, Text: msg})
 	}
