@@ -113,8 +113,13 @@ else
 fi
 
 # --- Jupyter ------------------------------------------------------------------------------
+# Jupyter serves a copy of the example notebooks, so runs never write outputs or checkpoints
+# into the checkout; an existing copy (with the user's edits) is kept.
+NOTEBOOKS=$DEMO_DIR/notebooks
+mkdir -p "$NOTEBOOKS"
+cp -n "$ROOT"/notebooks/*.ipynb "$NOTEBOOKS"/
 jupyter_args=(--no-browser --ip=127.0.0.1 --port="$JUPYTER_PORT" --NotebookApp.port_retries=0
-	--NotebookApp.token="$JUPYTER_TOKEN" --notebook-dir="$ROOT/notebooks")
+	--NotebookApp.token="$JUPYTER_TOKEN" --notebook-dir="$NOTEBOOKS")
 [[ $(id -u) -eq 0 ]] && jupyter_args+=(--allow-root)
 jupyter-notebook "${jupyter_args[@]}" >"$DEMO_DIR/logs/jupyter.log" 2>&1 </dev/null &
 JUPYTER_PID=$!

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,16 +151,7 @@ func TestBrowserCopyCode(t *testing.T) {
 	defer cancel()
 
 	// The browser cannot reach the kernel: every request to the listener's port fails.
-	var blocked atomic.Int32
-	router := f.b.Rod.HijackRequests()
-	for _, host := range []string{"localhost", "127.0.0.1", "[::1]"} {
-		mustOK(t, router.Add(fmt.Sprintf("http://%s:%d/*", host, loopbackPort), "", func(h *rod.Hijack) {
-			blocked.Add(1)
-			h.Response.Fail(proto.NetworkErrorReasonConnectionRefused)
-		}))
-	}
-	go router.Run()
-	t.Cleanup(func() { _ = router.Stop() })
+	blocked := blockLoopback(t, f.b)
 
 	nb := f.b.OpenNotebookT(t, f.js.NotebookURL("quickstart.ipynb"))
 	start := time.Now()

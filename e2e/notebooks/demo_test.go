@@ -268,9 +268,9 @@ func blockLoopback(t *testing.T, b *browser.Browser) *atomic.Int32 {
 	return &blocked
 }
 
-// guardFile restores path at cleanup if the test changed it (Jupyter serves the checkout's own
-// notebooks/ folder, and an autosave would write the run's outputs into quickstart.ipynb), and
-// fails the test then. A .ipynb_checkpoints folder the run created is removed.
+// guardFile fails the test if the run changed path, and restores it: the demo serves a copy of
+// the notebooks, so a run must never write outputs or checkpoints into the checkout. A
+// .ipynb_checkpoints folder the run created is removed.
 func guardFile(t *testing.T, path string) {
 	t.Helper()
 	orig, err := os.ReadFile(path)
