@@ -7,9 +7,9 @@ import (
 	"syscall"
 )
 
-// children returns the PIDs whose parent is pid (Linux /proc), e.g. the kernels a Jupyter
+// Children returns the PIDs whose parent is pid (Linux /proc), e.g. the kernels a Jupyter
 // server started in their own sessions.
-func children(pid int) []int {
+func Children(pid int) []int {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil

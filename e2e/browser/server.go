@@ -136,7 +136,7 @@ func (s *Server) Output() string { return lockedString(&s.out) }
 // Stop stops the server by its PID (SIGTERM, which shuts its kernels down; SIGKILL to its
 // process group after 10 s) and removes its temp dirs. It is idempotent.
 func (s *Server) Stop() {
-	kernels := children(s.PID())
+	kernels := Children(s.PID())
 	defer killGroups(kernels) // kernels run in their own sessions: stop leftovers by PID
 	select {
 	case <-s.exited:

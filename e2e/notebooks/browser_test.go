@@ -113,6 +113,36 @@ func pageURL(t *testing.T, p *rod.Page) string {
 	return info.URL
 }
 
+// pasteCodeFromLoginTab does what a person does in the login tab the card's link opened: log
+// in on the stand-in's page, copy the code it shows (the page must be under codePage), close
+// the tab, paste the code into the login cell's box, and wait until the cell says it logged in
+// with the pasted code. It returns the code; the code page's screenshot goes to art.
+func pasteCodeFromLoginTab(ctx context.Context, t *testing.T, nb *browser.Notebook, tab *rod.Page, codePage, art string) (code string) {
+	t.Helper()
+	mustOK(t, fillLoginPage(ctx, tab))
+	codeEl, err := tab.Context(ctx).Element("#code")
+	mustOK(t, err)
+	code, err = codeEl.Text()
+	mustOK(t, err)
+	code = strings.TrimSpace(code)
+	if u := pageURL(t, tab); !strings.HasPrefix(u, codePage) || code == "" {
+		t.Fatalf("after logging in the tab shows %s with code %q", u, code)
+	}
+	if png, err := tab.Screenshot(false, nil); err == nil {
+		_ = os.WriteFile(filepath.Join(art, "code-page.png"), png, 0o644)
+	}
+	mustOK(t, tab.Close())
+	_, err = nb.Page.Activate()
+	mustOK(t, err)
+	mustOK(t, nb.TypeInput(ctx, qsLogin, code))
+	mustOK(t, nb.WaitText(ctx, qsLogin, "Logged in to"))
+	mustOK(t, nb.WaitCellDone(ctx, qsLogin))
+	if text, _ := nb.OutputText(ctx, qsLogin); !strings.Contains(text, "(pasted code)") {
+		t.Errorf("login cell output %q, want the status to say (pasted code)", text)
+	}
+	return code
+}
+
 // checkPageNoLeak fails if the notebook page (DOM and the cells' output model) holds a secret.
 func checkPageNoLeak(ctx context.Context, t *testing.T, nb *browser.Notebook, secrets map[string]string) {
 	t.Helper()
@@ -197,32 +227,9 @@ func TestBrowserCopyCode(t *testing.T) {
 	if u := pageURL(t, tab); !strings.HasPrefix(u, f.srv.AuthorizeURL()+"?") {
 		t.Errorf("the new tab opened %s, want the stand-in's /authorize", u)
 	}
-	mustOK(t, fillLoginPage(ctx, tab))
-	codeEl, err := tab.Context(ctx).Element("#code")
-	mustOK(t, err)
-	code, err := codeEl.Text()
-	mustOK(t, err)
-	code = strings.TrimSpace(code)
-	if u := pageURL(t, tab); !strings.HasPrefix(u, f.srv.CodePageURL()+"?") || code == "" {
-		t.Fatalf("after logging in the tab shows %s with code %q", u, code)
-	}
-	if png, err := tab.Screenshot(false, nil); err == nil {
-		_ = os.WriteFile(filepath.Join(art, "code-page.png"), png, 0o644)
-	}
-	mustOK(t, tab.Close())
-
-	// Back in the notebook: paste the code into the box, Enter.
-	_, err = nb.Page.Activate()
-	mustOK(t, err)
-	mustOK(t, nb.TypeInput(ctx, qsLogin, code))
-	mustOK(t, nb.WaitText(ctx, qsLogin, "Logged in to"))
-	mustOK(t, nb.WaitCellDone(ctx, qsLogin))
+	pasteCodeFromLoginTab(ctx, t, nb, tab, f.srv.CodePageURL()+"?", art)
 	mustOK(t, waitJS(ctx, nb, "the done card", `(i) => { const c = Jupyter.notebook.get_cell(i).output_area.element[0].querySelector('.carto-login');
 		return !!c && c.dataset.state === 'done' }`, qsLogin))
-	text, _ := nb.OutputText(ctx, qsLogin)
-	if !strings.Contains(text, "(pasted code)") {
-		t.Errorf("login cell output %q, want the status to say (pasted code)", text)
-	}
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-done.png")))
 	t.Logf("copy-code login done %v after running the cell", time.Since(start).Round(time.Millisecond))
 	if n := f.srv.Count(cartotest.EndpointTokenCode); n != 1 {

@@ -206,35 +206,14 @@ func (p proc) kill() {
 
 // descendants returns every live process below pid (Linux /proc), children first.
 func descendants(pid int) []proc {
-	parent := map[int][]int{}
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) > 1 {
-			if pp, err := strconv.Atoi(f[1]); err == nil {
-				parent[pp] = append(parent[pp], p)
-			}
-		}
-	}
 	var out []proc
-	queue := []int{pid}
-	for len(queue) > 0 {
-		for _, c := range parent[queue[0]] {
+	for queue := []int{pid}; len(queue) > 0; queue = queue[1:] {
+		for _, c := range browser.Children(queue[0]) {
 			if cl, ok := readCmdline(c); ok {
 				out = append(out, proc{c, cl})
 			}
 			queue = append(queue, c)
 		}
-		queue = queue[1:]
 	}
 	return out
 }
@@ -358,30 +337,7 @@ func TestMakeDemo(t *testing.T) {
 	// Click the link, log in on the sandbox's page, copy the code it shows.
 	tab, err := nb.ClickLink(ctx, qsLogin, ".carto-login-link")
 	mustOK(t, err)
-	mustOK(t, fillLoginPage(ctx, tab))
-	codeEl, err := tab.Context(ctx).Element("#code")
-	mustOK(t, err)
-	code, err := codeEl.Text()
-	mustOK(t, err)
-	code = strings.TrimSpace(code)
-	if u := pageURL(t, tab); !strings.HasPrefix(u, sandboxURL+"/") || code == "" {
-		t.Fatalf("after logging in the tab shows %s with code %q", u, code)
-	}
-	if png, err := tab.Screenshot(false, nil); err == nil {
-		_ = os.WriteFile(filepath.Join(art, "code-page.png"), png, 0o644)
-	}
-	mustOK(t, tab.Close())
-
-	// Paste it into the box.
-	_, err = nb.Page.Activate()
-	mustOK(t, err)
-	mustOK(t, nb.TypeInput(ctx, qsLogin, code))
-	mustOK(t, nb.WaitText(ctx, qsLogin, "Logged in to"))
-	mustOK(t, nb.WaitCellDone(ctx, qsLogin))
-	text, _ := nb.OutputText(ctx, qsLogin)
-	if !strings.Contains(text, "(pasted code)") {
-		t.Errorf("login cell output %q, want the status to say (pasted code)", text)
-	}
+	code := pasteCodeFromLoginTab(ctx, t, nb, tab, sandboxURL+"/", art)
 	t.Logf("logged in %v after running the cell", time.Since(start).Round(time.Millisecond))
 	cache := filepath.Join(dir, "cache") // the demo's CARTO_AUTH_CACHE_DIR
 	entries := cachedTokens(t, cache)
