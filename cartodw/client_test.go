@@ -49,6 +49,17 @@ func newSandbox(t *testing.T, cfg cartotest.Config) *sandbox {
 		endpoint: option.WithEndpoint(s.URL + cartotest.BigQueryPathPrefix + "/")}
 }
 
+// client returns a BigQuery client for the sandbox's DW, closed when the test ends.
+func (sb *sandbox) client(t *testing.T) *bigquery.Client {
+	t.Helper()
+	c, err := cartodw.NewClient(t.Context(), sb.auth, sb.endpoint)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // cities runs SELECT * FROM cities and returns the rows.
 func cities(ctx context.Context, c *bigquery.Client) ([]cartotest.BigQueryCity, error) {
 	it, err := c.Query("SELECT * FROM cities").Read(ctx)
@@ -96,11 +107,7 @@ func (sb *sandbox) wantCounts(t *testing.T, when string, dwTokens, unauthorized 
 func TestQueryReturnsCannedRows(t *testing.T) {
 	t.Parallel()
 	sb := newSandbox(t, cartotest.Config{})
-	c, err := cartodw.NewClient(t.Context(), sb.auth, sb.endpoint)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
-	defer c.Close()
+	c := sb.client(t)
 	if c.Project() != sb.carto.DWProjectID() {
 		t.Errorf("client project %q, want %q", c.Project(), sb.carto.DWProjectID())
 	}
@@ -114,11 +121,7 @@ func TestPagedAndPolledResultsUseTheSameToken(t *testing.T) {
 	sb := newSandbox(t, cartotest.Config{})
 	sb.bq.SetPageSize(2)
 	sb.bq.SetPendingPolls(2)
-	c, err := cartodw.NewClient(t.Context(), sb.auth, sb.endpoint)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
-	defer c.Close()
+	c := sb.client(t)
 	mustCities(t, c)
 	if n := sb.bq.Count("jobs.getQueryResults"); n < 3 {
 		t.Errorf("%d jobs.getQueryResults calls, want polls and pages (>= 3)", n)
@@ -148,11 +151,7 @@ func TestExpiredTokenIsReplacedOnce(t *testing.T) {
 	// CARTO's DW tokens die after 300ms, long before cartodw's assumed
 	// lifetime: BigQuery's 401 makes the transport fetch a new one.
 	sb := newSandbox(t, cartotest.Config{DWTokenLifetime: 300 * time.Millisecond})
-	c, err := cartodw.NewClient(t.Context(), sb.auth, sb.endpoint)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
-	defer c.Close()
+	c := sb.client(t)
 	mustCities(t, c)
 	time.Sleep(400 * time.Millisecond)
 	mustCities(t, c)
@@ -207,11 +206,7 @@ func TestConcurrentQueriesShareOneRenewal(t *testing.T) {
 func TestUnauthorizedFromBigQueryRefetchesOnce(t *testing.T) {
 	t.Parallel()
 	sb := newSandbox(t, cartotest.Config{})
-	c, err := cartodw.NewClient(t.Context(), sb.auth, sb.endpoint)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
-	defer c.Close()
+	c := sb.client(t)
 	sb.bq.FailNext(http.StatusUnauthorized, "authError", "Invalid Credentials")
 	mustCities(t, c)
 	if d := sb.carto.Count(cartotest.EndpointDWToken); d != 2 {

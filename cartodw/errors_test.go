@@ -29,13 +29,9 @@ func TestCartoRefusingTheDWToken(t *testing.T) {
 func TestBigQueryErrorsPassThrough(t *testing.T) {
 	t.Parallel()
 	sb := newSandbox(t, cartotest.Config{})
-	c, err := cartodw.NewClient(t.Context(), sb.auth, sb.endpoint)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
-	defer c.Close()
+	c := sb.client(t)
 
-	_, err = c.Query("SELECT nope FROM cities").Read(t.Context())
+	_, err := c.Query("SELECT nope FROM cities").Read(t.Context())
 	ge := googleError(t, err)
 	if ge.Code != http.StatusBadRequest || len(ge.Errors) == 0 || ge.Errors[0].Reason != "invalidQuery" ||
 		!strings.Contains(ge.Message, "Unrecognized name: nope") {
@@ -54,14 +50,10 @@ func TestBigQueryErrorsPassThrough(t *testing.T) {
 func TestUnauthorizedTwiceIsReturned(t *testing.T) {
 	t.Parallel()
 	sb := newSandbox(t, cartotest.Config{})
-	c, err := cartodw.NewClient(t.Context(), sb.auth, sb.endpoint)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
-	defer c.Close()
+	c := sb.client(t)
 	sb.bq.FailNext(http.StatusUnauthorized, "authError", "Invalid Credentials")
 	sb.bq.FailNext(http.StatusUnauthorized, "authError", "Invalid Credentials")
-	_, err = c.Query("SELECT * FROM cities").Read(t.Context())
+	_, err := c.Query("SELECT * FROM cities").Read(t.Context())
 	if ge := googleError(t, err); ge.Code != http.StatusUnauthorized {
 		t.Errorf("got %d, want BigQuery's 401", ge.Code)
 	}
