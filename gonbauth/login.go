@@ -45,11 +45,12 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 		return nil, err
 	}
 	at := &attempt{l: l, p: l.getPrompter(), state: randomString(24), verifier: oauth2.GenerateVerifier(), why: choice.why}
-	l.set.log.Info("starting an interactive login", "flow", choice.flow, "why", choice.why)
+	oneClick := notebook && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == ""
+	l.set.log.Info("starting an interactive login", "flow", choice.flow, "one_click_probe", oneClick, "why", choice.why)
 	var t *oauth2.Token
 	var flow Flow
 	switch {
-	case notebook && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "":
+	case oneClick:
 		t, flow, err = at.oneClick(ctx)
 	case choice.flow == FlowLoopback:
 		t, flow, err = at.loopbackOrCopyCode(ctx, !notebook && !l.opts.NoBrowser)
@@ -92,6 +93,15 @@ func unattended(getenv func(string) string) bool {
 	v := getenv("CI")
 	return v != "" && v != "0" && v != "false"
 }
+
+// errLoginTimeout ends a login that nobody completed in time; errors.Is treats it as a
+// context.DeadlineExceeded too.
+var errLoginTimeout error = loginTimeout{}
+
+type loginTimeout struct{}
+
+func (loginTimeout) Error() string        { return "the login timed out" }
+func (loginTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // loginError adds what to do to the errors a user can hit while logging in.
 func loginError(ctx context.Context, err error, timeout time.Duration) error {

@@ -179,12 +179,3 @@ func (l *oauthLogin) getPrompter() display.Prompter {
 	}
 	return l.prompter
 }
-
-// errLoginTimeout ends a login that nobody completed in time; errors.Is treats it as a
-// context.DeadlineExceeded too.
-var errLoginTimeout error = loginTimeout{}
-
-type loginTimeout struct{}
-
-func (loginTimeout) Error() string        { return "the login timed out" }
-func (loginTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
