@@ -147,3 +147,10 @@ func (at *attempt) exchange(ctx context.Context, code, redirectURI string) (*oau
 	}
 	return t, nil
 }
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

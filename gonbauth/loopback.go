@@ -2,138 +2,65 @@ package gonbauth
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"html"
-	"net"
-	"net/http"
-	"strconv"
-	"sync"
-	"syscall"
-	"time"
+	"os"
+
+	"golang.org/x/oauth2"
+
+	"github.com/carto-go/carto-auth/display"
 )
 
-// loopback is the local listener of the loopback flow: it receives the browser's redirect on
-// /callback/ and answers the card's reachability probe on /probe.
-type loopback struct {
-	redirectURI string // exactly as registered: http://localhost:<port>/callback/
-	probeURL    string
-	state       string
-	nonce       string
-	result      chan callback // one result, buffered
-	probed      chan struct{} // closed when the user's browser loaded the probe
-	once        [2]sync.Once  // result, probe
-	servers     []*http.Server
-	log         func(string, ...any)
-}
+// The loopback flow: the browser is sent back to a listener on this machine
+// (http://localhost:10000/callback/, see listener.go) with the code.
 
-type callback struct {
-	code string
-	err  error
-}
-
-// errPortBusy means the loopback port could not be bound.
-var errPortBusy = errors.New("the loopback port is in use")
-
-// startLoopback listens on host:port; "localhost" means both 127.0.0.1 and ::1, since a
-// browser may resolve localhost to either.
-func startLoopback(host string, port int, state string, log func(string, ...any)) (*loopback, error) {
-	addrs := []string{net.JoinHostPort(host, strconv.Itoa(port))}
-	if host == "localhost" || host == "" {
-		addrs = []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), net.JoinHostPort("::1", strconv.Itoa(port))}
+// loopbackOrCopyCode runs the loopback flow, or the copy-code flow when the port is busy.
+func (at *attempt) loopbackOrCopyCode(ctx context.Context, openBrowser bool) (*oauth2.Token, Flow, error) {
+	lb, err := at.listen()
+	if err != nil {
+		t, err := at.copyCode(ctx, at.busyWhy(err))
+		return t, FlowCopyCode, err
 	}
-	lb := &loopback{
-		redirectURI: fmt.Sprintf("http://localhost:%d/callback/", port),
-		state:       state,
-		nonce:       randomString(12),
-		result:      make(chan callback, 1),
-		probed:      make(chan struct{}),
-		log:         log,
-	}
-	lb.probeURL = fmt.Sprintf("http://localhost:%d/probe?n=%s", port, lb.nonce)
-	for i, addr := range addrs {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			if i == 0 || errors.Is(err, syscall.EADDRINUSE) { // another program would get the callback
-				lb.close()
-				return nil, fmt.Errorf("%w (%s): %v", errPortBusy, addr, err)
-			}
-			log("loopback: not listening on " + addr + ": " + err.Error()) // e.g. no IPv6
-			continue
-		}
-		srv := &http.Server{Handler: lb, ReadHeaderTimeout: 10 * time.Second}
-		lb.servers = append(lb.servers, srv)
-		go srv.Serve(ln)
-	}
-	return lb, nil
-}
-
-// ServeHTTP accepts only the callback path with this login's state, and the probe. Anything
-// else (a favicon, a stray request, another login's redirect) is answered and ignored.
-func (lb *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
-	case "/probe":
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Content-Type", "image/gif")
-		w.Write(pixelGIF)
-		if r.URL.Query().Get("n") == lb.nonce {
-			lb.once[1].Do(func() { close(lb.probed) })
-		}
-	case "/callback/", "/callback":
-		lb.callback(w, r)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func (lb *loopback) callback(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("state") != lb.state {
-		lb.log("ignoring a callback with another state")
-		page(w, http.StatusBadRequest, "This login link is out of date",
-			"It belongs to another login attempt. Go back to your notebook or terminal and use the latest link.")
-		return
-	}
-	if e := q.Get("error"); e != "" {
-		desc := clip(firstNonEmpty(q.Get("error_description"), e))
-		page(w, http.StatusOK, "Login cancelled", "CARTO said: "+desc+". You can close this tab.")
-		lb.deliver(callback{err: fmt.Errorf("%w: %s", ErrAccessDenied, desc)})
-		return
-	}
-	if q.Get("code") == "" {
-		page(w, http.StatusBadRequest, "No code in this callback", "Go back and log in again.")
-		return
-	}
-	page(w, http.StatusOK, "Logged in to CARTO", "You can close this tab and go back to your notebook or terminal.")
-	lb.deliver(callback{code: q.Get("code")})
-}
-
-func (lb *loopback) deliver(c callback) { lb.once[0].Do(func() { lb.result <- c }) }
-
-// close shuts the listeners down gracefully, letting the last answer reach the browser.
-func (lb *loopback) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	for _, s := range lb.servers {
-		if s.Shutdown(ctx) != nil {
-			s.Close()
+	defer lb.close()
+	url := at.authURL(lb.redirectURI)
+	at.show(ctx, display.Login{URL: url, Flow: display.FlowLoopback, Why: at.why})
+	at.status(display.StateWaiting, "Waiting for you to log in in the browser…", "")
+	if openBrowser {
+		if err := at.l.openBrowser(url); err != nil {
+			at.status(display.StateWaiting, "Could not open a browser ("+err.Error()+"); open the link above.", "")
 		}
 	}
+	select {
+	case cb := <-lb.result:
+		t, err := at.finishLoopback(ctx, lb, cb)
+		return t, FlowLoopback, err
+	case <-ctx.Done():
+		return nil, FlowLoopback, context.Cause(ctx)
+	}
 }
 
-func page(w http.ResponseWriter, status int, title, text string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, `<!doctype html><meta charset="utf-8"><title>%[1]s</title>
-<body style="font-family:system-ui,sans-serif;margin:3em auto;max-width:32em;color:#2c3032">
-<h1 style="font-size:1.4em;color:#162945">%[1]s</h1><p>%[2]s</p></body>`, html.EscapeString(title), html.EscapeString(text))
+// oneClick shows the copy-code card and, alongside, listens on the loopback port. The card
+// makes the user's browser load the listener's probe image: if it arrives, the browser can
+// reach this kernel and the card turns into a one-click login. Whichever way completes first
+
+func (at *attempt) listen() (*loopback, error) {
+	host, port := at.l.opts.LoopbackHost, at.l.opts.LoopbackPort
+	if port == 0 {
+		port = DefaultLoopbackPort
+	}
+	return startLoopback(firstNonEmpty(host, os.Getenv(EnvLoopbackHost), "localhost"), port, at.state, func(msg string, args ...any) {
+		at.l.set.log.Info(msg, args...)
+	})
 }
 
-// pixelGIF is a transparent 1×1 GIF.
-var pixelGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+func (at *attempt) busyWhy(err error) string {
+	at.l.set.log.Warn("loopback login unavailable; using copy-code", "error", err)
+	return fmt.Sprintf("Copy-code login, because %v.", err)
+}
 
-// host is the host:port the browser is sent back to.
-func (lb *loopback) host() string {
-	return lb.redirectURI[len("http://") : len(lb.redirectURI)-len("/callback/")]
+func (at *attempt) finishLoopback(ctx context.Context, lb *loopback, cb callback) (*oauth2.Token, error) {
+	if cb.err != nil {
+		return nil, cb.err
+	}
+	at.status(display.StateChecking, "Checking the login…", "")
+	return at.exchange(ctx, cb.code, lb.redirectURI)
 }

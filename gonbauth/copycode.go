@@ -1,0 +1,74 @@
+package gonbauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"golang.org/x/oauth2"
+
+	"github.com/carto-go/carto-auth/display"
+)
+
+// The copy-code flow: the login link (and QR code) leads to CARTO's code page; the user pastes
+// the code it shows.
+
+const (
+	maxRejectedCodes = 3  // codes the server may reject before the login fails
+	maxCodeReads     = 10 // pastes of any kind, empty ones included
+)
+
+// copyCode shows the copy-code login and reads pasted codes until one is accepted.
+func (at *attempt) copyCode(ctx context.Context, why string) (*oauth2.Token, error) {
+	redirect := at.l.set.ep.copyCode
+	at.show(ctx, display.Login{URL: at.authURL(redirect), Flow: display.FlowCopyCode, Why: firstNonEmpty(why, at.why)})
+	at.status(display.StateWaiting, "Waiting for the code…", "")
+	return at.readCodes(ctx, redirect)
+}
+
+func (at *attempt) show(ctx context.Context, l display.Login) {
+	l.Title = loginTitle
+	if err := at.p.Show(ctx, l); err != nil {
+		at.l.set.log.Warn("showing the login failed", "error", err)
+	}
+}
+
+// readCodes reads pastes until a code is accepted: empty pastes ask again; rejected codes,
+// codes of another login and malformed pastes ask again up to maxRejectedCodes times.
+func (at *attempt) readCodes(ctx context.Context, redirect string) (*oauth2.Token, error) {
+	prompt, rejected := "Paste the code from the CARTO page", 0
+	var last error
+	for range maxCodeReads {
+		raw, err := at.p.ReadCode(ctx, prompt)
+		if err != nil {
+			return nil, err
+		}
+		code, err := parsePaste(raw, at.state)
+		switch {
+		case errors.Is(err, errEmptyPaste):
+			prompt = "Nothing was pasted. Paste the code from the CARTO page"
+			continue
+		case errors.Is(err, ErrAccessDenied):
+			return nil, err
+		case err == nil:
+			at.status(display.StateChecking, "Checking the code…", "")
+			t, xerr := at.exchange(ctx, code, redirect)
+			if xerr == nil || !IsInvalidGrant(xerr) {
+				return t, xerr
+			}
+			err = fmt.Errorf("that code was rejected (it may have expired or been used already): %w", xerr)
+		}
+		last, rejected = err, rejected+1
+		if rejected == maxRejectedCodes {
+			break
+		}
+		at.status(display.StateFailed, capitalize(err.Error())+".",
+			fmt.Sprintf("Open the login link again, log in and paste the new code (try %d of %d).", rejected+1, maxRejectedCodes))
+		prompt = "Paste the new code"
+	}
+	if last == nil {
+		last = errEmptyPaste
+	}
+	return nil, fmt.Errorf("no accepted code after %d tries: %w", rejected, last)
+}
+
