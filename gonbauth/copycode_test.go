@@ -66,8 +66,8 @@ func TestCopyCodeAuthorizeURLMatchesTheWire(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, q.Get(k), v)
 		}
 	}
-	if len(q.Get("state")) < 20 || len(q.Get("code_challenge")) != 43 {
-		t.Errorf("state %q challenge %q", q.Get("state"), q.Get("code_challenge"))
+	if q.Has("state") || len(q.Get("code_challenge")) != 43 {
+		t.Errorf("state %q (want none: PKCE binds the copy-code login), challenge %q", q.Get("state"), q.Get("code_challenge"))
 	}
 }
 

@@ -2,6 +2,7 @@ package gonbauth
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,13 +40,13 @@ func TestUnwritableCacheDegradesToMemory(t *testing.T) {
 func TestSecondLoginWaitsForTheFirstInsteadOfPrompting(t *testing.T) {
 	t.Parallel()
 	srv, first, opts, _ := oauthLoggedIn(t, cartotest.Config{})
-	good := *first.cur.Load()
+	good := *first.cache.cur.Load()
 	expireInMemory(first) // the cache now holds an expired token…
-	e := *first.cur.Load()
+	e := *first.cache.cur.Load()
 	e.RefreshToken = "" // …with no way to refresh it: a new login is needed
-	first.store.save(&e)
+	first.cache.store.save(&e)
 
-	unlock, err := first.store.lock(context.Background(), nil) // "another notebook" is logging in
+	held, err := first.cache.store.lock(context.Background(), lockWait{}) // "another notebook" is logging in
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,16 +64,19 @@ func TestSecondLoginWaitsForTheFirstInsteadOfPrompting(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	first.store.save(&good) // the other login finishes and stores its token
-	unlock()
+	first.cache.store.save(&good) // the other login finishes and stores its token
+	held.unlock()
 	if err := <-done; err != nil {
 		t.Fatalf("the waiting login: %v", err)
 	}
 	if p.reads != 0 || len(p.shown) != 0 {
 		t.Errorf("prompted: reads %d shown %d", p.reads, len(p.shown))
 	}
-	if !strings.Contains(p.statusTexts(), "(process ") {
+	if !strings.Contains(p.statusTexts(), fmt.Sprintf("process %d", os.Getpid())) {
 		t.Errorf("the holder's process id is missing: %q", p.statusTexts())
+	}
+	if last := p.statuses[len(p.statuses)-1]; last.State != display.StateDone || !strings.Contains(last.Text, "Logged in") {
+		t.Errorf("after adopting the other login's token the status ends as %+v, want logged in", last)
 	}
 	if n := srv.Count(cartotest.EndpointAuthorize); n != 1 {
 		t.Errorf("authorize requests %d, want only the first login's", n)

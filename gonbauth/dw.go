@@ -33,7 +33,7 @@ func (a *Auth) CartoDWCredentials(ctx context.Context) (projectID, token string,
 	if err != nil {
 		var se *ServerError
 		if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
-			a.refused(tok)
+			a.cache.refuse(tok)
 		}
 		return "", "", dwError(err)
 	}
