@@ -2,6 +2,7 @@ package gonbauth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -80,5 +81,40 @@ func TestSecondLoginWaitsForTheFirstInsteadOfPrompting(t *testing.T) {
 	}
 	if n := srv.Count(cartotest.EndpointAuthorize); n != 1 {
 		t.Errorf("authorize requests %d, want only the first login's", n)
+	}
+}
+
+func TestCallersThatMayNotPromptGiveUpOnAnotherProcesssLogin(t *testing.T) {
+	t.Parallel()
+	_, first, opts, _ := oauthLoggedIn(t, cartotest.Config{})
+	e := *first.cache.cur.Load()
+	ahead := e // still usable, but due for a refresh
+	ahead.IssuedAt, ahead.Expiry = time.Now().Unix()-3500, time.Now().Unix()+100
+	e.IssuedAt, e.Expiry, e.RefreshToken = 1, 2, "" // expired, no way to refresh: a login is needed
+	first.cache.store.save(&e)
+
+	held, err := first.cache.store.lock(context.Background(), lockWait{}) // another process's login…
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.unlock()
+	held.markInteractive() // …waiting for a person
+
+	opts.DisableInteraction, opts.Prompter = true, &fakePrompter{}
+	start := time.Now()
+	_, err = FromOAuth(context.Background(), opts)
+	if took := time.Since(start); !errors.Is(err, ErrInteractionRequired) || !errors.Is(err, ErrLoginInProgress) || took > 10*time.Second {
+		t.Fatalf("FromOAuth without interaction: %v after %s; want ErrInteractionRequired/ErrLoginInProgress within 10 s", err, took)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("process %d", os.Getpid())) {
+		t.Errorf("the error does not name the process holding the login: %v", err)
+	}
+
+	// A renewal ahead of expiry never waits for a person: the current token stands.
+	first.cache.cur.Store(&ahead)
+	start = time.Now()
+	tok, err := first.AccessToken(context.Background())
+	if took := time.Since(start); err != nil || tok != ahead.AccessToken || took > 10*time.Second {
+		t.Errorf("ahead of expiry: %v, same token %v, after %s", err, tok == ahead.AccessToken, took)
 	}
 }

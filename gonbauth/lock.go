@@ -124,8 +124,8 @@ func (s *store) lock(ctx context.Context, w lockWait) (*heldLock, error) {
 // giveUp says why a wait for a busy lock must end, or nil to go on waiting.
 func giveUp(mayPrompt bool, holder lockHolder, waited, limit time.Duration, interactiveSince time.Time) error {
 	if !mayPrompt && !interactiveSince.IsZero() && time.Since(interactiveSince) >= interactiveHolderPatience {
-		return fmt.Errorf("%w: %s is logging in to this CARTO account interactively and this call may not prompt; finish (or stop) that login, then try again; %s",
-			ErrInteractionRequired, holder, m2mAdvice)
+		return fmt.Errorf("%w: %w: %s is logging in to this CARTO account interactively, and this call may not prompt; finish (or stop) that login, then try again; %s",
+			ErrInteractionRequired, ErrLoginInProgress, holder, m2mAdvice)
 	}
 	if waited >= limit {
 		return fmt.Errorf("gave up after %s waiting for %s, which holds this login's token cache lock; stop it or try again", limit, holder)

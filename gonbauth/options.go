@@ -1,6 +1,8 @@
 package gonbauth
 
 import (
+	"errors"
+	"io/fs"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -136,6 +138,10 @@ func (c *Common) resolve() (*settings, error) {
 	if !c.NoCache {
 		if s.cacheDir, err = cacheDir(c.CacheDir); err != nil {
 			return nil, err
+		}
+		if err := checkPrivateDir(s.cacheDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.warn("tokens are kept in memory only, so the next process logs in again", "reason", err)
+			s.cacheDir = ""
 		}
 	}
 	return s, nil

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carto-go/carto-auth/cartotest"
 )
@@ -235,4 +236,31 @@ func hasLinkLine(stderr string) bool {
 		}
 	}
 	return false
+}
+
+func TestTokenCommandsDoNotWaitForAnotherProcesssLogin(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{LoginPage: true})
+	e := newCLIEnv(t, srv.URL)
+	r := e.loginCopyCode(t, func(authURL string) (string, error) {
+		// That login now holds the cache lock and waits for a person to paste a code.
+		for _, cmd := range []string{"token", "dw-credentials"} {
+			start := time.Now()
+			res := e.run(t, nil, cmd)
+			took := time.Since(start)
+			if res.code != exitInteraction || took > 10*time.Second {
+				t.Errorf("%s during another login: exit %d after %s, want 3 within 10 s; stderr %q", cmd, res.code, took, res.stderr)
+			}
+			if !strings.Contains(res.stderr, "(cartoauth) is logging in to this CARTO account interactively") {
+				t.Errorf("%s does not name the login it gave up on: %q", cmd, res.stderr)
+			}
+		}
+		return serverBrowser(srv)(authURL)
+	})
+	if r.code != 0 {
+		t.Fatalf("the login: exit %d: %s", r.code, r.stderr)
+	}
+	if tok := e.run(t, nil, "token"); tok.code != 0 {
+		t.Errorf("token after the login: exit %d: %s", tok.code, tok.stderr)
+	}
 }
