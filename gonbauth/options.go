@@ -2,8 +2,8 @@ package gonbauth
 
 import (
 	"errors"
-	"io/fs"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
