@@ -264,3 +264,24 @@ func TestTokenCommandsDoNotWaitForAnotherProcesssLogin(t *testing.T) {
 		t.Errorf("token after the login: exit %d: %s", tok.code, tok.stderr)
 	}
 }
+
+func TestLoginRefusesAnUnsafeCacheFolder(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{})
+	e := newCLIEnv(t, srv.URL)
+	if err := os.MkdirAll(e.cache, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(e.cache, 0o777) // anyone could plant a login here
+	creds := t.TempDir() + "/m2m.json"
+	if err := srv.WriteCredentialsFile(creds); err != nil {
+		t.Fatal(err)
+	}
+	r := e.with("CARTO_CREDENTIALS_FILE="+creds).run(t, nil, "login")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "other users can write to it") || !strings.Contains(r.stderr, "CARTO_AUTH_CACHE_DIR") {
+		t.Errorf("login into a world-writable cache folder: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir(e.cache); len(entries) != 0 {
+		t.Errorf("files written into the unsafe folder: %v", entries)
+	}
+}
