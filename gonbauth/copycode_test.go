@@ -98,6 +98,9 @@ func TestCopyCodeAsksAgain(t *testing.T) {
 	if p.reads != 4 {
 		t.Errorf("reads = %d, want 4", p.reads)
 	}
+	if n := srv.Count(cartotest.EndpointTokenCode); n != 2 {
+		t.Errorf("code exchanges %d, want 2: a paste with another login's state must never reach the token endpoint", n)
+	}
 	st := p.statusTexts()
 	for _, want := range []string{"rejected", "another login attempt", "try 2 of 3", "try 3 of 3"} {
 		if !strings.Contains(st, want) {
