@@ -6,8 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"strings"
 
 	"cloud.google.com/go/bigquery"
 	"google.golang.org/api/option"
@@ -43,21 +41,21 @@ func Credentials(ctx context.Context, auth Fetcher) (projectID string, ts *Token
 }
 
 // NewClient returns a BigQuery client for the DW project, sending requests
-// through s.Transport(nil). It fetches the DW credentials first if s has
-// none. See the package-level NewClient for opts.
+// through s.Transport(nil) to s's endpoint (see Options.Endpoint). It fetches
+// the DW credentials first if s has none. See the package-level NewClient for
+// opts; to talk to another BigQuery endpoint set Options.Endpoint rather than
+// option.WithEndpoint, since the DW token goes only to s's endpoint.
 func (s *TokenSource) NewClient(ctx context.Context, opts ...option.ClientOption) (*bigquery.Client, error) {
+	if err := checkEndpoint(s.endpoint); err != nil {
+		return nil, err
+	}
 	project, err := s.ProjectID(ctx)
 	if err != nil {
 		return nil, err
 	}
 	all := []option.ClientOption{option.WithHTTPClient(&http.Client{Transport: s.Transport(nil)})}
-	if server := os.Getenv("CARTO_AUTH_SERVER"); server != "" {
-		// A CARTO stand-in (cartotest, `cartoauth sandbox`) serves BigQuery as well.
-		endpoint, err := standInEndpoint(server)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, option.WithEndpoint(endpoint))
+	if s.endpoint.String() != DefaultEndpoint {
+		all = append(all, option.WithEndpoint(s.endpoint.String()))
 	}
 	all = append(all, opts...)
 	c, err := bigquery.NewClient(ctx, project, all...)
@@ -67,17 +65,39 @@ func (s *TokenSource) NewClient(ctx context.Context, opts ...option.ClientOption
 	return c, nil
 }
 
-// standInEndpoint is the BigQuery endpoint of the CARTO stand-in at server:
-// https, or http on a loopback address only, since the DW token travels there.
-func standInEndpoint(server string) (string, error) {
-	u, err := url.Parse(server)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("cartodw: CARTO_AUTH_SERVER=%q is not a URL", server)
+// DefaultEndpoint is Google's BigQuery API, where CARTO's Data Warehouse lives.
+const DefaultEndpoint = "https://bigquery.googleapis.com/bigquery/v2/"
+
+// endpointNamer is implemented by Fetchers that know their BigQuery endpoint:
+// *gonbauth.Auth names its CARTO stand-in's for a login against one.
+type endpointNamer interface {
+	DWEndpoint() string
+}
+
+// endpointOf picks the BigQuery endpoint: the option's, else the one f names,
+// else Google's. Never the environment: the DW token goes there.
+func endpointOf(option string, f Fetcher) *url.URL {
+	raw := option
+	if n, ok := f.(endpointNamer); ok && raw == "" && !isNil(f) {
+		raw = n.DWEndpoint()
 	}
+	if raw == "" {
+		raw = DefaultEndpoint
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return &url.URL{Opaque: raw} // refused by checkEndpoint
+	}
+	return u
+}
+
+// checkEndpoint accepts https, or http on a loopback address only, since the
+// DW token travels there.
+func checkEndpoint(u *url.URL) error {
 	host := u.Hostname()
 	ip := net.ParseIP(host)
-	if u.Scheme != "https" && !(u.Scheme == "http" && (host == "localhost" || ip != nil && ip.IsLoopback())) {
-		return "", fmt.Errorf("cartodw: CARTO_AUTH_SERVER=%q: use https://, or http:// on a loopback address only", server)
+	if u.Host == "" || u.Scheme != "https" && !(u.Scheme == "http" && (host == "localhost" || ip != nil && ip.IsLoopback())) {
+		return fmt.Errorf("cartodw: BigQuery endpoint %q: use https://, or http:// on a loopback address only", u.Redacted())
 	}
-	return strings.TrimRight(server, "/") + "/bigquery/v2/", nil
+	return nil
 }

@@ -247,9 +247,9 @@ func googleError(t *testing.T, err error) *googleapi.Error {
 }
 
 func TestStandInServerServesBigQueryToo(t *testing.T) {
+	t.Parallel()
 	sb := newSandbox(t, cartotest.Config{})
-	t.Setenv("CARTO_AUTH_SERVER", sb.carto.URL)       // as `cartoauth sandbox` tells users to
-	c, err := cartodw.NewClient(t.Context(), sb.auth) // no WithEndpoint
+	c, err := cartodw.NewClient(t.Context(), sb.auth) // no WithEndpoint: the login names the stand-in's
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,10 +260,11 @@ func TestStandInServerServesBigQueryToo(t *testing.T) {
 	}
 }
 
-func TestStandInMustNotBeClearTextRemote(t *testing.T) {
+func TestEndpointMustNotBeClearTextRemote(t *testing.T) {
+	t.Parallel()
 	sb := newSandbox(t, cartotest.Config{})
-	t.Setenv("CARTO_AUTH_SERVER", "http://192.0.2.10:8765")
-	if _, err := cartodw.NewClient(t.Context(), sb.auth); err == nil || !strings.Contains(err.Error(), "loopback") {
+	ts := cartodw.NewTokenSource(sb.auth, &cartodw.Options{Endpoint: "http://192.0.2.10:8765/bigquery/v2/"})
+	if _, err := ts.NewClient(t.Context()); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -63,8 +64,13 @@ type Options struct {
 	// TokenSource.NewClient and transports made by TokenSource.Transport
 	// with a nil base. Nil means http.DefaultTransport.
 	Transport http.RoundTripper
-	// Now is the clock. Nil means time.Now.
+	// Now is the clock. Nil means time.Now. Its readings are used as wall-clock
+	// time (their monotonic part is dropped), so a laptop's sleep counts.
 	Now func() time.Time
+	// Endpoint is the BigQuery API endpoint, the only origin the DW token is
+	// sent to. Empty means the one the Fetcher names (a *gonbauth.Auth logged in
+	// to a CARTO stand-in names the stand-in's), else DefaultEndpoint.
+	Endpoint string
 }
 
 // ErrNoCredentials is wrapped by errors about a DW token response that lacks
@@ -79,16 +85,18 @@ var ErrNoCredentials = errors.New("CARTO returned no Data Warehouse credentials"
 // A TokenSource is safe for concurrent use. Its methods never put a token in
 // an error.
 type TokenSource struct {
-	fetcher Fetcher
-	life    time.Duration
-	timeout time.Duration
-	base    http.RoundTripper
-	now     func() time.Time
+	fetcher  Fetcher
+	life     time.Duration
+	timeout  time.Duration
+	base     http.RoundTripper
+	now      func() time.Time
+	endpoint *url.URL
 
 	cur atomic.Pointer[dwToken] // nil until the first fetch and after Invalidate
 
 	mu     sync.Mutex
 	flight *flight // the fetch in progress, if any
+	joined func()  // tests: called when a caller starts waiting for a fetch
 }
 
 // dwToken is one token from CARTO with the project it is for.
@@ -112,7 +120,7 @@ func NewTokenSource(f Fetcher, o *Options) *TokenSource {
 		opts = *o
 	}
 	s := &TokenSource{fetcher: f, life: opts.TokenLifetime, timeout: opts.FetchTimeout,
-		base: opts.Transport, now: opts.Now}
+		base: opts.Transport, endpoint: endpointOf(opts.Endpoint, f)}
 	if s.life <= 0 {
 		s.life = DefaultTokenLifetime
 	}
@@ -122,9 +130,11 @@ func NewTokenSource(f Fetcher, o *Options) *TokenSource {
 	if s.base == nil {
 		s.base = http.DefaultTransport
 	}
-	if s.now == nil {
-		s.now = time.Now
+	now := opts.Now
+	if now == nil {
+		now = time.Now
 	}
+	s.now = func() time.Time { return now().Round(0) }
 	return s
 }
 
@@ -197,6 +207,9 @@ func (s *TokenSource) get(ctx context.Context) (*dwToken, error) {
 		go s.run(fctx, cancel, f)
 	}
 	s.mu.Unlock()
+	if s.joined != nil {
+		s.joined()
+	}
 	select {
 	case <-f.done:
 		return f.res, f.err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -108,6 +109,8 @@ func TestConcurrentCallersShareOneFetch(t *testing.T) {
 	t.Parallel()
 	f := &fakeFetcher{gate: make(chan struct{})}
 	ts := NewTokenSource(f, nil)
+	var waiting atomic.Int32
+	ts.joined = func() { waiting.Add(1) }
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -120,8 +123,13 @@ func TestConcurrentCallersShareOneFetch(t *testing.T) {
 			errs <- err
 		})
 	}
-	time.Sleep(20 * time.Millisecond) // let the callers pile up on the one fetch
-	close(f.gate)
+	for deadline := time.Now().Add(10 * time.Second); waiting.Load() < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d callers came to wait for the fetch", waiting.Load(), n)
+		}
+	}
+	close(f.gate) // every caller is waiting for the one fetch
+
 	wg.Wait()
 	close(errs)
 	for err := range errs {
@@ -259,5 +267,16 @@ func TestBrokenFetchersAreErrorsNotCrashes(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+func TestExpiryIsWallClock(t *testing.T) {
+	t.Parallel()
+	tok, err := NewTokenSource(&fakeFetcher{}, nil).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(tok.Expiry.String(), "m=") {
+		t.Errorf("expiry %v carries a monotonic reading, which stops while a laptop sleeps", tok.Expiry)
 	}
 }

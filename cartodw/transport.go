@@ -3,10 +3,14 @@ package cartodw
 import (
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 // Transport returns an http.RoundTripper that sends requests through base
-// (nil means Options.Transport) with "Authorization: Bearer <DW token>".
+// (nil means Options.Transport) with "Authorization: Bearer <DW token>" when
+// they go to the BigQuery endpoint's origin (Options.Endpoint); requests to
+// any other origin, and redirects from https to http, go out without it.
 //
 // When the server answers 401 Unauthorized, the transport drops that token,
 // fetches a new one (once, shared with concurrent requests) and sends the
@@ -29,6 +33,9 @@ type transport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !t.src.tokenGoesTo(req) {
+		return t.base.RoundTrip(req)
+	}
 	ctx := req.Context()
 	tok, err := t.src.TokenContext(ctx)
 	if err != nil {
@@ -89,4 +96,31 @@ func closeBody(req *http.Request) {
 	if req.Body != nil {
 		_ = req.Body.Close()
 	}
+}
+
+// tokenGoesTo reports whether req is for the BigQuery endpoint's origin (same
+// scheme, host and port) and no earlier hop of its redirects was https while
+// it is not.
+func (s *TokenSource) tokenGoesTo(req *http.Request) bool {
+	u, e := req.URL, s.endpoint
+	if !strings.EqualFold(u.Scheme, e.Scheme) || !strings.EqualFold(u.Hostname(), e.Hostname()) || port(u) != port(e) {
+		return false
+	}
+	for prev := req.Response; prev != nil && prev.Request != nil; prev = prev.Request.Response {
+		if prev.Request.URL.Scheme == "https" && u.Scheme != "https" {
+			return false
+		}
+	}
+	return true
+}
+
+// port is u's port, or its scheme's default.
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
 }

@@ -119,8 +119,9 @@ func TestCodePage(t *testing.T) {
 		status      int
 		want        []string
 	}{
-		{"code", "?code=abc%3C123&state=x", 200, []string{`<code id="code">abc&lt;123</code>`,
+		{"code", "?code=abc%3C123", 200, []string{`<code id="code">abc&lt;123</code>`,
 			"copy this code and paste it in your notebook", `id="copy"`}},
+		{"code with state", "?code=abc123&state=x", 400, []string{"state parameter", "send no state"}},
 		{"error", "?error=access_denied&error_description=User+did+not+authorize", 200,
 			[]string{"access_denied", "User did not authorize"}},
 		{"nothing", "", 400, []string{"needs a code"}},
@@ -137,14 +138,16 @@ func TestCodePage(t *testing.T) {
 					t.Errorf("page lacks %q:\n%s", w, r.body)
 				}
 			}
-			if tt.name == "error" && strings.Contains(r.body, `id="code"`) {
-				t.Error("error page shows a code box")
+			if tt.status != 200 || tt.name == "error" {
+				if strings.Contains(r.body, `id="code"`) {
+					t.Error("an error page shows a code box")
+				}
 			}
 		})
 	}
 	// A real login through the code page redirect shows the issued code.
 	_, c := pkce("h")
-	loc, err := s.Login(authURL(s, c, map[string]string{"redirect_uri": s.CodePageURL()}))
+	loc, err := s.Login(authURL(s, c, map[string]string{"redirect_uri": s.CodePageURL(), "state": ""}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,10 +79,10 @@ func BenchmarkCacheLockRoundTrip(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		unlock, err := s.lock(ctx, nil)
+		h, err := s.lock(ctx, lockWait{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		unlock()
+		h.unlock()
 	}
 }

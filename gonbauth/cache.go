@@ -55,12 +55,7 @@ func (s *store) load() *entry {
 
 // readEntry reads and checks one cache file.
 func readEntry(path string) (*entry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	body, err := readLimited(f)
+	body, err := readPrivate(path)
 	if err != nil {
 		return nil, err
 	}
@@ -104,23 +99,6 @@ func (s *store) remove() error {
 	os.Remove(s.pendingPath()) // a started two-cell login holds a PKCE verifier
 	if err := os.Remove(s.path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing the token cache file: %w", err)
-	}
-	return nil
-}
-
-// ensurePrivateDir creates dir as 0700, and narrows an existing one to 0700.
-func ensurePrivateDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating the token cache folder: %w", err)
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("token cache folder: %w", err)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("making the token cache folder private: %w", err)
-		}
 	}
 	return nil
 }

@@ -65,15 +65,22 @@ func TestCacheFilesArePrivate(t *testing.T) {
 	t.Parallel()
 	srv := standIn(t, cartotest.Config{})
 	dir := filepath.Join(t.TempDir(), "cache")
-	if err := os.MkdirAll(dir, 0o755); err != nil { // a folder made too open by someone else
+	if err := os.MkdirAll(dir, 0o755); err != nil { // the user's own folder, readable by others
 		t.Fatal(err)
 	}
 	_, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{Common: Common{AuthServer: srv.URL, CacheDir: dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := mustStat(t, dir); got != 0o700 {
-		t.Errorf("folder mode %o", got)
+	if got := mustStat(t, dir); got != 0o755 {
+		t.Errorf("folder mode %o, want 755: a folder the library did not create keeps its mode", got)
+	}
+	made := filepath.Join(t.TempDir(), "made", "cache")
+	if _, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{Common: Common{AuthServer: srv.URL, CacheDir: made}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustStat(t, made); got != 0o700 {
+		t.Errorf("created folder mode %o, want 700", got)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	if len(files) == 0 {
@@ -107,7 +114,7 @@ func TestCorruptCacheIsAMissAndIsReplaced(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(a.store.path(), []byte(body), 0o600); err != nil {
+			if err := os.WriteFile(a.cache.store.path(), []byte(body), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			b, err := FromM2M(context.Background(), creds, opts)
@@ -117,7 +124,7 @@ func TestCorruptCacheIsAMissAndIsReplaced(t *testing.T) {
 			if srv.Count(cartotest.EndpointTokenCC) != 2 {
 				t.Errorf("token requests %d, want 2 (the corrupt file is a miss)", srv.Count(cartotest.EndpointTokenCC))
 			}
-			if e, err := readEntry(b.store.path()); err != nil || e.AccessToken == "" {
+			if e, err := readEntry(b.cache.store.path()); err != nil || e.AccessToken == "" {
 				t.Errorf("the corrupt file was not replaced: %v", err)
 			}
 		})

@@ -21,7 +21,7 @@ const (
 // copyCode shows the copy-code login and reads pasted codes until one is accepted.
 func (at *attempt) copyCode(ctx context.Context, why string) (*oauth2.Token, error) {
 	redirect := at.l.set.ep.copyCode
-	at.show(ctx, display.Login{URL: at.authURL(redirect), Flow: display.FlowCopyCode, Why: firstNonEmpty(why, at.why)})
+	at.show(ctx, display.Login{URL: at.authURL(redirect, ""), Flow: display.FlowCopyCode, Why: firstNonEmpty(why, at.why)})
 	at.status(display.StateWaiting, "Waiting for the code…", "")
 	return at.readCodes(ctx, redirect)
 }
@@ -71,4 +71,3 @@ func (at *attempt) readCodes(ctx context.Context, redirect string) (*oauth2.Toke
 	}
 	return nil, fmt.Errorf("no accepted code after %d tries: %w", rejected, last)
 }
-

@@ -66,8 +66,8 @@ func TestCopyCodeAuthorizeURLMatchesTheWire(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, q.Get(k), v)
 		}
 	}
-	if len(q.Get("state")) < 20 || len(q.Get("code_challenge")) != 43 {
-		t.Errorf("state %q challenge %q", q.Get("state"), q.Get("code_challenge"))
+	if q.Has("state") || len(q.Get("code_challenge")) != 43 {
+		t.Errorf("state %q (want none: PKCE binds the copy-code login), challenge %q", q.Get("state"), q.Get("code_challenge"))
 	}
 }
 
@@ -97,6 +97,9 @@ func TestCopyCodeAsksAgain(t *testing.T) {
 	}
 	if p.reads != 4 {
 		t.Errorf("reads = %d, want 4", p.reads)
+	}
+	if n := srv.Count(cartotest.EndpointTokenCode); n != 2 {
+		t.Errorf("code exchanges %d, want 2: a paste with another login's state must never reach the token endpoint", n)
 	}
 	st := p.statusTexts()
 	for _, want := range []string{"rejected", "another login attempt", "try 2 of 3", "try 3 of 3"} {

@@ -1,11 +1,12 @@
 package gonbauth
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // discover finds the tenant and its API base URL after an interactive login:
@@ -75,60 +76,21 @@ func validHost(h string) bool {
 	return true
 }
 
-// yamlValue finds the scalar at path in a block-style YAML document, enough for CARTO's
-// config.yaml (nested mappings, quoted or plain scalars, comments). A key matches only at its
-// full path from the top: apis.baseUrl, never other.apis.baseUrl.
+// yamlValue finds the string at path from the top of a YAML (or JSON) document, or "" when
+// there is none or the document does not parse: apis.baseUrl, never other.apis.baseUrl.
 func yamlValue(doc []byte, path ...string) string {
-	var stack []yamlKey // the keys enclosing the current line
-	sc := bufio.NewScanner(bytes.NewReader(doc))
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), " \t\r")
-		body := strings.TrimLeft(line, " ")
-		if body == "" || body[0] == '#' || body == "---" {
-			continue
-		}
-		name, val, ok := strings.Cut(body, ":")
+	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+	var node any
+	if yaml.Unmarshal(doc, &node) != nil {
+		return ""
+	}
+	for _, key := range path {
+		m, ok := node.(map[string]any)
 		if !ok {
-			continue
+			return ""
 		}
-		indent := len(line) - len(body)
-		for len(stack) > 0 && stack[len(stack)-1].indent >= indent {
-			stack = stack[:len(stack)-1]
-		}
-		stack = append(stack, yamlKey{indent, strings.TrimSpace(name)})
-		if keysAre(stack, path) {
-			return yamlScalar(val)
-		}
+		node = m[key]
 	}
-	return ""
-}
-
-type yamlKey struct {
-	indent int
-	name   string
-}
-
-func keysAre(stack []yamlKey, path []string) bool {
-	if len(stack) != len(path) {
-		return false
-	}
-	for i, k := range stack {
-		if k.name != path[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func yamlScalar(v string) string {
-	v = strings.TrimSpace(v)
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
-		if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
-			return v[1 : end+1]
-		}
-	}
-	if i := strings.Index(v, " #"); i >= 0 {
-		v = strings.TrimSpace(v[:i])
-	}
-	return v
+	v, _ := node.(string)
+	return strings.TrimSpace(v)
 }

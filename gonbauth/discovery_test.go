@@ -37,6 +37,16 @@ features:
 		{"apis: {}\n", []string{"apis", "baseUrl"}, ""},
 		{"other:\n  apis:\n    baseUrl: https://evil.example.com\napis:\n  baseUrl: https://good.example.com\n", []string{"apis", "baseUrl"}, "https://good.example.com"},
 		{"apis:\n  baseUrl: 'https://q.example.com'\n", []string{"apis", "baseUrl"}, "https://q.example.com"},
+		// Every other way to write the same document.
+		{`{"apis": {"baseUrl": "https://json.example.com", "workspaceUrl": "https://ws"}}`, []string{"apis", "baseUrl"}, "https://json.example.com"},
+		{"apis: {baseUrl: https://flow.example.com, workspaceUrl: https://ws}\n", []string{"apis", "baseUrl"}, "https://flow.example.com"},
+		{"big: " + strings.Repeat("x", 100<<10) + "\napis:\n  baseUrl: https://long.example.com\n", []string{"apis", "baseUrl"}, "https://long.example.com"},
+		{"apis:\r\n  baseUrl: https://crlf.example.com\r\n", []string{"apis", "baseUrl"}, "https://crlf.example.com"},
+		{"\xef\xbb\xbfapis:\n  baseUrl: https://bom.example.com\n", []string{"apis", "baseUrl"}, "https://bom.example.com"},
+		{"apis:\n  baseUrl: https://tab.example.com\t# comment\n", []string{"apis", "baseUrl"}, "https://tab.example.com"},
+		{"\"apis\":\n  'baseUrl': https://quoted-keys.example.com\n", []string{"apis", "baseUrl"}, "https://quoted-keys.example.com"},
+		{"apis:\n  baseUrl: [not, a, string]\n", []string{"apis", "baseUrl"}, ""},
+		{"apis: [\n", []string{"apis", "baseUrl"}, ""},
 	}
 	for _, c := range cases {
 		if got := yamlValue([]byte(c.doc), c.path...); got != c.want {

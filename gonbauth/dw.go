@@ -33,7 +33,7 @@ func (a *Auth) CartoDWCredentials(ctx context.Context) (projectID, token string,
 	if err != nil {
 		var se *ServerError
 		if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
-			a.refused(tok)
+			a.cache.refuse(tok)
 		}
 		return "", "", dwError(err)
 	}
@@ -52,4 +52,14 @@ func dwError(err error) error {
 		}
 	}
 	return fmt.Errorf("getting CARTO Data Warehouse credentials: %w", err)
+}
+
+// DWEndpoint is the BigQuery endpoint of this login's CARTO Data Warehouse, for package
+// cartodw: "" (Google's) for CARTO itself; for a login against another auth server (a CARTO
+// stand-in such as cartotest or `cartoauth sandbox`, which serves BigQuery too) the stand-in's.
+func (a *Auth) DWEndpoint() string {
+	if a.set.ep.server == cartoAuthServer {
+		return ""
+	}
+	return a.set.ep.server + "/bigquery/v2/"
 }

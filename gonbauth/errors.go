@@ -16,6 +16,10 @@ var (
 	ErrStateMismatch = errors.New("state mismatch: the code belongs to another login attempt")
 	// ErrInsecureURL means an endpoint uses http:// on a host that is not loopback.
 	ErrInsecureURL = errors.New("insecure URL: secrets must not travel in clear text")
+	// ErrLoginInProgress means another process holds this login's cache lock for an
+	// interactive login, and the caller may not wait for a person (it comes with
+	// ErrInteractionRequired).
+	ErrLoginInProgress = errors.New("another process is logging in")
 	// ErrNoAPIBaseURL means no API base URL is known for this login.
 	ErrNoAPIBaseURL = errors.New("no API base URL")
 )

@@ -3,8 +3,6 @@ package gonbauth
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -106,7 +104,7 @@ func TestHungEndpointFailsAtTheDeadline(t *testing.T) {
 func TestSecretsNeverReachErrors(t *testing.T) {
 	t.Parallel()
 	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
-	e := a.cur.Load()
+	e := a.cache.cur.Load()
 	secrets := []string{e.AccessToken, e.RefreshToken}
 	var errs []error
 	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant"}`})
@@ -135,47 +133,15 @@ func TestTruncatedAnswerLeavesTheCacheUntouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	expireInMemory(a)
-	before, _ := os.ReadFile(a.store.path())
+	before, _ := os.ReadFile(a.cache.store.path())
 	srv.Inject(cartotest.EndpointToken, cartotest.Fault{Status: 200, Body: `{"access_token":"abc","expires_in":`})
 	_, err = FromM2M(context.Background(), creds, opts)
 	if err == nil || !strings.Contains(err.Error(), "not a valid token response") {
 		t.Fatalf("err = %v", err)
 	}
-	after, _ := os.ReadFile(a.store.path())
+	after, _ := os.ReadFile(a.cache.store.path())
 	if string(before) != string(after) {
 		t.Error("a failed renewal changed the cache file")
-	}
-}
-
-func TestHTTPClientKeepsTheTokenOnItsHost(t *testing.T) {
-	t.Parallel()
-	srv := standIn(t, cartotest.Config{})
-	a, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{Common: Common{AuthServer: srv.URL, NoCache: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := make(chan string, 2)
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seen <- r.Header.Get("Authorization")
-	}))
-	defer other.Close()
-	// The same loopback server under another host name: a redirect to another host.
-	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
-	first := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seen <- r.Header.Get("Authorization")
-		http.Redirect(w, r, otherURL+"/elsewhere", http.StatusFound)
-	}))
-	defer first.Close()
-	resp, err := a.HTTPClient().Get(first.URL + "/api")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if got := <-seen; !strings.HasPrefix(got, "Bearer ") {
-		t.Errorf("the API host got %q", got)
-	}
-	if got := <-seen; got != "" {
-		t.Errorf("the redirect's other host got the token")
 	}
 }
 

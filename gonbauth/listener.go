@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -17,6 +18,8 @@ import (
 // /callback/ and answers the card's reachability probe on /probe.
 type loopback struct {
 	redirectURI string // exactly as registered: http://localhost:<port>/callback/
+	startURL    string // http://localhost:<port>/: redirects to the authorization URL
+	authURL     atomic.Pointer[string]
 	probeURL    string
 	state       string
 	nonce       string
@@ -27,10 +30,16 @@ type loopback struct {
 	log         func(string, ...any)
 }
 
+// callback is what the browser brought back. The page it is shown waits on reply for the
+// outcome of the code exchange, so it never says "logged in" for a login that failed.
 type callback struct {
-	code string
-	err  error
+	code  string
+	err   error
+	reply chan error // buffered; nil for a callback that needs no exchange
 }
+
+// exchangeWait bounds how long the callback page waits for the code exchange.
+const exchangeWait = 40 * time.Second
 
 // errPortBusy means the loopback port could not be bound.
 var errPortBusy = errors.New("the loopback port is in use")
@@ -51,6 +60,7 @@ func startLoopback(host string, port int, state string, log func(string, ...any)
 		log:         log,
 	}
 	lb.probeURL = fmt.Sprintf("http://localhost:%d/probe?n=%s", port, lb.nonce)
+	lb.startURL = fmt.Sprintf("http://localhost:%d/", port)
 	for i, addr := range addrs {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -72,6 +82,15 @@ func startLoopback(host string, port int, state string, log func(string, ...any)
 // else (a favicon, a stray request, another login's redirect) is answered and ignored.
 func (lb *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
+	case "/":
+		// The browser is opened here rather than on the authorization URL, so that no state or
+		// PKCE challenge appears in the opener's command line.
+		if u := lb.authURL.Load(); u != nil {
+			w.Header().Set("Cache-Control", "no-store")
+			http.Redirect(w, r, *u, http.StatusFound)
+			return
+		}
+		http.NotFound(w, r)
 	case "/probe":
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Content-Type", "image/gif")
@@ -104,11 +123,30 @@ func (lb *loopback) callback(w http.ResponseWriter, r *http.Request) {
 		page(w, http.StatusBadRequest, "No code in this callback", "Go back and log in again.")
 		return
 	}
-	page(w, http.StatusOK, "Logged in to CARTO", "You can close this tab and go back to your notebook or terminal.")
-	lb.deliver(callback{code: q.Get("code")})
+	reply := make(chan error, 1)
+	if !lb.deliver(callback{code: q.Get("code"), reply: reply}) {
+		page(w, http.StatusConflict, "This login is already being completed",
+			"Go back to your notebook or terminal to see how it ended.")
+		return
+	}
+	select {
+	case err := <-reply:
+		if err != nil {
+			page(w, http.StatusOK, "Login failed", capitalize(err.Error())+". Go back to your notebook or terminal and try again.")
+			return
+		}
+		page(w, http.StatusOK, "Logged in to CARTO", "You can close this tab and go back to your notebook or terminal.")
+	case <-time.After(exchangeWait):
+		page(w, http.StatusOK, "Still checking the login", "Go back to your notebook or terminal to see how it ends.")
+	case <-r.Context().Done():
+	}
 }
 
-func (lb *loopback) deliver(c callback) { lb.once[0].Do(func() { lb.result <- c }) }
+// deliver hands the first callback to the login and reports whether c was that one.
+func (lb *loopback) deliver(c callback) (first bool) {
+	lb.once[0].Do(func() { lb.result <- c; first = true })
+	return first
+}
 
 // close shuts the listeners down gracefully, letting the last answer reach the browser.
 func (lb *loopback) close() {

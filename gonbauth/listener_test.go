@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -39,12 +41,12 @@ func TestLoopbackIgnoresStrayRequestsAndCompletes(t *testing.T) {
 	srv := loopbackServer(t, port)
 	p := &fakePrompter{}
 	done, opened, _ := loopbackLogin(t, srv, port, p)
-	authURL := <-opened
+	authURL := startRedirect(t, <-opened, port)
 	if u, _ := url.Parse(authURL); u.Query().Get("redirect_uri") != fmt.Sprintf("http://localhost:%d/callback/", port) {
 		t.Fatalf("redirect_uri in %s", authURL)
 	}
 	base := fmt.Sprintf("http://localhost:%d", port)
-	for _, stray := range []string{"/favicon.ico", "/", "/callback/?code=x&state=wrong", "/callback/?error=access_denied&state=wrong"} {
+	for _, stray := range []string{"/favicon.ico", "/nothing", "/callback/?code=x&state=wrong", "/callback/?error=access_denied&state=wrong"} {
 		browserGet(t, base+stray)
 	}
 	select {
@@ -97,7 +99,7 @@ func TestLoopbackDenyIsAccessDenied(t *testing.T) {
 	srv.DenyNext()
 	p := &fakePrompter{answer: func(display.Login, int) (string, error) { t.Error("fell back to a paste"); return "", nil }}
 	done, opened, _ := loopbackLogin(t, srv, port, p)
-	loc, err := srv.Login(<-opened)
+	loc, err := srv.Login(startRedirect(t, <-opened, port))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,6 +207,9 @@ func TestLoopbackPortBusyOnIPv6IsBusy(t *testing.T) {
 	port := freePort(t)
 	ln6, err := net.Listen("tcp", net.JoinHostPort("::1", fmt.Sprint(port)))
 	if err != nil {
+		if unattended(os.Getenv) {
+			t.Fatal("CI must cover the IPv6 half of localhost, but [::1] cannot be bound:", err)
+		}
 		t.Skip("no IPv6 loopback on this machine:", err)
 	}
 	defer ln6.Close()
@@ -213,5 +218,44 @@ func TestLoopbackPortBusyOnIPv6IsBusy(t *testing.T) {
 			lb.close()
 		}
 		t.Fatalf("err = %v; another program on [::1]:%d would receive the callback", err, port)
+	}
+}
+
+// startRedirect checks the URL the browser was opened on — the listener's own start page, with
+// no state or PKCE challenge for other users to read in the opener's command line — and
+// returns the authorization URL it redirects to.
+func startRedirect(t *testing.T, opened string, port int) string {
+	t.Helper()
+	if want := fmt.Sprintf("http://localhost:%d/", port); opened != want {
+		t.Fatalf("the browser was opened on %q, want %q", opened, want)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") == "" {
+		t.Fatalf("start page answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return resp.Header.Get("Location")
+}
+
+func TestLoopbackPageSaysLoggedInOnlyAfterTheExchange(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	srv.Inject(cartotest.EndpointTokenCode, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant","error_description":"bad code"}`})
+	done, opened, _ := loopbackLogin(t, srv, port, &fakePrompter{})
+	loc, err := srv.Login(startRedirect(t, <-opened, port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, page := browserGet(t, loc.String())
+	if status != 200 || !strings.Contains(page, "Login failed") || strings.Contains(page, "Logged in") {
+		t.Errorf("callback page after a failed exchange: %d %q", status, page)
+	}
+	if err := <-done; !IsInvalidGrant(err) {
+		t.Fatalf("FromOAuth: %v, want invalid_grant", err)
 	}
 }

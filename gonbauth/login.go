@@ -44,6 +44,7 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	markInteractive(ctx) // processes waiting for this login that cannot prompt give up
 	at := &attempt{l: l, p: l.getPrompter(), state: randomString(24), verifier: oauth2.GenerateVerifier(), why: choice.why}
 	oneClick := notebook && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == ""
 	l.set.log.Info("starting an interactive login", "flow", choice.flow, "one_click_probe", oneClick, "why", choice.why)
@@ -124,15 +125,16 @@ func (at *attempt) status(state display.State, text, hint string) {
 	at.p.SetStatus(context.Background(), display.Status{State: state, Text: text, Hint: hint})
 }
 
-// authURL is the authorization URL for one redirect URI.
-func (at *attempt) authURL(redirectURI string) string {
+// authURL is the authorization URL for one redirect URI, with state unless it is "" (the
+// copy-code flow, see copyCode).
+func (at *attempt) authURL(redirectURI, state string) string {
 	cfg := at.l.cfg
 	cfg.RedirectURL = redirectURI
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience)}
 	if org := at.l.opts.Organization; org != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("organization", org))
 	}
-	return cfg.AuthCodeURL(at.state, opts...)
+	return cfg.AuthCodeURL(state, opts...)
 }
 
 // exchange trades a code for tokens. It is not retried: a code is single-use.

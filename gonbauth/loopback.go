@@ -21,11 +21,12 @@ func (at *attempt) loopbackOrCopyCode(ctx context.Context, openBrowser bool) (*o
 		return t, FlowCopyCode, err
 	}
 	defer lb.close()
-	url := at.authURL(lb.redirectURI)
+	url := at.authURL(lb.redirectURI, at.state)
+	lb.authURL.Store(&url)
 	at.show(ctx, display.Login{URL: url, Flow: display.FlowLoopback, Why: at.why})
 	at.status(display.StateWaiting, "Waiting for you to log in in the browser…", "")
 	if openBrowser {
-		if err := at.l.openBrowser(url); err != nil {
+		if err := at.l.openBrowser(lb.startURL); err != nil {
 			at.status(display.StateWaiting, "Could not open a browser ("+err.Error()+"); open the link above.", "")
 		}
 	}
@@ -37,10 +38,6 @@ func (at *attempt) loopbackOrCopyCode(ctx context.Context, openBrowser bool) (*o
 		return nil, FlowLoopback, context.Cause(ctx)
 	}
 }
-
-// oneClick shows the copy-code card and, alongside, listens on the loopback port. The card
-// makes the user's browser load the listener's probe image: if it arrives, the browser can
-// reach this kernel and the card turns into a one-click login. Whichever way completes first
 
 func (at *attempt) listen() (*loopback, error) {
 	host, port := at.l.opts.LoopbackHost, at.l.opts.LoopbackPort
@@ -62,5 +59,7 @@ func (at *attempt) finishLoopback(ctx context.Context, lb *loopback, cb callback
 		return nil, cb.err
 	}
 	at.status(display.StateChecking, "Checking the login…", "")
-	return at.exchange(ctx, cb.code, lb.redirectURI)
+	t, err := at.exchange(ctx, cb.code, lb.redirectURI)
+	cb.reply <- err // the browser's page says how it ended
+	return t, err
 }

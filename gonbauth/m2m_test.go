@@ -63,10 +63,10 @@ func TestM2MIsRequestedAgainOnExpiry(t *testing.T) {
 
 // expireInMemory makes the current token look expired to a.
 func expireInMemory(a *Auth) {
-	e := *a.cur.Load()
+	e := *a.cache.cur.Load()
 	e.IssuedAt, e.Expiry = 1, 2
-	a.cur.Store(&e)
-	a.store.save(&e)
+	a.cache.cur.Store(&e)
+	a.cache.store.save(&e)
 }
 
 func TestBadCredentialsFiles(t *testing.T) {

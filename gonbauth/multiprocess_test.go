@@ -27,6 +27,10 @@ func TestMain(m *testing.M) {
 		os.Exit(tokenWorker())
 	case "write-loop":
 		os.Exit(writeLoopWorker())
+	case "refuse":
+		os.Exit(refuseWorker())
+	case "rotate":
+		os.Exit(rotateWorker())
 	default:
 		fmt.Println("unknown GONBAUTH_WORKER", os.Getenv("GONBAUTH_WORKER"))
 		os.Exit(2)

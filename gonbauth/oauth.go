@@ -26,7 +26,7 @@ func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		return nil, err
 	}
 	if a.APIBaseURL() == "" { // a cached login whose discovery failed earlier
-		if err := l.discoverInto(ctx, a.cur.Load()); err != nil {
+		if err := l.discoverInto(ctx, a.cache.current()); err != nil {
 			return nil, err
 		}
 	}
@@ -59,7 +59,8 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if !opts.NoOfflineAccess {
 		l.cfg.Scopes = []string{"offline_access"}
 	}
-	a.obtain, a.revoke, a.onLockWait = l.obtain, set.revoker(a.id), l.lockWait
+	a.obtain, a.revoke, a.onLockWait, a.onAdopt = l.obtain, set.revoker(a.id), l.lockWait, l.adopted
+	a.mayPrompt = !opts.DisableInteraction
 	return l, nil
 }
 
@@ -70,6 +71,7 @@ type oauthLogin struct {
 	auth     *Auth
 	cfg      oauth2.Config
 	prompter display.Prompter // set on first use
+	waited   bool             // the user was told that another process is logging in
 }
 
 func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entry, error) {
@@ -104,25 +106,22 @@ func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
 	return e, nil
 }
 
-// discoverInto finds the API base URL for e's token and stores it in the newest entry, under
-// the cache lock so that a refresh token another process rotated meanwhile is kept.
+// discoverInto finds the API base URL for e's token and stores it in the newest entry, through
+// the cache writer, so that a refresh token another process rotated meanwhile is kept.
 func (l *oauthLogin) discoverInto(ctx context.Context, e *entry) error {
 	tenant, base, err := l.set.discover(ctx, e.AccessToken)
 	if err != nil {
 		return err
 	}
-	unlock, err := l.auth.store.lock(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if disk := l.auth.store.load(); disk != nil && disk.IssuedAt >= e.IssuedAt {
-		e = disk
-	}
-	updated := *e
-	updated.TenantDomain, updated.APIBaseURL = tenant, base
-	l.auth.keep(&updated)
-	return nil
+	_, err = l.auth.cache.update(ctx, lockWait{}, nil, func(_ context.Context, newest *entry) (*entry, error) {
+		if newest == nil {
+			newest = e
+		}
+		updated := *newest
+		updated.TenantDomain, updated.APIBaseURL = tenant, base
+		return &updated, nil
+	})
+	return err
 }
 
 // revoker returns the function that revokes id's refresh tokens at its auth server
@@ -155,18 +154,22 @@ func (s *settings) revoker(id identity) func(ctx context.Context, refreshToken s
 }
 
 // lockWait tells the user that another process is logging this identity in.
-func (l *oauthLogin) lockWait(pid int) {
-	msg := "Another login for this CARTO account is in progress"
-	if pid > 0 {
-		msg += fmt.Sprintf(" (process %d)", pid)
-	}
-	msg += "; waiting for it to finish instead of opening a second login."
+func (l *oauthLogin) lockWait(holder lockHolder) {
+	msg := fmt.Sprintf("Another login for this CARTO account is in progress in %s; waiting for it to finish instead of opening a second login.", holder)
 	l.set.log.Info(msg)
 	if l.opts.DisableInteraction {
 		return // nothing is shown when nothing may be asked
 	}
-	if p := l.getPrompter(); p != nil {
-		p.SetStatus(context.Background(), display.Status{State: display.StateWaiting, Text: msg})
+	l.waited = true
+	l.getPrompter().SetStatus(context.Background(), display.Status{State: display.StateWaiting, Text: msg})
+}
+
+// adopted ends the status shown while waiting for another process's login, whose token this
+// one now uses.
+func (l *oauthLogin) adopted(e *entry) {
+	if l.waited {
+		l.getPrompter().SetStatus(context.Background(), display.Status{State: display.StateDone,
+			Text: loggedInText(e), Hint: "Logged in by the other login, whose token this cell now uses."})
 	}
 }
 

@@ -9,6 +9,9 @@ import (
 	"github.com/carto-go/carto-auth/display"
 )
 
+// oneClick shows the copy-code card and, alongside, listens on the loopback port. The card
+// makes the user's browser load the listener's probe image: if it arrives, the browser can
+// reach this kernel and the card turns into a one-click login. Whichever way completes first
 // wins; the other is stopped.
 func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 	lb, err := at.listen()
@@ -20,7 +23,7 @@ func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	redirect := at.l.set.ep.copyCode
-	at.show(ctx, display.Login{URL: at.authURL(redirect), Flow: display.FlowCopyCode, ProbeURL: lb.probeURL,
+	at.show(ctx, display.Login{URL: at.authURL(redirect, ""), Flow: display.FlowCopyCode, ProbeURL: lb.probeURL,
 		Why: "This card turns into a one-click login if your browser can reach this kernel (local Jupyter, or Docker with the port published)."})
 	at.status(display.StateWaiting, "Waiting for the code…", "")
 	type pasted struct {
@@ -37,7 +40,7 @@ func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 		select {
 		case <-probed:
 			probed = nil
-			at.show(ctx, display.Login{URL: at.authURL(lb.redirectURI), Flow: display.FlowLoopback,
+			at.show(ctx, display.Login{URL: at.authURL(lb.redirectURI, at.state), Flow: display.FlowLoopback,
 				Why: fmt.Sprintf("One-click login: your browser reached this kernel on %s.", lb.host())})
 			at.status(display.StateWaiting, "Waiting for you to log in in the browser… (pasting a code still works)", "")
 		case p := <-pastes:

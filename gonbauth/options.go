@@ -1,7 +1,9 @@
 package gonbauth
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -93,6 +95,9 @@ type Common struct {
 	HTTPClient *http.Client
 	// Logger receives what the login does (never secrets); default off.
 	Logger *slog.Logger
+	// TokenOrigins are origins (scheme://host[:port]) that Auth.HTTPClient sends the token to
+	// besides the API base URL's; each must be https, or http on a loopback host.
+	TokenOrigins []string
 }
 
 // settings are Common resolved against the environment.
@@ -100,8 +105,11 @@ type settings struct {
 	ep       endpoints
 	cacheDir string // "" when caching is off
 	hc       *http.Client
+	callerHC bool // hc is the caller's
 	log      *slog.Logger
 	quiet    bool // no logger was given: warnings go to standard error
+	// tokenOrigins are the caller's extra origins for the API client's token.
+	tokenOrigins []string
 }
 
 func (c *Common) resolve() (*settings, error) {
@@ -113,7 +121,14 @@ func (c *Common) resolve() (*settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &settings{ep: ep, hc: c.HTTPClient, log: c.Logger}
+	s := &settings{ep: ep, hc: c.HTTPClient, callerHC: c.HTTPClient != nil, log: c.Logger}
+	for _, raw := range c.TokenOrigins {
+		u, err := checkURL(raw)
+		if err != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, fmt.Errorf("token origin %q: give scheme://host[:port] over https (or http on loopback)", raw)
+		}
+		s.tokenOrigins = append(s.tokenOrigins, origin(u))
+	}
 	if s.hc == nil {
 		s.hc = &http.Client{Timeout: defaultHTTPTimeout}
 	}
@@ -123,6 +138,10 @@ func (c *Common) resolve() (*settings, error) {
 	if !c.NoCache {
 		if s.cacheDir, err = cacheDir(c.CacheDir); err != nil {
 			return nil, err
+		}
+		if err := checkPrivateDir(s.cacheDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.warn("tokens are kept in memory only, so the next process logs in again", "reason", err)
+			s.cacheDir = ""
 		}
 	}
 	return s, nil

@@ -26,7 +26,7 @@ func oauthLoggedIn(t *testing.T, cfg cartotest.Config) (*cartotest.Server, *Auth
 func TestRefreshRotatesAndPersists(t *testing.T) {
 	t.Parallel()
 	srv, a, opts, p := oauthLoggedIn(t, cartotest.Config{RotateRefreshTokens: true})
-	first := a.cur.Load()
+	first := a.cache.cur.Load()
 	if first.RefreshToken == "" {
 		t.Fatal("no refresh token despite offline_access")
 	}
@@ -36,7 +36,7 @@ func TestRefreshRotatesAndPersists(t *testing.T) {
 	if err != nil || !srv.ValidAccessToken(tok) {
 		t.Fatalf("refresh: %v", err)
 	}
-	disk, err := readEntry(a.store.path())
+	disk, err := readEntry(a.cache.store.path())
 	if err != nil || disk.RefreshToken == first.RefreshToken || disk.AccessToken != tok {
 		t.Fatalf("the rotated refresh token was not stored: %v", err)
 	}
@@ -75,7 +75,7 @@ func TestRejectedRefreshTokenNeedsALogin(t *testing.T) {
 func TestNoRefreshTokenMeansLoginOnExpiry(t *testing.T) {
 	t.Parallel()
 	_, a, _, p := oauthLoggedIn(t, cartotest.Config{NoRefreshToken: true})
-	if a.cur.Load().RefreshToken != "" {
+	if a.cache.cur.Load().RefreshToken != "" {
 		t.Fatal("got a refresh token")
 	}
 	expireInMemory(a)
@@ -90,11 +90,11 @@ func TestNoRefreshTokenMeansLoginOnExpiry(t *testing.T) {
 func TestFailedRefreshAheadKeepsTheValidToken(t *testing.T) {
 	t.Parallel()
 	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
-	e := *a.cur.Load()
+	e := *a.cache.cur.Load()
 	e.Expiry = nowUnix() + 150 // still valid, but inside the refresh-ahead window
 	e.IssuedAt = e.Expiry - 1000
-	a.cur.Store(&e)
-	a.store.save(&e)
+	a.cache.cur.Store(&e)
+	a.cache.store.save(&e)
 	srv.Inject(cartotest.EndpointToken, cartotest.Fault{Status: 503, Times: 10})
 	tok, err := a.AccessToken(context.Background())
 	if err != nil || tok != e.AccessToken {
@@ -111,7 +111,7 @@ func TestLogoutForgetsAndRevokes(t *testing.T) {
 	if srv.Count(cartotest.EndpointRevoke) != 1 {
 		t.Errorf("revocations %d", srv.Count(cartotest.EndpointRevoke))
 	}
-	if _, err := readEntry(a.store.path()); err == nil {
+	if _, err := readEntry(a.cache.store.path()); err == nil {
 		t.Error("the cache file is still there")
 	}
 	opts.DisableInteraction = true
@@ -128,7 +128,7 @@ func TestLogoutWhenRevocationFails(t *testing.T) { // not parallel: it captures 
 			t.Errorf("logout failed: %v", err)
 		}
 	})
-	if _, err := readEntry(a.store.path()); err == nil {
+	if _, err := readEntry(a.cache.store.path()); err == nil {
 		t.Error("the cache file is still there")
 	}
 	if !strings.Contains(out, "revoking the refresh token failed") {
@@ -165,11 +165,11 @@ var _ display.Prompter = (*fakePrompter)(nil)
 
 // intoRefreshWindow makes a's token valid for secs more seconds, inside the refresh-ahead window.
 func intoRefreshWindow(a *Auth, secs, lifetime int64) *entry {
-	e := *a.cur.Load()
+	e := *a.cache.cur.Load()
 	e.Expiry = nowUnix() + secs
 	e.IssuedAt = e.Expiry - lifetime
-	a.cur.Store(&e)
-	a.store.save(&e)
+	a.cache.cur.Store(&e)
+	a.cache.store.save(&e)
 	return &e
 }
 

@@ -85,3 +85,11 @@ func (e *entry) oauth2Token() *oauth2.Token {
 		Expiry:      time.Unix(e.expiredAt(), 0),
 	}
 }
+
+// stale returns a copy of e that is expired (for a token the API refused); its refresh token
+// and issue time are kept.
+func (e *entry) stale() *entry {
+	s := *e
+	s.Expiry = min(s.Expiry, time.Now().Unix()-1)
+	return &s
+}

@@ -21,10 +21,10 @@ const PendingLoginLifetime = 10 * time.Minute
 // finished already, or it expired.
 var ErrNoPendingLogin = errors.New("no pending login")
 
-// pending is a started login waiting for its code, kept on disk (0600) between two cells.
+// pending is a started copy-code login waiting for its code, kept on disk (0600) between two
+// cells. Its authorization request carried no state (see copyCode), so none is kept.
 type pending struct {
 	Identity    identity `json:"identity"`
-	State       string   `json:"state"`
 	Verifier    string   `json:"verifier"`
 	RedirectURI string   `json:"redirect_uri"`
 	Expires     int64    `json:"expires"` // Unix seconds
@@ -39,11 +39,11 @@ func StartLogin(ctx context.Context, opts *OAuthOptions) error {
 	if err != nil {
 		return err
 	}
-	if !l.auth.store.enabled() {
+	if !l.auth.cache.store.enabled() {
 		return errors.New("the two-cell login keeps its state on disk; it cannot run with NoCache")
 	}
-	at := &attempt{l: l, p: l.getPrompter(), state: randomString(24), verifier: oauth2.GenerateVerifier()}
-	p := pending{Identity: l.auth.id, State: at.state, Verifier: at.verifier, RedirectURI: l.set.ep.copyCode,
+	at := &attempt{l: l, p: l.getPrompter(), verifier: oauth2.GenerateVerifier()}
+	p := pending{Identity: l.auth.id, Verifier: at.verifier, RedirectURI: l.set.ep.copyCode,
 		Expires: time.Now().Add(PendingLoginLifetime).Unix()}
 	body, _ := json.Marshal(p)
 	if err := ensurePrivateDir(l.set.cacheDir); err != nil {
@@ -52,7 +52,7 @@ func StartLogin(ctx context.Context, opts *OAuthOptions) error {
 	if err := writeFileAtomic(l.pendingPath(), body); err != nil {
 		return err
 	}
-	at.show(ctx, display.Login{URL: at.authURL(p.RedirectURI), Flow: display.FlowCopyCode,
+	at.show(ctx, display.Login{URL: at.authURL(p.RedirectURI, ""), Flow: display.FlowCopyCode,
 		Instructions: "Open the login page, log in, copy the code it shows, and pass it to gonbauth.FinishLogin in the next cell.",
 		Why:          fmt.Sprintf("Two-cell login: the link works until %s.", time.Unix(p.Expires, 0).Local().Format("15:04"))})
 	at.status(display.StateWaiting, "Waiting for FinishLogin with the code…", "")
@@ -79,40 +79,32 @@ func FinishLogin(ctx context.Context, pasted string, opts *OAuthOptions) (*Auth,
 	return l.auth, nil
 }
 
-// finishPending exchanges the pasted code of the pending login, under the cache lock, and
-// keeps the new entry. The pending login is removed once it has succeeded (single use).
+// finishPending exchanges the pasted code of the pending login and keeps the new entry, all
+// through the cache writer. The pending login is removed once it has succeeded (single use).
 func (l *oauthLogin) finishPending(ctx context.Context, pasted string) (*entry, error) {
-	unlock, err := l.auth.store.lock(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	p, err := l.readPending()
-	if err != nil {
-		return nil, err
-	}
-	code, err := parsePaste(pasted, p.State)
-	if err != nil {
-		return nil, fmt.Errorf("finishing the login: %w", err)
-	}
-	at := &attempt{l: l, p: l.getPrompter(), state: p.State, verifier: p.Verifier}
-	t, err := at.exchange(ctx, code, p.RedirectURI)
-	if err != nil {
-		return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
-	}
-	os.Remove(l.pendingPath())
-	e, err := l.finish(ctx, at, t, FlowCopyCode)
-	if err != nil {
-		return nil, err
-	}
-	l.auth.keep(e)
-	return e, nil
+	return l.auth.cache.update(ctx, lockWait{}, nil, func(ctx context.Context, _ *entry) (*entry, error) {
+		p, err := l.readPending()
+		if err != nil {
+			return nil, err
+		}
+		code, err := parsePaste(pasted, "") // the copy-code request sends no state
+		if err != nil {
+			return nil, fmt.Errorf("finishing the login: %w", err)
+		}
+		at := &attempt{l: l, p: l.getPrompter(), verifier: p.Verifier}
+		t, err := at.exchange(ctx, code, p.RedirectURI)
+		if err != nil {
+			return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
+		}
+		os.Remove(l.pendingPath())
+		return l.finish(ctx, at, t, FlowCopyCode)
+	})
 }
 
-func (l *oauthLogin) pendingPath() string { return l.auth.store.pendingPath() }
+func (l *oauthLogin) pendingPath() string { return l.auth.cache.store.pendingPath() }
 
 func (l *oauthLogin) readPending() (*pending, error) {
-	body, err := os.ReadFile(l.pendingPath())
+	body, err := readPrivate(l.pendingPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: it was finished already or never started; run StartLogin first", ErrNoPendingLogin)
 	}
@@ -120,7 +112,7 @@ func (l *oauthLogin) readPending() (*pending, error) {
 		return nil, fmt.Errorf("reading the pending login: %w", err)
 	}
 	var p pending
-	if err := json.Unmarshal(body, &p); err != nil || p.Identity != l.auth.id || p.State == "" || p.Verifier == "" {
+	if err := json.Unmarshal(body, &p); err != nil || p.Identity != l.auth.id || p.Verifier == "" {
 		return nil, fmt.Errorf("%w: the pending login file is damaged or for other options; run StartLogin again", ErrNoPendingLogin)
 	}
 	if time.Now().Unix() > p.Expires {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carto-go/carto-auth/cartotest"
 )
@@ -235,4 +236,52 @@ func hasLinkLine(stderr string) bool {
 		}
 	}
 	return false
+}
+
+func TestTokenCommandsDoNotWaitForAnotherProcesssLogin(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{LoginPage: true})
+	e := newCLIEnv(t, srv.URL)
+	r := e.loginCopyCode(t, func(authURL string) (string, error) {
+		// That login now holds the cache lock and waits for a person to paste a code.
+		for _, cmd := range []string{"token", "dw-credentials"} {
+			start := time.Now()
+			res := e.run(t, nil, cmd)
+			took := time.Since(start)
+			if res.code != exitInteraction || took > 10*time.Second {
+				t.Errorf("%s during another login: exit %d after %s, want 3 within 10 s; stderr %q", cmd, res.code, took, res.stderr)
+			}
+			if !strings.Contains(res.stderr, "(cartoauth) is logging in to this CARTO account interactively") {
+				t.Errorf("%s does not name the login it gave up on: %q", cmd, res.stderr)
+			}
+		}
+		return serverBrowser(srv)(authURL)
+	})
+	if r.code != 0 {
+		t.Fatalf("the login: exit %d: %s", r.code, r.stderr)
+	}
+	if tok := e.run(t, nil, "token"); tok.code != 0 {
+		t.Errorf("token after the login: exit %d: %s", tok.code, tok.stderr)
+	}
+}
+
+func TestLoginRefusesAnUnsafeCacheFolder(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{})
+	e := newCLIEnv(t, srv.URL)
+	if err := os.MkdirAll(e.cache, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(e.cache, 0o777) // anyone could plant a login here
+	creds := t.TempDir() + "/m2m.json"
+	if err := srv.WriteCredentialsFile(creds); err != nil {
+		t.Fatal(err)
+	}
+	r := e.with("CARTO_CREDENTIALS_FILE="+creds).run(t, nil, "login")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "other users can write to it") || !strings.Contains(r.stderr, "CARTO_AUTH_CACHE_DIR") {
+		t.Errorf("login into a world-writable cache folder: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir(e.cache); len(entries) != 0 {
+		t.Errorf("files written into the unsafe folder: %v", entries)
+	}
 }

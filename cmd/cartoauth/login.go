@@ -43,6 +43,9 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	if err := af.check("login"); err != nil {
 		return err
 	}
+	if err := gonbauth.CheckCacheDir(""); err != nil {
+		return failure(err, "a login kept in memory only would be lost when this command ends")
+	}
 	if af.useM2M() {
 		if flow.f != "" || *noBrowser {
 			return usageErrorf("login: --flow and --no-browser apply to interactive logins, not M2M").with("drop them, or unset --m2m / CARTO_CREDENTIALS_FILE / CARTO_CREDENTIALS")
@@ -114,6 +117,10 @@ func openCached(ctx context.Context, af authFlags) (*gonbauth.Auth, error) {
 	opts := oauthOptions(af)
 	opts.DisableInteraction = true
 	a, err := gonbauth.FromOAuth(ctx, opts)
+	if errors.Is(err, gonbauth.ErrLoginInProgress) {
+		return nil, &cliError{code: exitInteraction, err: withoutAdvice(err),
+			hint: "finish (or stop) that login, then run this again; use M2M credentials (--m2m FILE) for unattended runs"}
+	}
 	if errors.Is(err, gonbauth.ErrInteractionRequired) {
 		return nil, &cliError{code: exitInteraction, err: fmt.Errorf("%w: no usable cached login for this server, organization and API base URL", gonbauth.ErrInteractionRequired),
 			hint: "run 'cartoauth login' first (with the same --org/--api-base-url), or use M2M credentials (--m2m FILE) for unattended runs"}

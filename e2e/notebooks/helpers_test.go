@@ -219,7 +219,8 @@ func checkQR(t *testing.T, src string) {
 	}
 }
 
-// checkAuthURL checks that u is the stand-in's /authorize with the given redirect URI.
+// checkAuthURL checks that u is the stand-in's /authorize with the given redirect URI, a PKCE
+// challenge, and a state for the loopback redirect only (CARTO's code page must get none).
 func checkAuthURL(t *testing.T, srv *cartotest.Server, u, redirectURI string) {
 	t.Helper()
 	pu, err := url.Parse(u)
@@ -234,8 +235,11 @@ func checkAuthURL(t *testing.T, srv *cartotest.Server, u, redirectURI string) {
 			t.Errorf("login link: %s = %q, want %q", k, got, want)
 		}
 	}
-	if q.Get("state") == "" || q.Get("code_challenge") == "" {
-		t.Errorf("login link without state or code_challenge: %s", u)
+	if q.Get("code_challenge") == "" {
+		t.Errorf("login link without code_challenge: %s", u)
+	}
+	if wantState := redirectURI == cartotest.LoopbackRedirectURI; q.Has("state") != wantState {
+		t.Errorf("login link with state %v, want %v (copy-code logins send none): %s", q.Has("state"), wantState, u)
 	}
 }
 

@@ -1,0 +1,30 @@
+//go:build unix
+
+package gonbauth
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// noFollow makes an open fail on a symbolic link instead of following it.
+const noFollow = syscall.O_NOFOLLOW
+
+// ownedByMe reports why fi, a cache folder or file, must not be trusted: it belongs to another
+// user, who could plant tokens in it or read them.
+func ownedByMe(fi fs.FileInfo) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	if me := os.Geteuid(); int(st.Uid) != me {
+		return fmt.Errorf("it belongs to user %d, not to you (user %d)", st.Uid, me)
+	}
+	return nil
+}
+
+// othersCanWrite reports whether users other than the owner may add or replace files in a
+// folder of mode m.
+func othersCanWrite(m fs.FileMode) bool { return m.Perm()&0o022 != 0 }
