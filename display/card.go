@@ -17,7 +17,7 @@ const (
 	mainStyle  = "flex:1 1 300px;min-width:0"
 	titleStyle = "margin:0 0 6px;font-size:18px;font-weight:600;color:#162945"
 	stepsStyle = "margin:0 0 16px;color:#2c3e5a"
-	linkStyle = "display:inline-block;padding:9px 20px;background:#036fe2;color:#ffffff;" +
+	linkStyle  = "display:inline-block;padding:9px 20px;background:#036fe2;color:#ffffff;" +
 		"border:1px solid #036fe2;border-radius:6px;text-decoration:none;font-weight:600;font-size:14px;line-height:1.5"
 	// secondLinkStyle is the copy-code link next to a one-click link.
 	secondLinkStyle = "display:inline-block;margin-left:8px;padding:9px 20px;background:#ffffff;color:#036fe2;" +
