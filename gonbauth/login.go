@@ -46,7 +46,7 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 	}
 	markInteractive(ctx) // processes waiting for this login that cannot prompt give up
 	at := &attempt{l: l, p: l.getPrompter(), state: randomString(24), verifier: oauth2.GenerateVerifier(), why: choice.why}
-	oneClick := notebook && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == ""
+	oneClick := notebook && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.remote
 	l.set.log.Info("starting an interactive login", "flow", choice.flow, "one_click_probe", oneClick, "why", choice.why)
 	var t *oauth2.Token
 	var flow Flow
