@@ -37,8 +37,8 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
 	defer cancel()
 	notebook := display.InNotebook() && l.opts.Prompter == nil
-	if notebook && unattended(os.Getenv) {
-		return nil, fmt.Errorf("%w: this notebook runs unattended (CI is set), so nobody can answer a login box; %s", ErrInteractionRequired, m2mAdvice)
+	if why := unattendedNotebook(notebook, os.Getenv); why != "" {
+		return nil, fmt.Errorf("%w: this notebook runs unattended (%s), so nobody can answer a login box; %s", ErrInteractionRequired, why, m2mAdvice)
 	}
 	choice, err := chooseFlow(l.opts.Flow, os.Getenv, fileExists)
 	if err != nil {
