@@ -48,7 +48,7 @@ var statusColors = map[State]string{
 // "carto-login-oneclick"), the QR code of the link (img class "carto-login-qr"), the
 // instructions, why this flow, and the status line (class "carto-login-status"). Every value
 // is HTML-escaped; URLs that are not http or https get no link, QR code or probe. Once the
-// state is done the card shrinks to its title and status line. The probe image (class
+// login has ended (done, or failed without Retry) the card shrinks to its title and status line. The probe image (class
 // "carto-login-probe") carries its URL in data-src: only the notebook card's script, which
 // RenderCard leaves out, loads it.
 func RenderCard(l Login, s Status) string {
@@ -73,7 +73,7 @@ func renderCard(l Login, s Status, id, qrSrc string) string {
 	writeAttr(&b, "style", mainStyle)
 	b.WriteString(`>`)
 	writeElem(&b, "carto-login-title", titleStyle, title(l))
-	done := s.State == StateDone
+	done := s.ends() // logged in, or failed for good: the links lead nowhere any more
 	web := isWebURL(l.URL)
 	if !done && l.URL != "" {
 		writeSteps(&b, l, web)

@@ -24,7 +24,7 @@ func TestRenderCardEscapesHostileValues(t *testing.T) {
 	const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
 	const evilURL = `https://x.test/?a="><script>alert(1)</script>`
 	l := Login{Title: evil, URL: evilURL, Flow: FlowCopyCode, Why: evil, ProbeURL: evilURL + "&probe"}
-	for _, s := range []Status{{Text: evil, Hint: evil}, {State: StateFailed, Text: evil, Hint: evil}} {
+	for _, s := range []Status{{Text: evil, Hint: evil}, {State: StateFailed, Text: evil, Hint: evil, Retry: true}} {
 		out := RenderCard(l, s)
 		for _, bad := range []string{"<script", "<img src=x", `="><`, `"<`} {
 			if strings.Contains(out, bad) {
@@ -89,8 +89,11 @@ func TestRenderCardStates(t *testing.T) {
 		{Status{}, "waiting", "#44546b", []string{"Waiting for you to log in"}, true},
 		{Status{State: StateChecking, Text: "Exchanging the code"}, "checking", "#0b57d0", []string{"Exchanging the code"}, true},
 		{Status{State: StateDone, Text: "Logged in to acme"}, "done", "#137333", []string{"Logged in to acme"}, false},
+		{Status{State: StateFailed, Text: "That code was rejected", Hint: "Paste the new code", Retry: true}, "failed", "#b3261e",
+			[]string{"That code was rejected", `class="carto-login-hint"`, "Paste the new code"}, true},
+		// A failure that ends the login: the links lead nowhere any more.
 		{Status{State: StateFailed, Text: "Access denied", Hint: "Ask your admin"}, "failed", "#b3261e",
-			[]string{"Access denied", `class="carto-login-hint"`, "Ask your admin"}, true},
+			[]string{"Access denied", `class="carto-login-hint"`, "Ask your admin"}, false},
 		{Status{State: State(42)}, "waiting", "#44546b", nil, true},
 	}
 	for _, tt := range tests {
@@ -175,7 +178,7 @@ func TestRenderCardProbe(t *testing.T) {
 	// The URL waits in data-src: only the notebook card's script loads it (see probeScript).
 	want := `<img class="carto-login-probe" data-src="http://127.0.0.1:41234/probe?n=1&amp;m=2" alt="" width="1" height="1"`
 	for _, st := range []State{StateWaiting, StateChecking, StateFailed} {
-		out := RenderCard(l, Status{State: st})
+		out := RenderCard(l, Status{State: st, Retry: true})
 		if !strings.Contains(out, want) || strings.Contains(out, " src=\"http://127.0.0.1") || strings.Contains(out, "<script") {
 			t.Errorf("state %v: want the probe img with data-src only and no script:\n%s", st, out)
 		}

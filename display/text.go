@@ -133,8 +133,8 @@ func RenderText(l Login, s Status) string {
 // renderText is RenderText with the instructions worded for a notebook or a terminal.
 func renderText(l Login, s Status, notebook bool) string {
 	var b strings.Builder
-	if s.State == StateDone {
-		l = Login{Title: l.Title} // logged in: the link is of no more use
+	if s.ends() {
+		l = Login{Title: l.Title} // logged in or failed for good: the link is of no more use
 	}
 	writeLoginText(&b, l, notebook)
 	b.WriteString(StatusLine(s))

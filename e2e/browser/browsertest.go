@@ -90,3 +90,27 @@ func (b *Browser) OpenLabT(t testing.TB, url string) *Notebook {
 	t.Logf("JupyterLab notebook open, kernel connected in %v", time.Since(start).Round(time.Millisecond))
 	return n
 }
+
+// StartHubT starts a JupyterHub for a test (skip policy when jupyterhub or the classic
+// Notebook is missing), stopping it on cleanup and logging its output if the test failed.
+func StartHubT(t testing.TB, opts HubOptions) *Hub {
+	t.Helper()
+	testenv.Command(t, "jupyterhub", "apt jupyterhub")
+	testenv.Command(t, "configurable-http-proxy", "apt jupyterhub (node-configurable-http-proxy)")
+	testenv.Jupyter(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	start := time.Now()
+	h, err := StartHub(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("jupyterhub pid %d at %s ready in %v", h.PID(), h.URL, time.Since(start).Round(time.Millisecond))
+	t.Cleanup(func() {
+		h.Stop()
+		if t.Failed() {
+			t.Logf("--- jupyterhub output ---\n%s", h.Output())
+		}
+	})
+	return h
+}

@@ -273,3 +273,26 @@ func pageState(p *rod.Page) string {
 	}
 	return r.Value.Str()
 }
+
+// Attr returns attribute name of the first element matching sel in cell i's outputs, or ""
+// when there is none (no waiting).
+func (n *Notebook) Attr(ctx context.Context, i int, sel, name string) string {
+	r, err := n.Page.Context(ctx).Eval(`(i, s, a) => { const r = (`+n.ui.outputRoot+`)(i);
+		const e = r && r.querySelector(s); return e ? (e.getAttribute(a) || '') : '' }`, i, sel, name)
+	if err != nil {
+		return ""
+	}
+	return r.Value.Str()
+}
+
+// WaitAttr waits until attribute name of an element matching sel in cell i's outputs
+// contains want.
+func (n *Notebook) WaitAttr(ctx context.Context, i int, sel, name, want string) error {
+	err := n.Page.Context(ctx).Wait(rod.Eval(`(i, s, a, w) => { const r = (`+n.ui.outputRoot+`)(i);
+		const e = r && r.querySelector(s); return !!e && (e.getAttribute(a) || '').includes(w) }`, i, sel, name, want))
+	if err != nil {
+		return fmt.Errorf("waiting for %s[%s] containing %q in cell %d (now %q): %w", sel, name, want, i,
+			n.Attr(context.Background(), i, sel, name), err)
+	}
+	return nil
+}
