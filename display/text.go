@@ -159,6 +159,6 @@ func writeLoginText(b *strings.Builder, l Login, notebook bool) {
 	b.WriteString(plain(l.URL))
 	b.WriteByte('\n')
 	if why := strings.TrimSpace(l.Why); why != "" {
-		b.WriteString("(" + plain(why) + ")\n")
+		b.WriteString("(" + strings.TrimSuffix(plain(why), ".") + ")\n")
 	}
 }

@@ -27,8 +27,8 @@ func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 	defer stopReading()
 	redirect := at.l.set.ep.copyCode
 	card := display.Login{URL: at.authURL(redirect, ""), Flow: display.FlowCopyCode, ProbeURL: lb.probeURL,
-		Why: fmt.Sprintf("Copy-code login. A one-click login is added here if your browser can reach this kernel "+
-			"(local Jupyter, or Docker with port %s published).", loopbackPort(lb))}
+		Why: fmt.Sprintf("Copy-code login. A one-click login is added here if your browser can reach this kernel: "+
+			"local Jupyter, or Docker with port %s published.", loopbackPort(lb))}
 	at.show(ctx, card)
 	at.status(display.StateWaiting, "Waiting for the code…", "")
 	type pasted struct {
