@@ -48,6 +48,8 @@ type ServerOptions struct {
 	Lab string
 	// Python runs Lab's app.py; "" means /usr/bin/python3.
 	Python string
+	// Args are extra command-line arguments of the server.
+	Args []string
 	// Log, when set, receives the server's output.
 	Log io.Writer
 }
@@ -116,6 +118,7 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 		cmd := exec.Command(py, filepath.Join(opts.Lab, "app.py"), "--no-browser", "--allow-root",
 			"--ServerApp.ip=127.0.0.1", fmt.Sprintf("--ServerApp.port=%d", port), "--ServerApp.port_retries=0",
 			"--ServerApp.token="+token, "--ServerApp.root_dir="+opts.NotebookDir)
+		cmd.Args = append(cmd.Args, opts.Args...)
 		cmd.Dir = opts.Lab
 		return cmd
 	}
@@ -123,9 +126,10 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 	if bin == "" {
 		bin = "jupyter-notebook"
 	}
-	return exec.Command(bin, "--no-browser", "--allow-root", "--ip=127.0.0.1",
-		fmt.Sprintf("--port=%d", port), "--port-retries=0", "--NotebookApp.token="+token,
-		"--notebook-dir="+opts.NotebookDir)
+	args := append([]string{"--no-browser", "--allow-root", "--ip=127.0.0.1",
+		fmt.Sprintf("--port=%d", port), "--port-retries=0", "--NotebookApp.token=" + token,
+		"--notebook-dir=" + opts.NotebookDir}, opts.Args...)
+	return exec.Command(bin, args...)
 }
 
 func (s *Server) waitReady(ctx context.Context) error {
