@@ -29,24 +29,6 @@ const (
 	endNext           // the next cell
 )
 
-const loginCellWith = `import (
-	"context"
-	"fmt"
-	"fmt"
-	"time"
-
-	"github.com/carto-go/carto-auth/gonbauth"
-)
-
-%%
-auth, err := gonbauth.FromOAuth(context.Background(), &gonbauth.OAuthOptions{Timeout: TIMEOUT})
-if err != nil {
-	fmt.Println("Login failed:", err)
-	return
-}
-fmt.Println("Logged in:", auth.Info())
-`
-
 // TestLabLoginEndings: in one JupyterLab notebook, a login ends by timeout, by an error of the
 // token endpoint after a one-click login, and by the user cancelling on the login page. After
 // each, the next cell runs: the card's last update closed the code box.
@@ -54,8 +36,7 @@ func TestLabLoginEndings(t *testing.T) {
 	waitPortFree(t, loopbackPort, 10*time.Second)
 	f := newUIFixture(t, cartotest.Config{LoginPage: true}, true)
 	mustOK(t, kernel.WriteNotebook(filepath.Join(f.dir, "endings.ipynb"),
-		strings.Replace(loginCellWith, "TIMEOUT", "4*time.Second", 1),
-		strings.Replace(loginCellWith, "TIMEOUT", "3*time.Minute", 1),
+		loginCell("4 * time.Second"), loginCell("3 * time.Minute"),
 		"%%\nfmt.Println(\"the next cell ran\")"))
 	nb := f.open(t, "endings.ipynb")
 	art := testenv.Artifacts(t)
