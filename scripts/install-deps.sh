@@ -118,13 +118,14 @@ install_goimports() {
 # build_gonb builds the gonb pinned by e2e/go.mod's tool line (the proxy may refuse
 # `go install gonb@version` outside a module, so build it from within the e2e module).
 build_gonb() {
-	local g
-	for g in "$BIN/gonb" "$(command -v gonb || true)"; do
-		if [[ -n $g && -x $g ]] && [[ $("$g" -V 2>/dev/null) == "$GONB_VERSION" ]]; then
-			say "gonb: $GONB_VERSION present ($g)"
-			return
-		fi
-	done
+	# The bin dir's gonb comes first on the tests' PATH, so only without one may another
+	# gonb on PATH do.
+	local g=$BIN/gonb
+	[[ -e $g ]] || g=$(command -v gonb || true)
+	if [[ -n $g && -x $g ]] && [[ $("$g" -V 2>/dev/null) == "$GONB_VERSION" ]]; then
+		say "gonb: $GONB_VERSION present ($g)"
+		return
+	fi
 	say "gonb: building $GONB_VERSION from e2e/go.mod -> $BIN/gonb"
 	(cd "$ROOT/e2e" && go build -o "$BIN/gonb" github.com/janpfeifer/gonb)
 }
