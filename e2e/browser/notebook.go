@@ -266,7 +266,10 @@ func pageState(p *rod.Page) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	r, err := p.Context(ctx).Eval(`() => { const d = document.querySelector('.jp-Dialog, .modal.in');
+		const w = window.jupyterapp && jupyterapp.shell.currentWidget;
+		const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
 		return JSON.stringify({title: document.title, dialog: d ? d.innerText.slice(0, 300) : '',
+			kernel: k ? k.connectionStatus + '/' + k.status : (window.Jupyter ? 'classic' : 'none'),
 			text: document.body ? document.body.innerText.slice(0, 300) : ''}) }`)
 	if err != nil {
 		return "unreadable: " + err.Error()

@@ -48,11 +48,20 @@ const labNB = `window.__e2eNotebook`
 // settles when the cell has run, or is refused; window.__e2eRuns[i] records that.
 var labUI = &ui{
 	name: "JupyterLab",
+	// ready nudges a connected kernel whose status is still unknown with a kernel_info request
+	// every 3 s: its first status messages can be lost before the server subscribes to them.
 	ready: `() => { const a = window.jupyterapp; if (!a || document.body.dataset.labReady !== 'true') return false;
 		const w = a.shell.currentWidget;
 		if (!w || !w.content || !w.sessionContext || !w.content.widgets.length) return false;
 		const k = w.sessionContext.session && w.sessionContext.session.kernel;
-		if (!k || k.connectionStatus !== 'connected' || k.status !== 'idle') return false;
+		if (!k || k.connectionStatus !== 'connected') return false;
+		if (k.status !== 'idle') {
+			const now = Date.now();
+			if (k.status !== 'busy' && (!window.__e2eNudged || now - window.__e2eNudged > 3000)) {
+				window.__e2eNudged = now; k.requestKernelInfo().catch(() => {});
+			}
+			return false;
+		}
 		` + labNB + ` = w; return true }`,
 	kernelIdle: `() => { const k = ` + labNB + `.sessionContext.session.kernel; return !!k && k.status === 'idle' }`,
 	runAll:     `() => { void jupyterapp.commands.execute('notebook:run-all-cells') }`,

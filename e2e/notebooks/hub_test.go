@@ -47,6 +47,10 @@ func goEnv(t *testing.T) map[string]string {
 func TestHubTwoUsers(t *testing.T) {
 	srv := standin(t, cartotest.Config{LoginPage: true})
 	homes := t.TempDir()
+	// Let other users walk to the homes (a test's temp folders are 0700), so that only the
+	// cache's own modes keep them out (see checkPrivate).
+	mustOK(t, os.Chmod(filepath.Dir(homes), 0o755))
+	mustOK(t, os.Chmod(homes, 0o755))
 	users := []string{"alice", "bob"}
 	src, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "notebooks", "quickstart.ipynb"))
 	mustOK(t, err)
@@ -136,16 +140,29 @@ func checkPrivate(t *testing.T, dir string) {
 		t.Logf("not root: reading as another Unix user not tried")
 		return
 	}
+	// The control: nobody reads a world-readable file next to the cache folder.
+	control := filepath.Join(filepath.Dir(dir), "readable.txt")
+	mustOK(t, os.WriteFile(control, []byte("public"), 0o644))
+	if out, err := asNobody("cat", control); err != nil || out != "public" {
+		t.Fatalf("user nobody cannot read %s (%v %q): the check below would prove nothing", control, err, out)
+	}
 	for _, p := range append([]string{dir}, files...) {
-		cmd := exec.Command("cat", p)
+		tool := "cat"
 		if p == dir {
-			cmd = exec.Command("ls", p)
+			tool = "ls"
 		}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-		out, err := cmd.CombinedOutput()
+		out, err := asNobody(tool, p)
 		var exit *exec.ExitError
-		if !errors.As(err, &exit) || !strings.Contains(string(out), "Permission denied") {
-			t.Errorf("user nobody: %s %s: %v %q; want permission denied", cmd.Args[0], p, err, out)
+		if !errors.As(err, &exit) || !strings.Contains(out, "Permission denied") {
+			t.Errorf("user nobody: %s %s: %v %q; want permission denied", tool, p, err, out)
 		}
 	}
+}
+
+// asNobody runs tool arg as the Unix user nobody (65534) and returns its output.
+func asNobody(tool, arg string) (string, error) {
+	cmd := exec.Command(tool, arg)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
