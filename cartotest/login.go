@@ -28,6 +28,21 @@ func (s *Server) Login(authURL string) (*url.URL, error) {
 
 // LoginContext is Login with a context.
 func (s *Server) LoginContext(ctx context.Context, authURL string) (*url.URL, error) {
+	return s.LoginAs(ctx, authURL, TestUser)
+}
+
+// LoginAs is LoginContext as the account email (TestUser or SecondTestUser): it submits the
+// login form as that account, or, without a login page, approves as the account named by a
+// login_hint it adds to authURL.
+func (s *Server) LoginAs(ctx context.Context, authURL, email string) (*url.URL, error) {
+	if !s.cfg.LoginPage {
+		if u, err := url.Parse(authURL); err == nil {
+			q := u.Query()
+			q.Set("login_hint", email)
+			u.RawQuery = q.Encode()
+			authURL = u.String()
+		}
+	}
 	c := &http.Client{
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -44,7 +59,7 @@ func (s *Server) LoginContext(ctx context.Context, authURL string) (*url.URL, er
 	if m == nil {
 		return nil, fmt.Errorf("cartotest: login: /authorize answered a page without a login form")
 	}
-	form := url.Values{"req": {m[1]}, "username": {TestUser}, "password": {TestPassword},
+	form := url.Values{"req": {m[1]}, "username": {email}, "password": {TestPassword},
 		"action": {"login"}}
 	u, err := req.URL.Parse("/authorize/login")
 	if err != nil {

@@ -12,6 +12,7 @@ type pageData struct {
 	Description string
 	ReqID       string
 	User        string
+	User2       string
 	Password    string
 	Code        string
 }
@@ -37,8 +38,8 @@ var errorPage = template.Must(template.New("error").Parse(pageHead + `<h1>{{.Tit
 `))
 
 var loginPage = template.Must(template.New("login").Parse(pageHead + `<h1>Log in to CARTO (sandbox)</h1>
-<p class="note">This is a local stand-in. Use the demo account:
-<b>{{.User}}</b> / <b>{{.Password}}</b></p>
+<p class="note">This is a local stand-in. Use a demo account:
+<b>{{.User}}</b> or <b>{{.User2}}</b>, password <b>{{.Password}}</b></p>
 {{if .Error}}<p class="error" id="error">{{.Error}}</p>{{end}}
 <form method="post" action="/authorize/login">
 <input type="hidden" name="req" value="{{.ReqID}}">
@@ -71,7 +72,7 @@ func writePage(w http.ResponseWriter, status int, t *template.Template, d pageDa
 
 func (s *Server) writeLoginForm(w http.ResponseWriter, status int, reqID, errText string) {
 	writePage(w, status, loginPage, pageData{Title: "Log in", ReqID: reqID, Error: errText,
-		User: TestUser, Password: TestPassword})
+		User: TestUser, User2: SecondTestUser, Password: TestPassword})
 }
 
 // handleCodePage is CARTO's copy-code page (the redirect URI of remote notebooks).

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 )
@@ -33,9 +34,10 @@ func CachedLogins(dir string) ([]Info, error) {
 	return out, nil
 }
 
-// ForgetCachedLogins removes every login kept in the cache folder of c, revoking each refresh
-// token best-effort, and returns how many it removed.
-func ForgetCachedLogins(ctx context.Context, c *Common) (int, error) {
+// ForgetCachedLogins removes the logins kept in the cache folder of c — every one, or only
+// those of the given profiles ("" is the default profile) — revoking each refresh token
+// best-effort, and returns how many it removed.
+func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int, error) {
 	if c == nil {
 		c = &Common{}
 	}
@@ -49,6 +51,9 @@ func ForgetCachedLogins(ctx context.Context, c *Common) (int, error) {
 	}
 	n := 0
 	for _, in := range infos {
+		if len(profiles) > 0 && !slices.Contains(profiles, in.Profile) {
+			continue
+		}
 		e, err := readEntry(in.CacheFile)
 		if err != nil {
 			continue
@@ -68,7 +73,7 @@ func ForgetCachedLogins(ctx context.Context, c *Common) (int, error) {
 }
 
 func entryInfo(e *entry, path string) Info {
-	in := Info{Kind: e.Identity.Kind, Flow: e.Flow, AuthServer: e.Identity.AuthServer, ClientID: e.Identity.ClientID,
+	in := Info{Kind: e.Identity.Kind, Profile: e.Identity.Profile, Email: e.Email, Name: e.Name, Flow: e.Flow, AuthServer: e.Identity.AuthServer, ClientID: e.Identity.ClientID,
 		Organization: e.Identity.Organization, TenantDomain: e.TenantDomain,
 		APIBaseURL: firstNonEmpty(e.Identity.APIBaseURL, e.APIBaseURL), CacheFile: path,
 		HasRefreshToken: e.RefreshToken != ""}

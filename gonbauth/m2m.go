@@ -66,6 +66,7 @@ func FromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOpti
 	if _, err := a.AccessToken(ctx); err != nil {
 		return nil, err
 	}
+	a.source = SourceM2M
 	return a, nil
 }
 

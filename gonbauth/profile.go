@@ -1,0 +1,85 @@
+package gonbauth
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// EnvProfile names the profile used when OAuthOptions.Profile is empty.
+const EnvProfile = "CARTO_PROFILE"
+
+// defaultProfileFile, in the cache folder, holds the profile used when none is given.
+const defaultProfileFile = "gonbauth-default-profile"
+
+var profileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// checkProfile refuses profile names that could not be a plain word.
+func checkProfile(name string) error {
+	if name != "" && !profileName.MatchString(name) {
+		return fmt.Errorf("profile %q: use letters, digits, '.', '_' or '-' (at most 64), starting with a letter or digit", name)
+	}
+	return nil
+}
+
+// resolveProfile picks the profile: the option's, else $CARTO_PROFILE, else the default
+// chosen with SetDefaultProfile in the cache folder dir ("" when caching is off), else "".
+func resolveProfile(opt, dir string) (string, error) {
+	p := firstNonEmpty(opt, os.Getenv(EnvProfile))
+	if p == "" && dir != "" {
+		p, _ = readDefaultProfile(dir) // an unreadable choice means the default profile
+	}
+	return p, checkProfile(p)
+}
+
+// DefaultProfile returns the profile chosen with SetDefaultProfile in the cache folder dir
+// ("" means the default folder, see CacheDir), or "" when none was chosen.
+func DefaultProfile(dir string) (string, error) {
+	dir, err := cacheDir(dir)
+	if err != nil {
+		return "", err
+	}
+	p, err := readDefaultProfile(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	return p, err
+}
+
+func readDefaultProfile(dir string) (string, error) {
+	body, err := readPrivate(filepath.Join(dir, defaultProfileFile))
+	if err != nil {
+		return "", err
+	}
+	p := strings.TrimSpace(string(body))
+	return p, checkProfile(p)
+}
+
+// SetDefaultProfile chooses the profile used when neither OAuthOptions.Profile nor
+// $CARTO_PROFILE names one (like `gh auth switch`); "" goes back to the default profile. The
+// choice is kept in the cache folder dir ("" means the default folder) under the same rules as
+// the tokens.
+func SetDefaultProfile(dir, profile string) error {
+	if err := checkProfile(profile); err != nil {
+		return err
+	}
+	dir, err := cacheDir(dir)
+	if err != nil {
+		return err
+	}
+	if err := ensurePrivateDir(dir); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, defaultProfileFile)
+	if profile == "" {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	return writeFileAtomic(path, []byte(profile+"\n"))
+}
