@@ -73,7 +73,8 @@ type OAuthOptions struct {
 	ClientID string
 	// Profile names one of several accounts kept side by side (e.g. "work", "personal"); empty
 	// means $CARTO_PROFILE, else the one chosen with SetDefaultProfile, else the default
-	// profile. A first login to a named profile asks the login page to offer another account.
+	// profile, which "default" also names. A first login to a named profile asks the login
+	// page to offer another account.
 	Profile string
 	// ForceLogin logs in interactively even when a cached login is usable, and asks the login
 	// page to offer another account (prompt=login).

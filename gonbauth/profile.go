@@ -26,12 +26,19 @@ func checkProfile(name string) error {
 	return nil
 }
 
+// DefaultProfileName names the default profile where a name is needed (it is "" elsewhere):
+// Profile "default" selects it even after SetDefaultProfile chose another.
+const DefaultProfileName = "default"
+
 // resolveProfile picks the profile: the option's, else $CARTO_PROFILE, else the default
 // chosen with SetDefaultProfile in the cache folder dir ("" when caching is off), else "".
 func resolveProfile(opt, dir string) (string, error) {
 	p := firstNonEmpty(opt, os.Getenv(EnvProfile))
 	if p == "" && dir != "" {
 		p, _ = readDefaultProfile(dir) // an unreadable choice means the default profile
+	}
+	if p == DefaultProfileName {
+		p = ""
 	}
 	return p, checkProfile(p)
 }
@@ -60,10 +67,14 @@ func readDefaultProfile(dir string) (string, error) {
 }
 
 // SetDefaultProfile chooses the profile used when neither OAuthOptions.Profile nor
-// $CARTO_PROFILE names one (like `gh auth switch`); "" goes back to the default profile. The
+// $CARTO_PROFILE names one (like `gh auth switch`); "" or "default" goes back to the default
+// profile. The
 // choice is kept in the cache folder dir ("" means the default folder) under the same rules as
 // the tokens.
 func SetDefaultProfile(dir, profile string) error {
+	if profile == DefaultProfileName {
+		profile = ""
+	}
 	if err := checkProfile(profile); err != nil {
 		return err
 	}
