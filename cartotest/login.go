@@ -7,14 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 )
 
 var (
-	reqIDField = regexp.MustCompile(`name="req" value="([^"]+)"`)
-	errorText  = regexp.MustCompile(`id="error">([^<]*)<`)
+	reqIDField = lazyRegexp(`name="req" value="([^"]+)"`)
+	errorText  = lazyRegexp(`id="error">([^<]*)<`)
 )
 
 // Login plays the user's browser on authURL (an /authorize URL of this server): it approves
@@ -55,7 +54,7 @@ func (s *Server) LoginAs(ctx context.Context, authURL, email string) (*url.URL, 
 	if loc != nil || err != nil {
 		return loc, err
 	}
-	m := reqIDField.FindStringSubmatch(page)
+	m := reqIDField().FindStringSubmatch(page)
 	if m == nil {
 		return nil, fmt.Errorf("cartotest: login: /authorize answered a page without a login form")
 	}
@@ -105,7 +104,7 @@ func redirectOrPage(c *http.Client, req *http.Request) (*url.URL, string, error)
 
 // pageError extracts the error text of a page, or a short prefix of it.
 func pageError(page string) string {
-	if m := errorText.FindStringSubmatch(page); m != nil {
+	if m := errorText().FindStringSubmatch(page); m != nil {
 		return html.UnescapeString(m[1])
 	}
 	if len(page) > 200 {

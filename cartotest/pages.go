@@ -3,6 +3,8 @@ package cartotest
 import (
 	"html/template"
 	"net/http"
+	"regexp"
+	"sync"
 )
 
 // pageData feeds the HTML pages.
@@ -31,13 +33,13 @@ code#code{display:block;padding:.8rem;background:#f3f4f5;border-radius:4px;word-
 </style></head><body>
 `
 
-var errorPage = template.Must(template.New("error").Parse(pageHead + `<h1>{{.Title}}</h1>
+var errorPage = lazyPage("error", pageHead+`<h1>{{.Title}}</h1>
 <p class="error" id="error">{{.Error}}</p>
 {{if .Description}}<p id="error_description">{{.Description}}</p>{{end}}
 </body></html>
-`))
+`)
 
-var loginPage = template.Must(template.New("login").Parse(pageHead + `<h1>Log in to CARTO (sandbox)</h1>
+var loginPage = lazyPage("login", pageHead+`<h1>Log in to CARTO (sandbox)</h1>
 <p class="note">This is a local stand-in. Use a demo account:
 <b>{{.User}}</b> or <b>{{.User2}}</b>, password <b>{{.Password}}</b></p>
 {{if .Error}}<p class="error" id="error">{{.Error}}</p>{{end}}
@@ -51,23 +53,23 @@ var loginPage = template.Must(template.New("login").Parse(pageHead + `<h1>Log in
 <button id="deny" type="submit" name="action" value="deny" formnovalidate>Cancel</button>
 </form>
 </body></html>
-`))
+`)
 
-var codePage = template.Must(template.New("code").Parse(pageHead + `<h1>Your CARTO access code</h1>
+var codePage = lazyPage("code", pageHead+`<h1>Your CARTO access code</h1>
 <p>Copy this code and paste it in your notebook:</p>
 <code id="code">{{.Code}}</code>
 <button id="copy" type="button" onclick="navigator.clipboard.writeText(document.getElementById('code').textContent).then(function(){document.getElementById('copy').textContent='Copied'})">Copy</button>
 <p class="note">The code works once and expires in 5 minutes. You can close this tab afterwards.</p>
 </body></html>
-`))
+`)
 
 // writePage renders t with d; template errors cannot happen with these fixed templates and
 // plain string data, so a failure only truncates the page.
-func writePage(w http.ResponseWriter, status int, t *template.Template, d pageData) {
+func writePage(w http.ResponseWriter, status int, t func() *template.Template, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = t.Execute(w, d)
+	_ = t().Execute(w, d)
 }
 
 func (s *Server) writeLoginForm(w http.ResponseWriter, status int, reqID, errText string) {
@@ -93,4 +95,15 @@ func (s *Server) handleCodePage(w http.ResponseWriter, r *http.Request) {
 	default:
 		writePage(w, http.StatusOK, codePage, pageData{Title: "Access code", Code: q.Get("code")})
 	}
+}
+
+// lazyPage parses a page template on first use, so that programs linking this package (the
+// cartoauth CLI) do not pay for it at start-up.
+func lazyPage(name, text string) func() *template.Template {
+	return sync.OnceValue(func() *template.Template { return template.Must(template.New(name).Parse(text)) })
+}
+
+// lazyRegexp compiles a regular expression on first use, for the same reason.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -214,3 +214,13 @@ func TestLoginPicksM2MThenCacheThenAPrompt(t *testing.T) {
 		t.Fatalf("M2M from the environment: %v, %+v", err, a)
 	}
 }
+
+func TestProfileNames(t *testing.T) {
+	t.Parallel()
+	for name, ok := range map[string]bool{"": true, "work": true, "client-b.2_x": true, strings.Repeat("a", 64): true,
+		strings.Repeat("a", 65): false, "-x": false, ".hidden": false, "../evil": false, "a/b": false, "é": false, "a b": false} {
+		if err := checkProfile(name); (err == nil) != ok {
+			t.Errorf("checkProfile(%q) = %v, want ok %v", name, err, ok)
+		}
+	}
+}

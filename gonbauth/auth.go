@@ -57,6 +57,9 @@ func (a *Auth) token(ctx context.Context) (*entry, error) {
 	if e := a.cache.current(); e.fresh(now) || (e.usable(now) && now < a.quietUntil.Load()) {
 		return e, nil
 	}
+	if e := a.cache.peek(); e.fresh(now) { // a new process's first call: no lock needed to read
+		return e, nil
+	}
 	return a.renew(ctx)
 }
 

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -64,7 +63,7 @@ func startLoopback(host string, port int, state string, log func(string, ...any)
 	for i, addr := range addrs {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			if i == 0 || errors.Is(err, syscall.EADDRINUSE) { // another program would get the callback
+			if i == 0 || addrInUse(err) { // another program would get the callback
 				lb.close()
 				return nil, fmt.Errorf("%w (%s): %v", errPortBusy, addr, err)
 			}

@@ -87,7 +87,7 @@ func loadCredentials(path string) (M2MCredentials, error) {
 		return M2MCredentials{}, &CredentialsError{Path: path, Err: err}
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o044 != 0 {
+	if fi, err := f.Stat(); err == nil && othersCanRead(fi.Mode()) {
 		warnOnce("credentials file %s is readable by other users; run: chmod 600 %s", path, path)
 	}
 	if body, err = readLimited(f); err != nil {

@@ -25,6 +25,9 @@ func ownedByMe(fi fs.FileInfo) error {
 	return nil
 }
 
+// othersCanRead reports whether users other than the owner may read a file of mode m.
+func othersCanRead(m fs.FileMode) bool { return m.Perm()&0o044 != 0 }
+
 // othersCanWrite reports whether users other than the owner may add or replace files in a
 // folder of mode m.
 func othersCanWrite(m fs.FileMode) bool { return m.Perm()&0o022 != 0 }

@@ -6,8 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
+	"unicode"
 )
 
 // EnvProfile names the profile used when OAuthOptions.Profile is empty.
@@ -16,11 +16,14 @@ const EnvProfile = "CARTO_PROFILE"
 // defaultProfileFile, in the cache folder, holds the profile used when none is given.
 const defaultProfileFile = "gonbauth-default-profile"
 
-var profileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
-// checkProfile refuses profile names that could not be a plain word.
+// checkProfile refuses profile names that could not be a plain word (or a file name part).
 func checkProfile(name string) error {
-	if name != "" && !profileName.MatchString(name) {
+	ok := len(name) <= 64
+	for i, r := range name {
+		word := r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		ok = ok && (word || i > 0 && strings.ContainsRune("._-", r))
+	}
+	if !ok {
 		return fmt.Errorf("profile %q: use letters, digits, '.', '_' or '-' (at most 64), starting with a letter or digit", name)
 	}
 	return nil

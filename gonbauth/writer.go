@@ -27,6 +27,18 @@ func newTokenCache(s *store, warn func(string, ...any)) *tokenCache {
 // current is the entry in memory, or nil.
 func (c *tokenCache) current() *entry { return c.cur.Load() }
 
+// peek adopts a fresh entry from disk when memory holds none, without the lock: files are
+// replaced atomically, so a reader sees a whole entry, and reading changes nothing. It returns
+// the entry in memory afterwards.
+func (c *tokenCache) peek() *entry {
+	if c.cur.Load() == nil {
+		if disk := c.store.load(); disk != nil && disk.fresh(time.Now().Unix()) {
+			c.cur.CompareAndSwap(nil, disk)
+		}
+	}
+	return c.cur.Load()
+}
+
 // update runs change on the newest entry (nil when there is none) and makes its result current,
 // saving it when it is not the entry change was given. done, if not nil, ends the update
 // before the lock is taken when the entry in memory already satisfies it (another goroutine
