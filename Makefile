@@ -2,11 +2,11 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: test fmt-check vet unit fuzz e2e
+.PHONY: test fmt-check vet cross unit fuzz e2e
 
 ## test: formatting, vet, every test of both modules (root, then e2e), each fuzz target
 ## briefly, and a smoke run of `make demo`.
-test: fmt-check vet unit fuzz e2e demo-smoke
+test: fmt-check vet cross unit fuzz e2e demo-smoke
 
 fmt-check:
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/artifacts/*' -print0 | xargs -0 gofmt -l); \
@@ -15,6 +15,14 @@ fmt-check:
 vet:
 	go vet ./...
 	cd e2e && go vet ./...
+
+## cross: vet and build every package and its tests for Windows and macOS (they cannot run here).
+CROSS_TARGETS := windows/amd64 darwin/arm64
+cross:
+	for t in $(CROSS_TARGETS); do \
+		GOOS=$${t%/*} GOARCH=$${t#*/} go vet ./... && \
+		for p in $$(go list ./...); do GOOS=$${t%/*} GOARCH=$${t#*/} go test -c -o /dev/null $$p || exit 1; done; \
+	done
 
 unit:
 	go test -race -count=1 ./...
@@ -33,7 +41,7 @@ e2e:
 # Other targets (demo, notebook, fuzz, ...) go below this line; keep `test` above as CI's entry.
 # ---------------------------------------------------------------------------------------------
 
-.PHONY: demo notebook demo-smoke cartoauth
+.PHONY: demo notebook demo-smoke cartoauth bench
 
 ## demo: the example notebooks in Jupyter, logged in against a local CARTO sandbox. Installs
 ## what is missing (scripts/install-deps.sh), prints the URL to open; Ctrl-C stops it all.
@@ -48,6 +56,12 @@ notebook:
 demo-smoke:
 	DEMO_SMOKE=1 scripts/demo.sh
 
-## cartoauth: install the CLI with go install (into $(go env GOBIN), else $(go env GOPATH)/bin).
+## cartoauth: install the CLI with go install (into $(go env GOBIN), else $(go env GOPATH)/bin),
+## statically linked: it starts faster.
 cartoauth:
-	go install ./cmd/cartoauth
+	CGO_ENABLED=0 go install -trimpath ./cmd/cartoauth
+
+## bench: the README's performance figures, measured here (BENCH_FLAGS=--update-readme rewrites
+## them; see scripts/bench.sh --help).
+bench:
+	scripts/bench.sh $(BENCH_FLAGS)
