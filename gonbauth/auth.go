@@ -23,8 +23,9 @@ type Auth struct {
 	// one is still usable: a renewal ahead of expiry, which must never prompt.
 	obtain func(ctx context.Context, last *entry, ahead bool) (*entry, error)
 	// mayPrompt says an expired login may be renewed by an interactive login, so a wait for
-	// another process's interactive login goes on instead of giving up.
+	// another process's interactive login goes on (up to waitLimit) instead of giving up.
 	mayPrompt bool
+	waitLimit time.Duration
 	// onLockWait tells the user that another process holds this identity's lock; onAdopt,
 	// that the token another process stored after such a wait was adopted.
 	onLockWait func(lockHolder)
@@ -60,6 +61,7 @@ func (a *Auth) token(ctx context.Context) (*entry, error) {
 	if e := a.cache.peek(); e.fresh(now) { // a new process's first call: no lock needed to read
 		return e, nil
 	}
+	// Not fresh: renew (a usable token is kept if that cannot happen at once).
 	return a.renew(ctx)
 }
 
@@ -71,9 +73,10 @@ const aheadRetryDelay = 30
 // (or would have to wait for another process's login) keeps the current token.
 func (a *Auth) renew(ctx context.Context) (*entry, error) {
 	cur := a.cache.current()
-	w := lockWait{mayPrompt: a.mayPrompt && !cur.usable(time.Now().Unix())}
+	usable := cur.usable(time.Now().Unix())
+	w := lockWait{mayPrompt: a.mayPrompt && !usable, noWait: usable}
 	if w.mayPrompt {
-		w.notice = a.onLockWait
+		w.notice, w.limit = a.onLockWait, a.waitLimit
 	}
 	adopted := false
 	fresh := func(e *entry) bool { return e.fresh(time.Now().Unix()) }

@@ -18,6 +18,9 @@ func CachedLogins(dir string) ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPrivateDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err // not this user's logins, or not only theirs
+	}
 	paths, err := filepath.Glob(filepath.Join(dir, "gonbauth-*.json"))
 	if err != nil {
 		return nil, err
@@ -42,8 +45,13 @@ func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int
 		c = &Common{}
 	}
 	set, err := c.resolve()
-	if err != nil {
+	switch {
+	case err != nil:
 		return 0, err
+	case set.cacheErr != nil:
+		return 0, set.cacheErr
+	case set.cacheDir == "": // NoCache: nothing on disk to forget
+		return 0, nil
 	}
 	infos, err := CachedLogins(set.cacheDir)
 	if err != nil {

@@ -2,6 +2,7 @@ package gonbauth
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -31,7 +32,7 @@ func (l *oauthLogin) open(ctx context.Context) (*Auth, error) {
 	var err error
 	if l.opts.ForceLogin && !l.noPrompt {
 		l.promptLogin = true
-		_, err = a.cache.update(ctx, lockWait{mayPrompt: true, notice: a.onLockWait}, nil,
+		_, err = a.cache.update(ctx, lockWait{mayPrompt: true, notice: a.onLockWait, limit: a.waitLimit}, nil,
 			func(ctx context.Context, _ *entry) (*entry, error) { return l.login(ctx) })
 	} else {
 		_, err = a.AccessToken(ctx)
@@ -84,6 +85,8 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	}
 	a.obtain, a.revoke, a.onLockWait, a.onAdopt = l.obtain, set.revoker(a.id), l.lockWait, l.adopted
 	a.mayPrompt = !opts.DisableInteraction
+	// Waiting for another process's login makes sense as long as a login of our own would.
+	a.waitLimit = cmp.Or(opts.Timeout, DefaultLoginTimeout) + time.Minute
 	return l, nil
 }
 

@@ -115,7 +115,8 @@ type settings struct {
 	hc       *http.Client
 	callerHC bool // hc is the caller's
 	log      *slog.Logger
-	quiet    bool // no logger was given: warnings go to standard error
+	quiet    bool  // no logger was given: warnings go to standard error
+	cacheErr error // why the cache folder is not used, when it is not safe
 	// tokenOrigins are the caller's extra origins for the API client's token.
 	tokenOrigins []string
 }
@@ -140,6 +141,7 @@ func (c *Common) resolve() (*settings, error) {
 	if s.hc == nil {
 		s.hc = &http.Client{Timeout: defaultHTTPTimeout}
 	}
+	s.hc = sameOriginRedirects(s.hc)
 	if s.log == nil {
 		s.log, s.quiet = slog.New(slog.DiscardHandler), true
 	}
@@ -149,7 +151,7 @@ func (c *Common) resolve() (*settings, error) {
 		}
 		if err := checkPrivateDir(s.cacheDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			s.warn("tokens are kept in memory only, so the next process logs in again", "reason", err)
-			s.cacheDir = ""
+			s.cacheDir, s.cacheErr = "", err
 		}
 	}
 	return s, nil
