@@ -14,7 +14,7 @@ fmt-check:
 
 vet:
 	go vet ./...
-	cd e2e && go vet ./...
+	cd e2e && go vet -tags dockertest ./...
 
 unit:
 	go test -race -count=1 ./...
@@ -33,7 +33,7 @@ e2e:
 # Other targets (demo, notebook, fuzz, ...) go below this line; keep `test` above as CI's entry.
 # ---------------------------------------------------------------------------------------------
 
-.PHONY: demo notebook demo-smoke cartoauth
+.PHONY: demo notebook demo-smoke cartoauth docker-test
 
 ## demo: the example notebooks in Jupyter, logged in against a local CARTO sandbox. Installs
 ## what is missing (scripts/install-deps.sh), prints the URL to open; Ctrl-C stops it all.
@@ -47,6 +47,11 @@ notebook:
 ## demo-smoke: start the demo on free ports, check it answers, stop it (for tests and CI).
 demo-smoke:
 	DEMO_SMOKE=1 scripts/demo.sh
+
+## docker-test: build the Dockerfile with podman, run the README's containers and log in
+## through them from Chromium (scripts/docker-test.sh; root). CI runs it after `make test`.
+docker-test:
+	scripts/docker-test.sh
 
 ## cartoauth: install the CLI with go install (into $(go env GOBIN), else $(go env GOPATH)/bin).
 cartoauth:
