@@ -42,6 +42,18 @@ wait_until() {
 	done
 }
 
+# run_bg CMD...: runs CMD in the background and waits for it, so that a signal stops this
+# script at once (cleanup stops CMD by its PID).
+CHILD=
+run_bg() {
+	local rc=0
+	"$@" &
+	CHILD=$!
+	wait "$CHILD" || rc=$?
+	CHILD=
+	return "$rc"
+}
+
 # port_busy P: true when something listens on 127.0.0.1:P or [::1]:P.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || (exec 3<>"/dev/tcp/::1/$1") 2>/dev/null; }
 
@@ -64,6 +76,10 @@ save_logs() {
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	if [[ -n $CHILD ]]; then
+		kill -TERM "$CHILD" 2>/dev/null || true
+		wait "$CHILD" 2>/dev/null || true
+	fi
 	if [[ $rc -ne 0 ]]; then
 		save_logs
 		say "logs: $ART (last lines of Jupyter's below)"
@@ -113,10 +129,23 @@ t0=$SECONDS
 "$ROOT/scripts/podman-base.sh"
 base_s=$((SECONDS - t0))
 
+# The README's Docker section shows the lines start_sandbox and start_jupyter run (with other
+# names, ports and folders): fail when they drift apart.
+while IFS= read -r line; do
+	grep -qxF -- "$line" "$ROOT/README.md" || die "README.md lacks the line this test runs: $line"
+done <<'EOF'
+docker run -d --name carto-sandbox -p 127.0.0.1:8888:8888 -p 127.0.0.1:8765:8765 -p 127.0.0.1:10000:10000 \
+  -v "$PWD/sandbox-secrets:/secrets" carto-auth \
+  cartoauth sandbox --addr 0.0.0.0:8765 --allow-remote --url http://localhost:8765 --credentials /secrets/m2m.json
+docker run --rm -it --name carto-jupyter --network container:carto-sandbox -e CARTO_AUTH_SERVER=http://localhost:8765 \
+  -v "$PWD/sandbox-secrets/m2m.json:/run/secrets/carto-m2m.json:ro" -e CARTO_CREDENTIALS_FILE=/run/secrets/carto-m2m.json \
+  -v carto-auth-sandbox-cache:/home/carto/.carto-auth carto-auth
+EOF
+
 # --- build ----------------------------------------------------------------------------------
 t0=$SECONDS
 say "podman build --pull=never -t $IMAGE . (log: $ART/build.log)"
-timeout 40m podman build --pull=never -t "$IMAGE" "$ROOT" >"$ART/build.log" 2>&1 ||
+run_bg timeout 20m podman build --pull=never -t "$IMAGE" "$ROOT" >"$ART/build.log" 2>&1 ||
 	{ tail -n 30 "$ART/build.log" >&2; die "podman build"; }
 build_s=$((SECONDS - t0))
 size_mb=$(($(podman image inspect --format '{{.Size}}' "$IMAGE") / 1000000))
@@ -170,10 +199,10 @@ start_jupyter() {
 # go_test NAME VOLUME: runs the e2e test NAME against the running containers.
 go_test() {
 	say "go test -run $1 (Chromium on this machine -> $JURL)"
-	(cd "$ROOT/e2e" && env DOCKER_TEST_JUPYTER_URL="$JURL" DOCKER_TEST_JUPYTER_TOKEN="$TOKEN" \
+	run_bg env -C "$ROOT/e2e" DOCKER_TEST_JUPYTER_URL="$JURL" DOCKER_TEST_JUPYTER_TOKEN="$TOKEN" \
 		DOCKER_TEST_SANDBOX_URL="$SURL" \
 		DOCKER_TEST_CACHE_DIR="$(podman volume inspect --format '{{.Mountpoint}}' "$2")" \
-		timeout 10m go test -tags dockertest -count=1 -v -timeout 8m -run "^$1\$" ./notebooks) ||
+		timeout 10m go test -tags dockertest -count=1 -v -timeout 8m -run "^$1\$" ./notebooks ||
 		die "$1 (screenshots: e2e/artifacts/$1/)"
 }
 
@@ -188,7 +217,7 @@ say "2. copy-code login in the browser"
 go_test TestDockerCopyCode "$NAME-cache"
 
 say "3. m2m-etl.ipynb under nbconvert"
-podman exec -e CI=true -w /tmp "$JUPYTER" timeout 300 jupyter nbconvert --to notebook --execute \
+run_bg podman exec -e CI=true -w /tmp "$JUPYTER" timeout 300 jupyter nbconvert --to notebook --execute \
 	--ExecutePreprocessor.kernel_name=gonb --ExecutePreprocessor.timeout=240 \
 	--output-dir /tmp --output m2m-etl.out /opt/carto-auth/notebooks/m2m-etl.ipynb >"$ART/nbconvert.log" 2>&1 ||
 	{ tail -n 30 "$ART/nbconvert.log" >&2; die "m2m-etl.ipynb did not run"; }
