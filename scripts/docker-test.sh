@@ -42,12 +42,13 @@ wait_until() {
 	done
 }
 
-# run_bg CMD...: runs CMD in the background and waits for it, so that a signal stops this
-# script at once (cleanup stops CMD by its PID).
+# run_bg LOG CMD...: runs CMD in the background, its output into LOG ("-": this script's), and
+# waits for it, so that a signal stops this script at once (cleanup stops CMD by its PID).
 CHILD=
 run_bg() {
-	local rc=0
-	"$@" &
+	local log=$1 rc=0
+	shift
+	if [[ $log == - ]]; then "$@" & else "$@" >"$log" 2>&1 & fi
 	CHILD=$!
 	wait "$CHILD" || rc=$?
 	CHILD=
@@ -145,7 +146,7 @@ EOF
 # --- build ----------------------------------------------------------------------------------
 t0=$SECONDS
 say "podman build --pull=never -t $IMAGE . (log: $ART/build.log)"
-run_bg timeout 20m podman build --pull=never -t "$IMAGE" "$ROOT" >"$ART/build.log" 2>&1 ||
+run_bg "$ART/build.log" timeout 20m podman build --pull=never -t "$IMAGE" "$ROOT" ||
 	{ tail -n 30 "$ART/build.log" >&2; die "podman build"; }
 build_s=$((SECONDS - t0))
 size_mb=$(($(podman image inspect --format '{{.Size}}' "$IMAGE") / 1000000))
@@ -199,7 +200,7 @@ start_jupyter() {
 # go_test NAME VOLUME: runs the e2e test NAME against the running containers.
 go_test() {
 	say "go test -run $1 (Chromium on this machine -> $JURL)"
-	run_bg env -C "$ROOT/e2e" DOCKER_TEST_JUPYTER_URL="$JURL" DOCKER_TEST_JUPYTER_TOKEN="$TOKEN" \
+	run_bg - env -C "$ROOT/e2e" DOCKER_TEST_JUPYTER_URL="$JURL" DOCKER_TEST_JUPYTER_TOKEN="$TOKEN" \
 		DOCKER_TEST_SANDBOX_URL="$SURL" \
 		DOCKER_TEST_CACHE_DIR="$(podman volume inspect --format '{{.Mountpoint}}' "$2")" \
 		timeout 10m go test -tags dockertest -count=1 -v -timeout 8m -run "^$1\$" ./notebooks ||
@@ -217,9 +218,9 @@ say "2. copy-code login in the browser"
 go_test TestDockerCopyCode "$NAME-cache"
 
 say "3. m2m-etl.ipynb under nbconvert"
-run_bg podman exec -e CI=true -w /tmp "$JUPYTER" timeout 300 jupyter nbconvert --to notebook --execute \
-	--ExecutePreprocessor.kernel_name=gonb --ExecutePreprocessor.timeout=240 \
-	--output-dir /tmp --output m2m-etl.out /opt/carto-auth/notebooks/m2m-etl.ipynb >"$ART/nbconvert.log" 2>&1 ||
+run_bg "$ART/nbconvert.log" podman exec -e CI=true -w /tmp "$JUPYTER" timeout 300 jupyter nbconvert --to notebook \
+	--execute --ExecutePreprocessor.kernel_name=gonb --ExecutePreprocessor.timeout=240 \
+	--output-dir /tmp --output m2m-etl.out /opt/carto-auth/notebooks/m2m-etl.ipynb ||
 	{ tail -n 30 "$ART/nbconvert.log" >&2; die "m2m-etl.ipynb did not run"; }
 podman exec "$JUPYTER" cat /tmp/m2m-etl.out.ipynb | python3 "$ROOT/scripts/check-m2m-notebook.py" \
 	"$SURL" "$SECRETS/m2m.json" "$(podman volume inspect --format '{{.Mountpoint}}' "$NAME-cache")" ||
