@@ -2,7 +2,8 @@
 # docker-test.sh (make docker-test): builds the Dockerfile with podman and checks what a user
 # does with the image, running the README's "Docker-run Jupyter" lines (podman for docker, -d
 # for -it, free ports, its own names):
-#   1. Jupyter answers with the token it prints; the gonb kernel is listed.
+#   1. Jupyter answers with the token it prints; the gonb kernel is listed (plain run line, and
+#      the sandbox's lines).
 #   2. quickstart.ipynb in headless Chromium on this machine logs in through the container with
 #      the copy-code card against the sandbox in the container (e2e TestDockerCopyCode).
 #   3. m2m-etl.ipynb runs unattended (nbconvert, CI=true), credentials from a mounted 0600 file.
@@ -130,11 +131,13 @@ t0=$SECONDS
 "$ROOT/scripts/podman-base.sh"
 base_s=$((SECONDS - t0))
 
-# The README's Docker section shows the lines start_sandbox and start_jupyter run (with other
-# names, ports and folders): fail when they drift apart.
+# The README's Docker section shows the lines this test runs (with other names, ports and
+# folders): fail when they drift apart.
 while IFS= read -r line; do
 	grep -qxF -- "$line" "$ROOT/README.md" || die "README.md lacks the line this test runs: $line"
 done <<'EOF'
+docker run --rm -it -p 127.0.0.1:8888:8888 -p 127.0.0.1:10000:10000 \
+  -v carto-auth-cache:/home/carto/.carto-auth carto-auth
 docker run -d --name carto-sandbox -p 127.0.0.1:8888:8888 -p 127.0.0.1:8765:8765 -p 127.0.0.1:10000:10000 \
   -v "$PWD/sandbox-secrets:/secrets" carto-auth \
   cartoauth sandbox --addr 0.0.0.0:8765 --allow-remote --url http://localhost:8765 --credentials /secrets/m2m.json
@@ -180,12 +183,18 @@ start_sandbox() {
 }
 
 # start_jupyter VOLUME: Jupyter in the sandbox's network, M2M credentials from the mounted file,
-# the token cache in VOLUME; sets TOKEN to the one it prints and checks that it answers.
+# the token cache in VOLUME.
 start_jupyter() {
 	VOLUMES+=("$1")
 	podman run -d --name "$JUPYTER" --network "container:$SANDBOX" -e CARTO_AUTH_SERVER="$SURL" \
 		-v "$SECRETS/m2m.json:/run/secrets/carto-m2m.json:ro" -e CARTO_CREDENTIALS_FILE=/run/secrets/carto-m2m.json \
 		-v "$1:/home/carto/.carto-auth" "$IMAGE" >/dev/null
+	jupyter_up
+}
+
+# jupyter_up sets TOKEN to the one Jupyter prints and checks that Jupyter answers with it (and
+# only with it) and lists the gonb kernel.
+jupyter_up() {
 	wait_until "Jupyter to print its URL with the token" 60 jupyter_printed
 	TOKEN=$(jupyter_url)
 	wait_until "Jupyter at $JURL/api/status to answer 200 with its token" 30 jupyter_ok
@@ -209,7 +218,11 @@ go_test() {
 
 stop_jupyter() { podman stop -t 10 "$JUPYTER" >/dev/null && podman rm "$JUPYTER" >/dev/null; }
 
-say "1. sandbox and Jupyter containers (Jupyter $JURL, sandbox $SURL)"
+say "1. the plain run line (for real CARTO), then the sandbox's two (Jupyter $JURL, sandbox $SURL)"
+VOLUMES+=("$NAME-cache-plain")
+podman run -d --name "$JUPYTER" -p "127.0.0.1:$JPORT:8888" -v "$NAME-cache-plain:/home/carto/.carto-auth" "$IMAGE" >/dev/null
+jupyter_up
+stop_jupyter
 start_sandbox || die "podman run (the sandbox)"
 [[ $(stat -c %a "$SECRETS/m2m.json") == 600 ]] || die "the sandbox's M2M credentials file is not 0600"
 start_jupyter "$NAME-cache"
