@@ -14,7 +14,7 @@ fmt-check:
 
 vet:
 	go vet ./...
-	cd e2e && go vet ./...
+	cd e2e && go vet -tags dockertest ./...
 
 ## cross: vet and build every package and its tests for Windows and macOS (they cannot run here).
 CROSS_TARGETS := windows/amd64 darwin/arm64
@@ -41,7 +41,7 @@ e2e:
 # Other targets (demo, notebook, fuzz, ...) go below this line; keep `test` above as CI's entry.
 # ---------------------------------------------------------------------------------------------
 
-.PHONY: demo notebook demo-smoke cartoauth bench
+.PHONY: demo notebook demo-smoke cartoauth bench docker-test
 
 ## demo: the example notebooks in Jupyter, logged in against a local CARTO sandbox. Installs
 ## what is missing (scripts/install-deps.sh), prints the URL to open; Ctrl-C stops it all.
@@ -55,6 +55,11 @@ notebook:
 ## demo-smoke: start the demo on free ports, check it answers, stop it (for tests and CI).
 demo-smoke:
 	DEMO_SMOKE=1 scripts/demo.sh
+
+## docker-test: build the Dockerfile with podman, run the README's containers and log in
+## through them from Chromium (scripts/docker-test.sh; root). CI runs it after `make test`.
+docker-test:
+	scripts/docker-test.sh
 
 ## cartoauth: install the CLI with go install (into $(go env GOBIN), else $(go env GOPATH)/bin),
 ## statically linked: it starts faster.
