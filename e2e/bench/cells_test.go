@@ -39,6 +39,15 @@ resp.Body.Close()
 gonbui.DisplayHTML(fmt.Sprintf("<b>run %d: %d</b>", RUN, resp.StatusCode))
 gonbui.Sync()
 fmt.Println("run")`,
+	"CachedLoginNA": `%noautoget
+import "github.com/carto-go/carto-auth/gonbauth"
+
+%%
+auth, err := gonbauth.FromOAuth(context.Background(), &gonbauth.OAuthOptions{DisableInteraction: true})
+if err != nil {
+	panic(err)
+}
+fmt.Println("run", RUN, auth.APIBaseURL() != "")`,
 	"CachedLogin": `import "github.com/carto-go/carto-auth/gonbauth"
 
 %%
@@ -53,6 +62,7 @@ func BenchmarkCellBare(b *testing.B)        { benchCell(b, "Bare") }
 func BenchmarkCellGonbui(b *testing.B)      { benchCell(b, "Gonbui") }
 func BenchmarkCellGonbuiHTTP(b *testing.B)  { benchCell(b, "GonbuiHTTP") }
 func BenchmarkCellCachedLogin(b *testing.B) { benchCell(b, "CachedLogin") }
+func BenchmarkCellCachedLoginNA(b *testing.B) { benchCell(b, "CachedLoginNA") }
 
 // benchCell times one cell per iteration in its own kernel, with a cached login available.
 func benchCell(b *testing.B, name string) {
