@@ -18,7 +18,10 @@ const (
 	titleStyle = "margin:0 0 6px;font-size:18px;font-weight:600;color:#162945"
 	stepsStyle = "margin:0 0 16px;color:#2c3e5a"
 	linkStyle  = "display:inline-block;padding:9px 20px;background:#036fe2;color:#ffffff;" +
-		"border-radius:6px;text-decoration:none;font-weight:600;font-size:14px;line-height:1.5"
+		"border:1px solid #036fe2;border-radius:6px;text-decoration:none;font-weight:600;font-size:14px;line-height:1.5"
+	// secondLinkStyle is the copy-code link next to a one-click link.
+	secondLinkStyle = "display:inline-block;margin-left:8px;padding:9px 20px;background:#ffffff;color:#036fe2;" +
+		"border:1px solid #036fe2;border-radius:6px;text-decoration:none;font-weight:600;font-size:14px;line-height:1.5"
 	detailsStyle = "margin:10px 0 0;font-size:12px;color:#5b6b82"
 	urlStyle     = "margin-top:4px;padding:6px 8px;background:#f3f5f8;color:#162945;border-radius:4px;" +
 		"font-family:SFMono-Regular,Menlo,Consolas,monospace;font-size:11px;word-break:break-all;" +
@@ -41,10 +44,13 @@ var statusColors = map[State]string{
 
 // RenderCard renders a login and its status as the HTML of the notebook card: a root element
 // with class "carto-login" and data-state "waiting", "checking", "done" or "failed", the link
-// (class "carto-login-link"), the QR code of the link (img class "carto-login-qr"), the
+// (class "carto-login-link"), the one-click link when l.OneClickURL is set (class
+// "carto-login-oneclick"), the QR code of the link (img class "carto-login-qr"), the
 // instructions, why this flow, and the status line (class "carto-login-status"). Every value
 // is HTML-escaped; URLs that are not http or https get no link, QR code or probe. Once the
-// state is done the card shrinks to its title and status line.
+// login has ended (done, or failed without Retry) the card shrinks to its title and status line. The probe image (class
+// "carto-login-probe") carries its URL in data-src: only the notebook card's script, which
+// RenderCard leaves out, loads it.
 func RenderCard(l Login, s Status) string {
 	return renderCard(l, s, "", qrDataURI(l.URL))
 }
@@ -67,7 +73,7 @@ func renderCard(l Login, s Status, id, qrSrc string) string {
 	writeAttr(&b, "style", mainStyle)
 	b.WriteString(`>`)
 	writeElem(&b, "carto-login-title", titleStyle, title(l))
-	done := s.State == StateDone
+	done := s.ends() // logged in, or failed for good: the links lead nowhere any more
 	web := isWebURL(l.URL)
 	if !done && l.URL != "" {
 		writeSteps(&b, l, web)
@@ -83,30 +89,53 @@ func renderCard(l Login, s Status, id, qrSrc string) string {
 	b.WriteString(`</div>`)
 	if !done && isWebURL(l.ProbeURL) {
 		writeProbe(&b, l.ProbeURL)
+		if id != "" {
+			writeScript(&b, probeScript, id)
+		}
+	}
+	if id != "" && s.ends() {
+		writeScript(&b, closeInputScript, id)
 	}
 	b.WriteString(`</div>`)
 	return b.String()
 }
 
-// writeSteps writes the instructions, the link button and a fold-out copy of the URL.
+// writeSteps writes the instructions, the link buttons (one-click first, when offered) and a
+// fold-out copy of the login URL.
 func writeSteps(b *strings.Builder, l Login, web bool) {
 	writeElem(b, "carto-login-steps", stepsStyle, steps(l, true))
 	if !web {
 		writeElem(b, "carto-login-nolink", stepsStyle, "The login link is not a web address.")
 		return
 	}
-	b.WriteString(`<a`)
-	writeAttr(b, "class", "carto-login-link")
-	writeAttr(b, "href", l.URL)
-	writeAttr(b, "target", "_blank")
-	writeAttr(b, "rel", "noopener noreferrer")
-	writeAttr(b, "style", linkStyle)
-	b.WriteString(`>Open the login page</a><details`)
+	style, label := linkStyle, "Open the login page"
+	if oneClick(l) {
+		writeLink(b, "carto-login-oneclick", l.OneClickURL, linkStyle, "Log in with one click")
+		style, label = secondLinkStyle, "Log in with a code"
+	}
+	writeLink(b, "carto-login-link", l.URL, style, label)
+	b.WriteString(`<details`)
 	writeAttr(b, "style", detailsStyle)
 	b.WriteString(`><summary style="cursor:pointer;color:#5b6b82">Show the link</summary>`)
 	writeElem(b, "carto-login-url", urlStyle, l.URL)
 	b.WriteString(`</details>`)
 }
+
+// writeLink writes a link button that opens url in a new tab.
+func writeLink(b *strings.Builder, class, url, style, label string) {
+	b.WriteString(`<a`)
+	writeAttr(b, "class", class)
+	writeAttr(b, "href", url)
+	writeAttr(b, "target", "_blank")
+	writeAttr(b, "rel", "noopener noreferrer")
+	writeAttr(b, "style", style)
+	b.WriteString(`>`)
+	b.WriteString(html.EscapeString(label))
+	b.WriteString(`</a>`)
+}
+
+// oneClick reports whether the card offers l's one-click link.
+func oneClick(l Login) bool { return l.Flow == FlowCopyCode && isWebURL(l.OneClickURL) }
 
 // writeStatus writes the status line, with the hint on a line of its own.
 func writeStatus(b *strings.Builder, s Status) {
@@ -145,11 +174,11 @@ func writeQR(b *strings.Builder, src string) {
 }
 
 // writeProbe writes the invisible image whose request tells the caller that the user's browser
-// reaches this machine.
+// reaches this machine. Its URL is in data-src: probeScript loads it where that can help.
 func writeProbe(b *strings.Builder, probeURL string) {
 	b.WriteString(`<img`)
 	writeAttr(b, "class", "carto-login-probe")
-	writeAttr(b, "src", probeURL)
+	writeAttr(b, "data-src", probeURL)
 	writeAttr(b, "alt", "")
 	writeAttr(b, "width", "1")
 	writeAttr(b, "height", "1")

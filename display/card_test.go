@@ -24,7 +24,7 @@ func TestRenderCardEscapesHostileValues(t *testing.T) {
 	const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
 	const evilURL = `https://x.test/?a="><script>alert(1)</script>`
 	l := Login{Title: evil, URL: evilURL, Flow: FlowCopyCode, Why: evil, ProbeURL: evilURL + "&probe"}
-	for _, s := range []Status{{Text: evil, Hint: evil}, {State: StateFailed, Text: evil, Hint: evil}} {
+	for _, s := range []Status{{Text: evil, Hint: evil}, {State: StateFailed, Text: evil, Hint: evil, Retry: true}} {
 		out := RenderCard(l, s)
 		for _, bad := range []string{"<script", "<img src=x", `="><`, `"<`} {
 			if strings.Contains(out, bad) {
@@ -64,9 +64,9 @@ func TestRenderCardFlows(t *testing.T) {
 		flow      Flow
 		want, not string
 	}{
-		{FlowCopyCode, "paste it in the box below", "continues by itself"},
+		{FlowCopyCode, "paste it into the code box this cell opens", "continues by itself"},
 		{FlowLoopback, "this cell continues by itself", "paste"},
-		{"", "paste it in the box below", "continues by itself"},
+		{"", "paste it into the code box this cell opens", "continues by itself"},
 	}
 	for _, tt := range tests {
 		l := sampleLogin()
@@ -89,8 +89,11 @@ func TestRenderCardStates(t *testing.T) {
 		{Status{}, "waiting", "#44546b", []string{"Waiting for you to log in"}, true},
 		{Status{State: StateChecking, Text: "Exchanging the code"}, "checking", "#0b57d0", []string{"Exchanging the code"}, true},
 		{Status{State: StateDone, Text: "Logged in to acme"}, "done", "#137333", []string{"Logged in to acme"}, false},
+		{Status{State: StateFailed, Text: "That code was rejected", Hint: "Paste the new code", Retry: true}, "failed", "#b3261e",
+			[]string{"That code was rejected", `class="carto-login-hint"`, "Paste the new code"}, true},
+		// A failure that ends the login: the links lead nowhere any more.
 		{Status{State: StateFailed, Text: "Access denied", Hint: "Ask your admin"}, "failed", "#b3261e",
-			[]string{"Access denied", `class="carto-login-hint"`, "Ask your admin"}, true},
+			[]string{"Access denied", `class="carto-login-hint"`, "Ask your admin"}, false},
 		{Status{State: State(42)}, "waiting", "#44546b", nil, true},
 	}
 	for _, tt := range tests {
@@ -172,14 +175,83 @@ func TestRenderCardProbe(t *testing.T) {
 		t.Error("probe img rendered without ProbeURL")
 	}
 	l.ProbeURL = "http://127.0.0.1:41234/probe?n=1&m=2"
-	want := `<img class="carto-login-probe" src="http://127.0.0.1:41234/probe?n=1&amp;m=2" alt="" width="1" height="1"`
+	// The URL waits in data-src: only the notebook card's script loads it (see probeScript).
+	want := `<img class="carto-login-probe" data-src="http://127.0.0.1:41234/probe?n=1&amp;m=2" alt="" width="1" height="1"`
 	for _, st := range []State{StateWaiting, StateChecking, StateFailed} {
-		if out := RenderCard(l, Status{State: st}); !strings.Contains(out, want) {
-			t.Errorf("state %v: probe img missing:\n%s", st, out)
+		out := RenderCard(l, Status{State: st, Retry: true})
+		if !strings.Contains(out, want) || strings.Contains(out, " src=\"http://127.0.0.1") || strings.Contains(out, "<script") {
+			t.Errorf("state %v: want the probe img with data-src only and no script:\n%s", st, out)
+		}
+		withID := renderCard(l, Status{State: st, Retry: true}, "card-1", "")
+		if !strings.Contains(withID, want) || strings.Count(withID, "<script>") != 1 || !strings.Contains(withID, `getElementById("card-1")`) {
+			t.Errorf("state %v: the notebook card lacks its probe script:\n%s", st, withID)
 		}
 	}
 	if out := RenderCard(l, Status{State: StateDone}); strings.Contains(out, "carto-login-probe") {
 		t.Error("probe img still rendered once logged in")
+	}
+}
+
+// TestCardScriptsCloseInputOnlyAtTheEnd: the card's last update, and only that, carries the
+// script that closes the cell's open input box.
+func TestCardScriptsCloseInputOnlyAtTheEnd(t *testing.T) {
+	t.Parallel()
+	l := sampleLogin()
+	closes := func(s Status) bool {
+		return strings.Contains(renderCard(l, s, "card-1", ""), "jp-Stdin-input")
+	}
+	for _, tc := range []struct {
+		s    Status
+		want bool
+	}{
+		{Status{State: StateWaiting}, false},
+		{Status{State: StateChecking}, false},
+		{Status{State: StateFailed, Text: "That code was rejected", Retry: true}, false},
+		{Status{State: StateFailed, Text: "The login timed out"}, true},
+		{Status{State: StateDone, Text: "Logged in"}, true},
+	} {
+		if got := closes(tc.s); got != tc.want {
+			t.Errorf("%+v: closes the input box %v, want %v", tc.s, got, tc.want)
+		}
+	}
+	if strings.Contains(RenderCard(l, Status{State: StateDone}), "<script") {
+		t.Error("RenderCard (no element id) has a script")
+	}
+}
+
+// TestCardScriptsAreSafe: an element id that tries to end the script stays a string.
+func TestCardScriptsAreSafe(t *testing.T) {
+	t.Parallel()
+	out := renderCard(sampleLogin(), Status{State: StateDone}, `x"</script><b>`, "")
+	if strings.Count(out, "</script>") != 1 || strings.Contains(out, "<b>") {
+		t.Errorf("the id escaped the script:\n%s", out)
+	}
+}
+
+func TestRenderCardOneClick(t *testing.T) {
+	t.Parallel()
+	l := sampleLogin()
+	l.OneClickURL = "http://localhost:10000/callback/?go=1&x=2"
+	out := RenderCard(l, Status{})
+	for _, want := range []string{
+		`<a class="carto-login-oneclick" href="http://localhost:10000/callback/?go=1&amp;x=2" target="_blank"`,
+		`>Log in with one click</a>`,
+		`<a class="carto-login-link" href="` + escapeForTest(testURL) + `" target="_blank"`,
+		`>Log in with a code</a>`,
+		qrDataURI(testURL), // the QR code stays the copy-code URL's
+		"Log in with one click (this cell continues by itself), or log in with a code",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("one-click card lacks %q:\n%s", want, out)
+		}
+	}
+	text := RenderText(l, Status{})
+	if !strings.Contains(text, "\nOne click: "+l.OneClickURL+"\nWith a code: "+testURL+"\n") {
+		t.Errorf("text lacks both links:\n%s", text)
+	}
+	l.Flow = FlowLoopback // one-click is an addition to copy-code only
+	if out := RenderCard(l, Status{}); strings.Contains(out, "carto-login-oneclick") {
+		t.Error("one-click link on a loopback card")
 	}
 }
 

@@ -32,8 +32,15 @@ type Login struct {
 	// Why says why this flow was chosen, for example "running in Google Colab".
 	Why string
 	// ProbeURL, when set, is loaded by the user's browser from the rendered card (as an image)
-	// so that the caller learns whether the browser can reach this machine. Notebook only.
+	// so that the caller learns whether the browser can reach this machine. Notebook only, and
+	// only when the notebook page itself comes from this computer (a loopback host): a page
+	// from another host says so in the card instead, since its browser could not reach this
+	// machine's loopback address (and Chrome would ask for local-network access).
 	ProbeURL string
+	// OneClickURL, when set, adds a one-click login to a copy-code login: a link to this URL,
+	// after which the browser hands the login back by itself. The copy-code link (URL), its
+	// QR code and the instructions for pasting stay, so either way works.
+	OneClickURL string
 }
 
 // State is the stage a login is at; it sets the look of the status line.
@@ -57,6 +64,17 @@ type Status struct {
 	Text string
 	// Hint, when set, says what to do next (shown after Text).
 	Hint string
+	// Retry marks a failure after which the login goes on (a rejected code: the user may
+	// paste another). Without it a StateFailed status, like StateDone, ends the login: the
+	// notebook card then closes its own unanswered input box (JupyterLab and Notebook 7 refuse
+	// to run another cell while one is open) and repeats the result as a new output for
+	// frontends that ignore display updates (jupyter console).
+	Retry bool
+}
+
+// ends reports whether s is the last status of a login.
+func (s Status) ends() bool {
+	return s.State == StateDone || (s.State == StateFailed && !s.Retry)
 }
 
 // Prompter shows a login and reads what the user pastes. Implementations must be safe to call

@@ -56,6 +56,7 @@ type Notebook struct {
 	status Status
 	qrURL  string // the URL qrSrc encodes
 	qrSrc  string
+	ended  bool // the result was repeated as its own output (see SetStatus)
 }
 
 // NewNotebook returns a Notebook for the current cell. Its methods fail with an error wrapping
@@ -74,7 +75,7 @@ func (n *Notebook) Show(ctx context.Context, l Login) error {
 		return errNoURL
 	}
 	n.mu.Lock()
-	n.login, n.status = l, Status{}
+	n.login, n.status, n.ended = l, Status{}, false
 	if n.qrURL != l.URL || n.qrSrc == "" {
 		n.qrURL, n.qrSrc = l.URL, qrDataURI(l.URL)
 	}
@@ -85,6 +86,10 @@ func (n *Notebook) Show(ctx context.Context, l Login) error {
 }
 
 // SetStatus updates the status line of the card in place and waits until the kernel has it.
+// A status that ends the login (StateDone, or StateFailed without Retry) also closes the input
+// box the login left open in the cell, and is repeated once as a new output whose text/plain
+// is the status line (its HTML is hidden): frontends that ignore display updates, such as
+// jupyter console, show only that.
 func (n *Notebook) SetStatus(ctx context.Context, s Status) error {
 	if err := n.check(ctx); err != nil {
 		return err
@@ -92,8 +97,13 @@ func (n *Notebook) SetStatus(ctx context.Context, s Status) error {
 	n.mu.Lock()
 	n.status = s
 	html, text := n.renderLocked()
+	repeat := s.ends() && !n.ended
+	n.ended = n.ended || repeat
 	n.mu.Unlock()
 	n.fe.show(n.id, html, text)
+	if repeat {
+		n.fe.show("", resultHTML(s), StatusLine(s)+"\n")
+	}
 	return n.flush(ctx)
 }
 

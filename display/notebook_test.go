@@ -73,8 +73,8 @@ func TestNotebookShowThenUpdateInPlace(t *testing.T) {
 	if err := n.SetStatus(ctx, Status{State: StateDone, Text: "Logged in"}); err != nil {
 		t.Fatal(err)
 	}
-	if len(fe.shows) != 3 || fe.syncs != 3 {
-		t.Fatalf("%d shows and %d syncs, want 3 and 3", len(fe.shows), fe.syncs)
+	if len(fe.shows) != 4 || fe.syncs != 3 {
+		t.Fatalf("%d shows and %d syncs, want 4 (the result repeated) and 3", len(fe.shows), fe.syncs)
 	}
 	for i, want := range []string{"waiting", "checking", "done"} {
 		s := fe.shows[i]
@@ -82,11 +82,53 @@ func TestNotebookShowThenUpdateInPlace(t *testing.T) {
 			t.Errorf("show %d: id %q, html %.120q; want state %s", i, s.id, s.html, want)
 		}
 	}
-	if !strings.Contains(fe.shows[0].text, "\n"+testURL+"\n") || !strings.Contains(fe.shows[0].text, "in the box below") {
+	if !strings.Contains(fe.shows[0].text, "\n"+testURL+"\n") || !strings.Contains(fe.shows[0].text, "the code box this cell opens") {
 		t.Errorf("plain-text fallback lacks the URL line or notebook wording:\n%s", fe.shows[0].text)
 	}
 	if !strings.Contains(fe.shows[1].html, qrDataURI(testURL)) {
 		t.Error("status update lost the QR code")
+	}
+}
+
+// TestNotebookRepeatsTheResult: the status that ends a login is repeated once as a new output
+// (no display id) whose text is the status line, for frontends that ignore display updates.
+func TestNotebookRepeatsTheResult(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		states []Status
+		want   string // the repeated line, "" for none
+	}{
+		{"done", []Status{{State: StateChecking}, {State: StateDone, Text: "Logged in"}}, "✓ Logged in\n"},
+		{"failed", []Status{{State: StateFailed, Text: "Timed out.", Hint: "Run it again."}}, "✕ Timed out. Run it again.\n"},
+		{"retry", []Status{{State: StateFailed, Text: "Rejected.", Retry: true}}, ""},
+		{"twice", []Status{{State: StateDone, Text: "A"}, {State: StateDone, Text: "B"}}, "✓ A\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, fe := newTestNotebook(strings.NewReader(""))
+			if err := n.Show(t.Context(), sampleLogin()); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range tc.states {
+				if err := n.SetStatus(t.Context(), s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var repeats []shown
+			for _, s := range fe.shows {
+				if s.id == "" {
+					repeats = append(repeats, s)
+				}
+			}
+			switch {
+			case tc.want == "" && len(repeats) != 0:
+				t.Errorf("repeated %q", repeats[0].text)
+			case tc.want != "" && (len(repeats) != 1 || repeats[0].text != tc.want):
+				t.Errorf("repeats %+v, want one %q", repeats, tc.want)
+			case tc.want != "" && (!strings.Contains(repeats[0].html, `class="carto-login-result"`) || !strings.Contains(repeats[0].html, " hidden>")):
+				t.Errorf("repeat html %q: want a hidden carto-login-result", repeats[0].html)
+			}
+		})
 	}
 }
 

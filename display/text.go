@@ -9,7 +9,8 @@ import (
 const defaultTitle = "Log in to CARTO"
 
 // instructions returns the one-line instructions for a flow, worded for a notebook cell or
-// for a terminal.
+// for a terminal. The notebook wording does not say where the code box is: Jupyter shows it
+// under the cell, VS Code at the top of its window, jupyter console as a prompt.
 func instructions(f Flow, notebook bool) string {
 	switch {
 	case f == FlowLoopback && notebook:
@@ -17,16 +18,24 @@ func instructions(f Flow, notebook bool) string {
 	case f == FlowLoopback:
 		return "Open the login page and log in; this program continues by itself."
 	case notebook:
-		return "Open the login page, log in, copy the code it shows and paste it in the box below."
+		return "Open the login page, log in, copy the code it shows and paste it into the code box this cell opens " +
+			"(under the cell in Jupyter, at the top of the window in VS Code)."
 	default:
 		return "Open the login page, log in, copy the code it shows and paste it below."
 	}
 }
 
+// oneClickSteps are the instructions of a copy-code login that also offers one click.
+const oneClickSteps = "Log in with one click (this cell continues by itself), or log in with a code: " +
+	"open that page, copy the code it shows and paste it into the code box this cell opens."
+
 // steps returns l.Instructions, or the flow's own instructions.
 func steps(l Login, notebook bool) string {
 	if s := strings.TrimSpace(l.Instructions); s != "" {
 		return plain(s)
+	}
+	if oneClick(l) {
+		return oneClickSteps
 	}
 	return instructions(l.Flow, notebook)
 }
@@ -124,8 +133,8 @@ func RenderText(l Login, s Status) string {
 // renderText is RenderText with the instructions worded for a notebook or a terminal.
 func renderText(l Login, s Status, notebook bool) string {
 	var b strings.Builder
-	if s.State == StateDone {
-		l = Login{Title: l.Title} // logged in: the link is of no more use
+	if s.ends() {
+		l = Login{Title: l.Title} // logged in or failed for good: the link is of no more use
 	}
 	writeLoginText(&b, l, notebook)
 	b.WriteString(StatusLine(s))
@@ -133,8 +142,9 @@ func renderText(l Login, s Status, notebook bool) string {
 	return b.String()
 }
 
-// writeLoginText writes the title, instructions, URL and why, each on its own line; only the
-// title when there is no URL (a status set before any Show).
+// writeLoginText writes the title, instructions, URL (the one-click URL first, when offered)
+// and why, each on its own line; only the title when there is no URL (a status set before any
+// Show).
 func writeLoginText(b *strings.Builder, l Login, notebook bool) {
 	b.WriteString(plain(title(l)))
 	b.WriteByte('\n')
@@ -143,9 +153,12 @@ func writeLoginText(b *strings.Builder, l Login, notebook bool) {
 	}
 	b.WriteString(steps(l, notebook))
 	b.WriteByte('\n')
+	if oneClick(l) {
+		b.WriteString("One click: " + plain(l.OneClickURL) + "\nWith a code: ")
+	}
 	b.WriteString(plain(l.URL))
 	b.WriteByte('\n')
 	if why := strings.TrimSpace(l.Why); why != "" {
-		b.WriteString("(" + plain(why) + ")\n")
+		b.WriteString("(" + strings.TrimSuffix(plain(why), ".") + ")\n")
 	}
 }

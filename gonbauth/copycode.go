@@ -14,8 +14,10 @@ import (
 // the code it shows.
 
 const (
-	maxRejectedCodes = 3  // codes the server may reject before the login fails
-	maxCodeReads     = 10 // pastes of any kind, empty ones included
+	maxRejectedCodes = 3 // codes the server may reject before the login fails
+	// maxEmptyAnswers: empty answers (VS Code answers Escape with one) before the login stops,
+	// so the prompt asks again at most twice.
+	maxEmptyAnswers = 3
 )
 
 // copyCode shows the copy-code login and reads pasted codes until one is accepted.
@@ -33,12 +35,12 @@ func (at *attempt) show(ctx context.Context, l display.Login) {
 	}
 }
 
-// readCodes reads pastes until a code is accepted: empty pastes ask again; rejected codes,
-// codes of another login and malformed pastes ask again up to maxRejectedCodes times.
+// readCodes reads pastes until a code is accepted: empty pastes ask again up to
+// maxEmptyAnswers times; rejected codes, codes of another login and malformed pastes ask again
+// up to maxRejectedCodes times.
 func (at *attempt) readCodes(ctx context.Context, redirect string) (*oauth2.Token, error) {
-	prompt, rejected := "Paste the code from the CARTO page", 0
-	var last error
-	for range maxCodeReads {
+	prompt, rejected, empty := "Paste the code from the CARTO page", 0, 0
+	for {
 		raw, err := at.p.ReadCode(ctx, prompt)
 		if err != nil {
 			return nil, err
@@ -46,6 +48,9 @@ func (at *attempt) readCodes(ctx context.Context, redirect string) (*oauth2.Toke
 		code, err := parsePaste(raw, at.state)
 		switch {
 		case errors.Is(err, errEmptyPaste):
+			if empty++; empty == maxEmptyAnswers {
+				return nil, fmt.Errorf("the login stopped: %w %d times (an empty box, or Escape in VS Code); run the cell again to log in", err, empty)
+			}
 			prompt = "Nothing was pasted. Paste the code from the CARTO page"
 			continue
 		case errors.Is(err, ErrAccessDenied):
@@ -58,16 +63,12 @@ func (at *attempt) readCodes(ctx context.Context, redirect string) (*oauth2.Toke
 			}
 			err = fmt.Errorf("that code was rejected (it may have expired or been used already): %w", xerr)
 		}
-		last, rejected = err, rejected+1
-		if rejected == maxRejectedCodes {
-			break
+		if rejected++; rejected == maxRejectedCodes {
+			return nil, fmt.Errorf("no accepted code after %d tries: %w", rejected, err)
 		}
-		at.status(display.StateFailed, capitalize(err.Error())+".",
-			fmt.Sprintf("Open the login link again, log in and paste the new code (try %d of %d).", rejected+1, maxRejectedCodes))
+		at.p.SetStatus(context.Background(), display.Status{State: display.StateFailed, Text: capitalize(err.Error()) + ".",
+			Hint:  fmt.Sprintf("Open the login link again, log in and paste the new code (try %d of %d).", rejected+1, maxRejectedCodes),
+			Retry: true}) // the login goes on: the code box opens again
 		prompt = "Paste the new code"
 	}
-	if last == nil {
-		last = errEmptyPaste
-	}
-	return nil, fmt.Errorf("no accepted code after %d tries: %w", rejected, last)
 }

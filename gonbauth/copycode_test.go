@@ -110,6 +110,26 @@ func TestCopyCodeAsksAgain(t *testing.T) {
 	assertNoSecrets(t, st, secrets...)
 }
 
+// TestCopyCodeStopsAfterThreeEmptyAnswers: VS Code answers Escape with an empty string; the
+// prompt asks again twice, then the login stops saying so, without asking CARTO anything.
+func TestCopyCodeStopsAfterThreeEmptyAnswers(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	p := &fakePrompter{answer: func(display.Login, int) (string, error) { return "", nil }}
+	_, err := FromOAuth(context.Background(), copyCodeOptions(t, srv, p))
+	if err == nil || p.reads != 3 || !strings.Contains(err.Error(), "nothing was pasted 3 times") ||
+		!strings.Contains(err.Error(), "run the cell again") {
+		t.Fatalf("err %v after %d reads; want the login stopped after 3 empty answers", err, p.reads)
+	}
+	if n := srv.Count(cartotest.EndpointToken); n != 0 {
+		t.Errorf("%d token requests", n)
+	}
+	last := p.statuses[len(p.statuses)-1]
+	if last.State != display.StateFailed || last.Retry || !strings.Contains(last.Text, "nothing was pasted 3 times") {
+		t.Errorf("last status %+v; want a final failure", last)
+	}
+}
+
 func TestCopyCodeGivesUpAfterThreeRejectedCodes(t *testing.T) {
 	t.Parallel()
 	srv := standIn(t, cartotest.Config{})
@@ -120,6 +140,16 @@ func TestCopyCodeGivesUpAfterThreeRejectedCodes(t *testing.T) {
 	}
 	if srv.Count(cartotest.EndpointTokenCode) != 3 {
 		t.Errorf("code exchanges = %d", srv.Count(cartotest.EndpointTokenCode))
+	}
+	// Each rejection but the last lets the login go on; the last status ends it.
+	var retries int
+	for _, s := range p.statuses {
+		if s.State == display.StateFailed && s.Retry {
+			retries++
+		}
+	}
+	if last := p.statuses[len(p.statuses)-1]; retries != 2 || last.State != display.StateFailed || last.Retry {
+		t.Errorf("%d retry statuses and last %+v; want 2 and a final failure", retries, last)
 	}
 	assertNoSecrets(t, err.Error(), "wrong-code-value")
 }

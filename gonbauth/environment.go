@@ -10,6 +10,10 @@ import (
 type flowChoice struct {
 	flow Flow
 	why  string
+	// remote: the environment says the user's browser runs on another machine (Colab,
+	// Databricks, JupyterHub, SSH), so a notebook skips the one-click probe: it cannot succeed
+	// there, and Chrome would ask for local-network access on every render.
+	remote bool
 }
 
 // chooseFlow picks the interactive flow: an explicit option wins, then CARTO_AUTH_FLOW, then
@@ -23,13 +27,17 @@ func chooseFlow(opt Flow, getenv func(string) string, exists func(string) bool) 
 	}
 	for _, r := range remoteSigns {
 		if r.test(getenv, exists) {
-			return flowChoice{FlowCopyCode, r.why}, nil
+			why := r.why
+			if r.remote {
+				why = "Copy-code login: " + why + ", where your browser is on another machine and cannot hand the login back to this one"
+			}
+			return flowChoice{flow: FlowCopyCode, why: why, remote: r.remote}, nil
 		}
 	}
 	if runtime.GOOS == "linux" && getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
-		return flowChoice{FlowCopyCode, "no graphical display (DISPLAY is not set), so no browser can be opened here"}, nil
+		return flowChoice{flow: FlowCopyCode, why: "no graphical display (DISPLAY is not set), so no browser can be opened here"}, nil
 	}
-	return flowChoice{FlowLoopback, "a desktop session: your browser opens and hands the login back by itself"}, nil
+	return flowChoice{flow: FlowLoopback, why: "a desktop session: your browser opens and hands the login back by itself"}, nil
 }
 
 // validateFlow checks a flow option and the CARTO_AUTH_FLOW value up front, before any
@@ -51,27 +59,30 @@ func checkFlow(f Flow, why string) (flowChoice, error) {
 	if f != FlowCopyCode && f != FlowLoopback {
 		return flowChoice{}, fmt.Errorf("unknown login flow %q (%s); use %q or %q", f, why, FlowCopyCode, FlowLoopback)
 	}
-	return flowChoice{f, why}, nil
+	return flowChoice{flow: f, why: why}, nil
 }
 
-// remoteSigns are the places where the browser runs on another machine than this program.
+// remoteSigns are the places where the browser may run on another machine than this program:
+// certainly (remote) in Colab, Databricks, JupyterHub and over SSH; perhaps in a container,
+// whose port the user may have published (there the notebook probe can tell).
 var remoteSigns = []struct {
-	why  string
-	test func(getenv func(string) string, exists func(string) bool) bool
+	why    string
+	remote bool
+	test   func(getenv func(string) string, exists func(string) bool) bool
 }{
-	{"running in Google Colab", func(env func(string) string, ex func(string) bool) bool {
+	{"running in Google Colab", true, func(env func(string) string, ex func(string) bool) bool {
 		return env("COLAB_RELEASE_TAG") != "" || env("COLAB_GPU") != "" || ex("/content/.config")
 	}},
-	{"running in Databricks", func(env func(string) string, _ func(string) bool) bool {
+	{"running in Databricks", true, func(env func(string) string, _ func(string) bool) bool {
 		return env("DATABRICKS_RUNTIME_VERSION") != ""
 	}},
-	{"running in JupyterHub", func(env func(string) string, _ func(string) bool) bool {
+	{"running in JupyterHub", true, func(env func(string) string, _ func(string) bool) bool {
 		return env("JUPYTERHUB_API_TOKEN") != "" || env("JUPYTERHUB_USER") != ""
 	}},
-	{"running over SSH", func(env func(string) string, _ func(string) bool) bool {
+	{"running over SSH", true, func(env func(string) string, _ func(string) bool) bool {
 		return env("SSH_CONNECTION") != "" || env("SSH_CLIENT") != "" || env("SSH_TTY") != ""
 	}},
-	{"running in a container", func(env func(string) string, ex func(string) bool) bool {
+	{"running in a container", false, func(env func(string) string, ex func(string) bool) bool {
 		return env("KUBERNETES_SERVICE_HOST") != "" || ex("/.dockerenv") || ex("/run/.containerenv")
 	}},
 }

@@ -49,6 +49,11 @@ func TestChooseFlow(t *testing.T) {
 		if err != nil || got.flow != c.want || !strings.Contains(got.why, c.why) {
 			t.Errorf("%s: got %+v, %v; want %s because %q", c.name, got, err, c.want, c.why)
 		}
+		// The one-click probe is skipped only where the browser is surely elsewhere.
+		remote := map[string]bool{"colab": true, "databricks": true, "jupyterhub": true, "ssh": true}[c.name]
+		if got.remote != remote {
+			t.Errorf("%s: remote = %v, want %v", c.name, got.remote, remote)
+		}
 	}
 	if _, err := chooseFlow("device", nil, nil); err == nil || !strings.Contains(err.Error(), "copy-code") {
 		t.Errorf("unknown flow: %v", err)

@@ -156,8 +156,9 @@ func TestOneClickProbeSwitchesTheCard(t *testing.T) {
 		t.Fatalf("probe URL %q", probe)
 	}
 	browserGet(t, probe)
-	l := waitShown(t, p, 2)
-	if l.Flow != display.FlowLoopback || !strings.Contains(l.URL, url.QueryEscape(fmt.Sprintf("http://localhost:%d/callback/", port))) {
+	l := waitShown(t, p, 2) // one click added; the copy-code link (and so its QR code) stays
+	if l.Flow != display.FlowCopyCode || l.URL != waitShown(t, p, 1).URL ||
+		!strings.Contains(l.OneClickURL, url.QueryEscape(fmt.Sprintf("http://localhost:%d/callback/", port))) {
 		t.Fatalf("after the probe the card shows %+v", l)
 	}
 	browserGet(t, fmt.Sprintf("http://localhost:%d/callback/?state=st&error=access_denied", port))

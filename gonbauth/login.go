@@ -37,8 +37,8 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
 	defer cancel()
 	notebook := display.InNotebook() && l.opts.Prompter == nil
-	if notebook && unattended(os.Getenv) {
-		return nil, fmt.Errorf("%w: this notebook runs unattended (CI is set), so nobody can answer a login box; %s", ErrInteractionRequired, m2mAdvice)
+	if why := unattendedNotebook(notebook, os.Getenv); why != "" {
+		return nil, fmt.Errorf("%w: this notebook runs unattended (%s), so nobody can answer a login box; %s", ErrInteractionRequired, why, m2mAdvice)
 	}
 	choice, err := chooseFlow(l.opts.Flow, os.Getenv, fileExists)
 	if err != nil {
@@ -46,7 +46,7 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 	}
 	markInteractive(ctx) // processes waiting for this login that cannot prompt give up
 	at := &attempt{l: l, p: l.getPrompter(), state: randomString(24), verifier: oauth2.GenerateVerifier(), why: choice.why}
-	oneClick := notebook && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == ""
+	oneClick := notebook && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.remote
 	l.set.log.Info("starting an interactive login", "flow", choice.flow, "one_click_probe", oneClick, "why", choice.why)
 	var t *oauth2.Token
 	var flow Flow

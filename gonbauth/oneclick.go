@@ -3,6 +3,7 @@ package gonbauth
 import (
 	"context"
 	"fmt"
+	"net"
 
 	"golang.org/x/oauth2"
 
@@ -10,9 +11,11 @@ import (
 )
 
 // oneClick shows the copy-code card and, alongside, listens on the loopback port. The card
-// makes the user's browser load the listener's probe image: if it arrives, the browser can
-// reach this kernel and the card turns into a one-click login. Whichever way completes first
-// wins; the other is stopped.
+// makes the user's browser load the listener's probe image (only from a notebook page on a
+// loopback host, see display.Login.ProbeURL): if it arrives, the browser can reach this kernel
+// and the card adds a one-click login, keeping the copy-code link and QR code. Whichever way
+// completes first wins; the other is stopped. The card's last update closes the code box
+// left open by a one-click login.
 func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 	lb, err := at.listen()
 	if err != nil {
@@ -23,8 +26,10 @@ func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	redirect := at.l.set.ep.copyCode
-	at.show(ctx, display.Login{URL: at.authURL(redirect, ""), Flow: display.FlowCopyCode, ProbeURL: lb.probeURL,
-		Why: "This card turns into a one-click login if your browser can reach this kernel (local Jupyter, or Docker with the port published)."})
+	card := display.Login{URL: at.authURL(redirect, ""), Flow: display.FlowCopyCode, ProbeURL: lb.probeURL,
+		Why: fmt.Sprintf("Copy-code login. A one-click login is added here if your browser can reach this kernel: "+
+			"local Jupyter, or Docker with port %s published.", loopbackPort(lb))}
+	at.show(ctx, card)
 	at.status(display.StateWaiting, "Waiting for the code…", "")
 	type pasted struct {
 		t   *oauth2.Token
@@ -40,19 +45,28 @@ func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 		select {
 		case <-probed:
 			probed = nil
-			at.show(ctx, display.Login{URL: at.authURL(lb.redirectURI, at.state), Flow: display.FlowLoopback,
-				Why: fmt.Sprintf("One-click login: your browser reached this kernel on %s.", lb.host())})
-			at.status(display.StateWaiting, "Waiting for you to log in in the browser… (pasting a code still works)", "")
+			card.ProbeURL, card.OneClickURL = "", at.authURL(lb.redirectURI, at.state)
+			card.Why = fmt.Sprintf("One-click login: your browser reached this kernel on %s. Logging in with a code works too.", lb.host())
+			at.show(ctx, card)
+			at.status(display.StateWaiting, "Waiting for you to log in, with one click or a code…", "")
 		case p := <-pastes:
 			return p.t, FlowCopyCode, p.err
 		case cb := <-lb.result:
 			stopReading()
 			<-pastes // the reader stops at once; afterwards it cannot touch the status line
-			at.boxOpen = true
 			t, err := at.finishLoopback(ctx, lb, cb)
 			return t, FlowLoopback, err
 		case <-ctx.Done():
 			return nil, FlowCopyCode, context.Cause(ctx)
 		}
 	}
+}
+
+// loopbackPort is the port of the listener, as text.
+func loopbackPort(lb *loopback) string {
+	_, port, err := net.SplitHostPort(lb.host())
+	if err != nil {
+		return lb.host()
+	}
+	return port
 }

@@ -10,6 +10,10 @@
 #   --no-apt         skip the apt packages (also SKIP_APT=1)
 #   --no-chromium    leave out Chromium (only the browser tests need it; the Docker image
 #                    and `make demo` do not)
+#   --e2e            also what only the end-to-end tests need: JupyterHub, jupyter console,
+#                    tmux, jupyter_server + jupyterlab_server (apt), node + npm (apt, when
+#                    missing; node >= 20.19), and the JupyterLab front end build
+#                    (e2e/jupyterlab/build.sh). `make test` passes it.
 #   --no-kernel      do not register the GoNB kernel
 #   --kernel DIR     ONLY register the GoNB kernel spec into the Jupyter data dir DIR
 #                    (DIR/kernels/gonb/kernel.json); gonb must already be built ($GONB, the
@@ -27,6 +31,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GONB_VERSION=v0.11.5
 APT_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client jupyter-nbformat chromium)
+E2E_APT_PACKAGES=(jupyterhub jupyter-console tmux python3-jupyter-server python3-jupyterlab-server)
 
 BIN=${BIN_DIR:-}
 SKIP_APT=${SKIP_APT:-0}
@@ -34,6 +39,7 @@ REGISTER=1
 KERNEL_ONLY_DIR=
 GO_WORK=$ROOT
 RAW_ERROR=0
+E2E=0
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -45,6 +51,7 @@ while [[ $# -gt 0 ]]; do
 	--no-apt) SKIP_APT=1; shift ;;
 	--no-chromium) APT_PACKAGES=("${APT_PACKAGES[@]/chromium/}"); shift ;;
 	--no-kernel) REGISTER=0; shift ;;
+	--e2e) E2E=1; shift ;;
 	--kernel) KERNEL_ONLY_DIR=${2:?--kernel needs a directory}; shift 2 ;;
 	--go-work) GO_WORK=${2?--go-work needs a value}; shift 2 ;;
 	--raw-error) RAW_ERROR=1; shift ;;
@@ -72,6 +79,11 @@ as_root() {
 }
 
 install_apt() {
+	if [[ $E2E == 1 ]]; then
+		APT_PACKAGES+=("${E2E_APT_PACKAGES[@]}")
+		command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+		command -v npm >/dev/null || APT_PACKAGES+=(npm)
+	fi
 	if [[ $SKIP_APT == 1 ]]; then
 		say "apt: skipped"
 		return
@@ -112,10 +124,13 @@ install_goimports() {
 # build_gonb builds the gonb pinned by e2e/go.mod's tool line (the proxy may refuse
 # `go install gonb@version` outside a module, so build it from within the e2e module).
 build_gonb() {
-	if [[ -x $BIN/gonb ]] && [[ $("$BIN/gonb" -V 2>/dev/null) == "$GONB_VERSION" ]]; then
-		say "gonb: $GONB_VERSION present ($BIN/gonb)"
-		return
-	fi
+	local g
+	for g in "$BIN/gonb" "$(command -v gonb || true)"; do
+		if [[ -n $g && -x $g ]] && [[ $("$g" -V 2>/dev/null) == "$GONB_VERSION" ]]; then
+			say "gonb: $GONB_VERSION present ($g)"
+			return
+		fi
+	done
 	say "gonb: building $GONB_VERSION from e2e/go.mod -> $BIN/gonb"
 	(cd "$ROOT/e2e" && go build -o "$BIN/gonb" github.com/janpfeifer/gonb)
 }
@@ -156,6 +171,9 @@ fi
 install_apt
 install_goimports
 build_gonb
+if [[ $E2E == 1 ]]; then
+	"$ROOT/e2e/jupyterlab/build.sh"
+fi
 if [[ $REGISTER == 1 ]]; then
 	register_kernel ""
 fi

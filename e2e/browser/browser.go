@@ -16,6 +16,7 @@ type Browser struct {
 	Rod     *rod.Browser
 	l       *launcher.Launcher
 	dataDir string
+	parent  *Browser // set on an Incognito context
 }
 
 // Launch starts the Chromium at bin (never a downloaded one) headless, with its own throw-away
@@ -48,10 +49,20 @@ func Launch(ctx context.Context, bin string) (*Browser, error) {
 }
 
 // PID returns the browser's process id.
-func (b *Browser) PID() int { return b.l.PID() }
+func (b *Browser) PID() int {
+	if b.parent != nil {
+		return b.parent.PID()
+	}
+	return b.l.PID()
+}
 
-// Close closes the browser, stops it by PID (go-rod's Kill, ~1 s) and removes the profile.
+// Close closes the browser, stops it by PID (go-rod's Kill, ~1 s) and removes the profile. On
+// an Incognito context it closes only that context.
 func (b *Browser) Close() {
+	if b.parent != nil {
+		_ = b.Rod.Close()
+		return
+	}
 	done := make(chan struct{})
 	go func() { _ = b.Rod.Close(); close(done) }()
 	select {

@@ -32,21 +32,37 @@ fmt.Printf("got %q\n", line)
 `
 )
 
-// setup starts a server serving a notebook made of cells, a browser, and opens the notebook.
+// setup starts a classic Notebook server serving a notebook made of cells, a browser, and
+// opens the notebook.
 func setup(t *testing.T, cells ...string) *browser.Notebook {
+	t.Helper()
+	return setupUI(t, false, cells...)
+}
+
+// setupUI is setup in JupyterLab when lab is set.
+func setupUI(t *testing.T, lab bool, cells ...string) *browser.Notebook {
 	t.Helper()
 	dir := t.TempDir()
 	if err := kernel.WriteNotebook(filepath.Join(dir, "t.ipynb"), cells...); err != nil {
 		t.Fatal(err)
 	}
+	if lab {
+		srv := browser.StartLabT(t, browser.ServerOptions{NotebookDir: dir})
+		return browser.LaunchT(t).OpenLabT(t, srv.NotebookURL("t.ipynb"))
+	}
 	srv := browser.StartServerT(t, browser.ServerOptions{NotebookDir: dir})
-	b := browser.LaunchT(t)
-	return b.OpenNotebookT(t, srv.NotebookURL("t.ipynb"))
+	return browser.LaunchT(t).OpenNotebookT(t, srv.NotebookURL("t.ipynb"))
 }
 
-func TestBrowserSmoke(t *testing.T) {
+func TestBrowserSmoke(t *testing.T) { smoke(t, false) }
+
+// TestLabSmoke is TestBrowserSmoke in JupyterLab.
+func TestLabSmoke(t *testing.T) { smoke(t, true) }
+
+// smoke prints, displays and updates a block, and answers an input box in one notebook UI.
+func smoke(t *testing.T, lab bool) {
 	start := time.Now()
-	nb := setup(t, printCell, pinGonbui, displayCell, inputCell)
+	nb := setupUI(t, lab, printCell, pinGonbui, displayCell, inputCell)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	if err := nb.RunAll(ctx); err != nil {
@@ -89,5 +105,5 @@ func TestBrowserSmoke(t *testing.T) {
 	if err := nb.Screenshot(ctx, 2, "", filepath.Join(testenv.Artifacts(t), "display-cell.png")); err != nil {
 		t.Error(err)
 	}
-	t.Logf("browser smoke test: %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("%s smoke test: %v", nb.UI(), time.Since(start).Round(time.Millisecond))
 }

@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // the test failed.
 func StartServerT(t testing.TB, opts ServerOptions) *Server {
 	t.Helper()
-	if opts.Jupyter == "" {
+	if opts.Jupyter == "" && opts.Lab == "" {
 		opts.Jupyter = testenv.Jupyter(t)
 	}
 	if opts.NotebookDir == "" {
@@ -30,11 +31,11 @@ func StartServerT(t testing.TB, opts ServerOptions) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("jupyter notebook pid %d at %s ready in %v", s.PID(), s.URL, time.Since(start).Round(time.Millisecond))
+	t.Logf("%s pid %d at %s ready in %v", filepath.Base(s.cmd.Path), s.PID(), s.URL, time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
-			t.Logf("--- jupyter output ---\n%s", s.Output())
+			t.Logf("--- server output ---\n%s", s.Output())
 		}
 	})
 	return s
@@ -66,4 +67,50 @@ func (b *Browser) OpenNotebookT(t testing.TB, url string) *Notebook {
 	}
 	t.Logf("notebook open, kernel connected in %v", time.Since(start).Round(time.Millisecond))
 	return n
+}
+
+// StartLabT starts JupyterLab (the build in e2e/jupyterlab, see testenv.LabApp) for a test,
+// with the same defaults and cleanup as StartServerT.
+func StartLabT(t testing.TB, opts ServerOptions) *Server {
+	t.Helper()
+	opts.Lab = testenv.LabApp(t)
+	return StartServerT(t, opts)
+}
+
+// OpenLabT opens a notebook in JupyterLab for a test (60 s bound), failing the test on error.
+func (b *Browser) OpenLabT(t testing.TB, url string) *Notebook {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	start := time.Now()
+	n, err := b.OpenLab(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("JupyterLab notebook open, kernel connected in %v", time.Since(start).Round(time.Millisecond))
+	return n
+}
+
+// StartHubT starts a JupyterHub for a test (skip policy when jupyterhub or the classic
+// Notebook is missing), stopping it on cleanup and logging its output if the test failed.
+func StartHubT(t testing.TB, opts HubOptions) *Hub {
+	t.Helper()
+	testenv.Command(t, "jupyterhub", "apt jupyterhub")
+	testenv.Command(t, "configurable-http-proxy", "apt jupyterhub (node-configurable-http-proxy)")
+	testenv.Jupyter(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	start := time.Now()
+	h, err := StartHub(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("jupyterhub pid %d at %s ready in %v", h.PID(), h.URL, time.Since(start).Round(time.Millisecond))
+	t.Cleanup(func() {
+		h.Stop()
+		if t.Failed() {
+			t.Logf("--- jupyterhub output ---\n%s", h.Output())
+		}
+	})
+	return h
 }

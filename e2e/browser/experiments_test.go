@@ -171,3 +171,53 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// submitStale submits every input box in cell i's output area with an empty value, as a
+// script in that output area can (the mechanism of the login card's fix, done here by hand).
+const submitStale = `(i) => { const r = window.__e2eNotebook.content.widgets[i].outputArea.node; let n = 0;
+	for (const b of r.querySelectorAll('input.jp-Stdin-input')) { b.value = '';
+		b.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', keyCode: 13, which: 13, bubbles: true})); n++ }
+	return n }`
+
+// TestLabStaleInput: in JupyterLab a cell that exits with its input box unanswered leaves a
+// pending input, and the next cell is refused with a dialog; submitting the stale box with an
+// empty value from a script clears it, and GoNB drops the late answer.
+func TestLabStaleInput(t *testing.T) {
+	nb := setupUI(t, true, pinGonbui, staleInputCell, printCell, inputCell)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	art := testenv.Artifacts(t)
+	for _, i := range []int{0, 1} {
+		must(t, nb.RunCell(ctx, i))
+		must(t, nb.WaitCellDone(ctx, i))
+	}
+	must(t, nb.WaitText(ctx, 1, "exited without reading"))
+	if boxes, _ := nb.InputBoxes(ctx); boxes != 1 {
+		t.Fatalf("want the stale box to stay, got %d boxes", boxes)
+	}
+	must(t, nb.RunCell(ctx, 2))
+	dialog, err := nb.WaitCellDoneOrDialog(ctx, 2)
+	must(t, err)
+	must(t, nb.Screenshot(ctx, -1, "", filepath.Join(art, "pending-input-dialog.png")))
+	t.Logf("next cell with a stale box: dialog %q", dialog)
+	if dialog != "Cell not executed due to pending input" {
+		t.Fatalf("dialog %q, want JupyterLab's pending-input refusal (observed in 4.6)", dialog)
+	}
+	must(t, nb.DismissDialog(ctx))
+
+	r, err := nb.Page.Context(ctx).Eval(submitStale, 1)
+	must(t, err)
+	t.Logf("submitted %d stale box(es) from a script", r.Value.Int())
+	must(t, nb.RunCell(ctx, 2))
+	dialog, err = nb.WaitCellDoneOrDialog(ctx, 2)
+	must(t, err)
+	if dialog != "" {
+		t.Fatalf("after submitting the stale box: dialog %q", dialog)
+	}
+	must(t, nb.WaitText(ctx, 2, "hello from the browser"))
+	// The next input request is answered normally: the late empty answer went nowhere.
+	must(t, nb.RunCell(ctx, 3))
+	must(t, nb.TypeInput(ctx, 3, "fresh"))
+	must(t, nb.WaitText(ctx, 3, `got "fresh"`))
+	must(t, nb.WaitAllDone(ctx))
+}

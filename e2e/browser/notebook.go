@@ -12,72 +12,78 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 )
 
-// Notebook is an open classic-notebook page. Cell indexes count every cell from 0 (markdown
-// cells included), as Jupyter.notebook.get_cell does; -1 means "anywhere in the notebook".
+// Notebook is an open notebook page, classic Notebook or JupyterLab (the ui decides how each
+// helper reaches the page). Cell indexes count every cell from 0 (markdown cells included), as
+// both UIs do; -1 means "anywhere in the notebook".
 type Notebook struct {
 	// Page is the go-rod page, for anything the helpers do not cover.
 	Page *rod.Page
 	b    *Browser
+	ui   *ui
 }
 
-// OpenNotebook opens url in a new tab and waits until the notebook is loaded and its kernel
-// connected (bounded by ctx).
+// OpenNotebook opens url (a classic Notebook's /notebooks/...) in a new tab and waits until the
+// notebook is loaded and its kernel connected (bounded by ctx).
 func (b *Browser) OpenNotebook(ctx context.Context, url string) (*Notebook, error) {
+	return b.open(ctx, url, classicUI)
+}
+
+// OpenLab opens url (JupyterLab's /lab/tree/...) in a new tab and waits until the notebook is
+// the current document with its kernel connected and idle (bounded by ctx).
+func (b *Browser) OpenLab(ctx context.Context, url string) (*Notebook, error) {
+	return b.open(ctx, url, labUI)
+}
+
+func (b *Browser) open(ctx context.Context, url string, u *ui) (*Notebook, error) {
 	p, err := b.Rod.Page(proto.TargetCreateTarget{URL: url})
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", url, err)
 	}
-	n := &Notebook{Page: p, b: b}
+	n := &Notebook{Page: p, b: b, ui: u}
 	// Dismiss dialogs (Jupyter's "leave page?" on navigation) so no CDP call hangs behind one.
 	go p.EachEvent(func(e *proto.PageJavascriptDialogOpening) {
 		_ = proto.PageHandleJavaScriptDialog{Accept: false}.Call(p)
 	})()
-	err = p.Context(ctx).Wait(rod.Eval(`() => !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded &&
-		Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected())`))
-	if err != nil {
-		return nil, fmt.Errorf("notebook not loaded with a connected kernel: %w", err)
+	if err := p.Context(ctx).Wait(rod.Eval(u.ready)); err != nil {
+		return nil, fmt.Errorf("%s: notebook not loaded with a connected kernel (page: %s): %w", u.name, pageState(p), err)
 	}
 	return n, nil
 }
 
-// WaitKernelIdle waits until the kernel indicator shows idle.
+// WaitKernelIdle waits until the kernel is idle.
 func (n *Notebook) WaitKernelIdle(ctx context.Context) error {
-	return n.Page.Context(ctx).Wait(rod.Eval(
-		`() => !!document.querySelector('#kernel_indicator_icon.kernel_idle_icon')`))
+	return n.Page.Context(ctx).Wait(rod.Eval(n.ui.kernelIdle))
 }
 
-// RunAll executes every cell (Cell > Run All) and returns at once.
+// RunAll executes every cell (Run All) and returns at once.
 func (n *Notebook) RunAll(ctx context.Context) error {
-	_, err := n.Page.Context(ctx).Eval(`() => Jupyter.notebook.execute_all_cells()`)
+	_, err := n.Page.Context(ctx).Eval(n.ui.runAll)
 	return err
 }
 
 // RunCell executes cell i and returns at once.
 func (n *Notebook) RunCell(ctx context.Context, i int) error {
-	_, err := n.Page.Context(ctx).Eval(`(i) => Jupyter.notebook.execute_cells([i])`, i)
+	_, err := n.Page.Context(ctx).Eval(n.ui.runCell, i)
 	return err
 }
 
-// WaitCellDone waits until cell i no longer shows In [*] (queued or running).
+// WaitCellDone waits until cell i is no longer queued or running.
 func (n *Notebook) WaitCellDone(ctx context.Context, i int) error {
-	return n.Page.Context(ctx).Wait(rod.Eval(
-		`(i) => { const c = Jupyter.notebook.get_cell(i); return c.input_prompt_number !== '*' }`, i))
+	return n.Page.Context(ctx).Wait(rod.Eval(n.ui.cellDone, i))
 }
 
-// WaitAllDone waits until no code cell shows In [*] and the kernel is idle.
+// WaitAllDone waits until no code cell is queued or running and the kernel is idle.
 func (n *Notebook) WaitAllDone(ctx context.Context) error {
-	err := n.Page.Context(ctx).Wait(rod.Eval(`() => Jupyter.notebook.get_cells().every(
-		c => c.cell_type !== 'code' || c.input_prompt_number !== '*')`))
-	if err != nil {
+	if err := n.Page.Context(ctx).Wait(rod.Eval(n.ui.allDone)); err != nil {
 		return err
 	}
 	return n.WaitKernelIdle(ctx)
 }
 
-// inputBox finds the input box (input.raw_input) in cell i's outputs, or anywhere when i < 0.
+// inputBox finds the input box in cell i's outputs, or anywhere when i < 0.
 func (n *Notebook) inputBox(ctx context.Context, i int) (*rod.Element, error) {
-	el, err := n.Page.Context(ctx).ElementByJS(rod.Eval(`(i) => { const r = (`+outputRoot+`)(i);
-		return r ? r.querySelector('input.raw_input') : null }`, i))
+	el, err := n.Page.Context(ctx).ElementByJS(rod.Eval(`(i, s) => { const r = (`+n.ui.outputRoot+`)(i);
+		return r ? r.querySelector(s) : null }`, i, n.ui.input))
 	if err != nil {
 		return nil, fmt.Errorf("no input box in cell %d: %w", i, err)
 	}
@@ -117,18 +123,16 @@ func (n *Notebook) TypeInput(ctx context.Context, i int, text string) error {
 
 // InputBoxes returns how many input boxes are on the page now (no waiting).
 func (n *Notebook) InputBoxes(ctx context.Context) (int, error) {
-	r, err := n.Page.Context(ctx).Eval(`() => document.querySelectorAll('input.raw_input').length`)
+	r, err := n.Page.Context(ctx).Eval(`(s) => document.querySelectorAll(s).length`, n.ui.input)
 	if err != nil {
 		return 0, err
 	}
 	return r.Value.Int(), nil
 }
 
-const outputRoot = `(i) => i < 0 ? document.querySelector('#notebook') : Jupyter.notebook.get_cell(i).output_area.element[0]`
-
 // WaitText waits until the outputs of cell i contain text.
 func (n *Notebook) WaitText(ctx context.Context, i int, text string) error {
-	err := n.Page.Context(ctx).Wait(rod.Eval(`(i, t) => { const r = (`+outputRoot+`)(i);
+	err := n.Page.Context(ctx).Wait(rod.Eval(`(i, t) => { const r = (`+n.ui.outputRoot+`)(i);
 		return !!r && r.innerText.includes(t) }`, i, text))
 	if err != nil {
 		got, _ := n.OutputText(context.Background(), i)
@@ -139,7 +143,7 @@ func (n *Notebook) WaitText(ctx context.Context, i int, text string) error {
 
 // OutputText returns the visible text of cell i's outputs (no waiting).
 func (n *Notebook) OutputText(ctx context.Context, i int) (string, error) {
-	r, err := n.Page.Context(ctx).Eval(`(i) => { const r = (`+outputRoot+`)(i); return r ? r.innerText : '' }`, i)
+	r, err := n.Page.Context(ctx).Eval(`(i) => { const r = (`+n.ui.outputRoot+`)(i); return r ? r.innerText : '' }`, i)
 	if err != nil {
 		return "", err
 	}
@@ -148,7 +152,7 @@ func (n *Notebook) OutputText(ctx context.Context, i int) (string, error) {
 
 // Outputs returns cell i's output model (nbformat output dicts, as the notebook would save).
 func (n *Notebook) Outputs(ctx context.Context, i int) ([]map[string]any, error) {
-	r, err := n.Page.Context(ctx).Eval(`(i) => JSON.stringify(Jupyter.notebook.get_cell(i).output_area.toJSON())`, i)
+	r, err := n.Page.Context(ctx).Eval(n.ui.outputsJSON, i)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +162,7 @@ func (n *Notebook) Outputs(ctx context.Context, i int) ([]map[string]any, error)
 
 // Element waits for the first element matching the CSS selector inside cell i's outputs.
 func (n *Notebook) Element(ctx context.Context, i int, selector string) (*rod.Element, error) {
-	el, err := n.Page.Context(ctx).ElementByJS(rod.Eval(`(i, s) => { const r = (`+outputRoot+`)(i);
+	el, err := n.Page.Context(ctx).ElementByJS(rod.Eval(`(i, s) => { const r = (`+n.ui.outputRoot+`)(i);
 		return r ? r.querySelector(s) : null }`, i, selector))
 	if err != nil {
 		return nil, fmt.Errorf("waiting for %q in cell %d output: %w", selector, i, err)
@@ -169,7 +173,7 @@ func (n *Notebook) Element(ctx context.Context, i int, selector string) (*rod.El
 // ClickLink clicks the element matching selector in cell i's outputs and returns the tab it
 // opens (loaded), as a link with target=_blank does. It fails after 10 s without a new tab:
 // Notebook 6.4 does not add target=_blank to links in outputs, so a plain link would navigate
-// the notebook page itself (the "leave page?" dialog is dismissed).
+// the notebook page itself (the "leave page?" dialog is dismissed); JupyterLab keeps it.
 func (n *Notebook) ClickLink(ctx context.Context, i int, selector string) (*rod.Page, error) {
 	el, err := n.Element(ctx, i, selector)
 	if err != nil {
@@ -214,9 +218,9 @@ func (n *Notebook) Screenshot(ctx context.Context, i int, selector, path string)
 	case selector != "":
 		el, err = n.Element(ctx, i, selector)
 	case i >= 0:
-		el, err = n.Page.Context(ctx).ElementByJS(rod.Eval(`(i) => Jupyter.notebook.get_cell(i).element[0]`, i))
+		el, err = n.Page.Context(ctx).ElementByJS(rod.Eval(n.ui.cell, i))
 	default:
-		el, err = n.Page.Context(ctx).Element("#notebook-container")
+		el, err = n.Page.Context(ctx).ElementByJS(rod.Eval(n.ui.notebook))
 	}
 	if err != nil {
 		return err
@@ -226,4 +230,69 @@ func (n *Notebook) Screenshot(ctx context.Context, i int, selector, path string)
 		return fmt.Errorf("screenshot: %w", err)
 	}
 	return os.WriteFile(path, png, 0o644)
+}
+
+// UI names the notebook UI ("classic Notebook" or "JupyterLab").
+func (n *Notebook) UI() string { return n.ui.name }
+
+// Dialog returns the title of the modal dialog open on the page, or "" (no waiting).
+func (n *Notebook) Dialog(ctx context.Context) (string, error) {
+	r, err := n.Page.Context(ctx).Eval(n.ui.dialog)
+	if err != nil {
+		return "", err
+	}
+	return r.Value.Str(), nil
+}
+
+// DismissDialog presses the default button of the open modal dialog, if any.
+func (n *Notebook) DismissDialog(ctx context.Context) error {
+	_, err := n.Page.Context(ctx).Eval(n.ui.dismiss)
+	return err
+}
+
+// WaitCellDoneOrDialog waits until cell i has run or a modal dialog opens (JupyterLab refuses
+// to run a cell behind one, e.g. "Cell not executed due to pending input"). It returns the
+// dialog's title, or "" when the cell ran.
+func (n *Notebook) WaitCellDoneOrDialog(ctx context.Context, i int) (string, error) {
+	err := n.Page.Context(ctx).Wait(rod.Eval(`(i) => !!(`+n.ui.dialog+`)() || (`+n.ui.cellDone+`)(i)`, i))
+	if err != nil {
+		return "", fmt.Errorf("waiting for cell %d to run (or a dialog): %w", i, err)
+	}
+	return n.Dialog(ctx)
+}
+
+// pageState describes a page that did not get ready: its title, any dialog, the start of its text.
+func pageState(p *rod.Page) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r, err := p.Context(ctx).Eval(`() => { const d = document.querySelector('.jp-Dialog, .modal.in');
+		return JSON.stringify({title: document.title, dialog: d ? d.innerText.slice(0, 300) : '',
+			text: document.body ? document.body.innerText.slice(0, 300) : ''}) }`)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return r.Value.Str()
+}
+
+// Attr returns attribute name of the first element matching sel in cell i's outputs, or ""
+// when there is none (no waiting).
+func (n *Notebook) Attr(ctx context.Context, i int, sel, name string) string {
+	r, err := n.Page.Context(ctx).Eval(`(i, s, a) => { const r = (`+n.ui.outputRoot+`)(i);
+		const e = r && r.querySelector(s); return e ? (e.getAttribute(a) || '') : '' }`, i, sel, name)
+	if err != nil {
+		return ""
+	}
+	return r.Value.Str()
+}
+
+// WaitAttr waits until attribute name of an element matching sel in cell i's outputs
+// contains want.
+func (n *Notebook) WaitAttr(ctx context.Context, i int, sel, name, want string) error {
+	err := n.Page.Context(ctx).Wait(rod.Eval(`(i, s, a, w) => { const r = (`+n.ui.outputRoot+`)(i);
+		const e = r && r.querySelector(s); return !!e && (e.getAttribute(a) || '').includes(w) }`, i, sel, name, want))
+	if err != nil {
+		return fmt.Errorf("waiting for %s[%s] containing %q in cell %d (now %q): %w", sel, name, want, i,
+			n.Attr(context.Background(), i, sel, name), err)
+	}
+	return nil
 }

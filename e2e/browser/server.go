@@ -1,6 +1,7 @@
 // Package browser drives a real notebook UI for end-to-end tests: a classic Jupyter Notebook
-// 6.4 server (Debian's apt package) with the GoNB kernel, and headless Chromium driven by
-// go-rod, typing into input boxes and clicking links as a person would.
+// 6.4 server (Debian's apt package) or JupyterLab 4.6 (built from npm in e2e/jupyterlab, served
+// by Debian's jupyter_server), or a JupyterHub 3.0, with the GoNB kernel, and headless
+// Chromium driven by go-rod, typing into input boxes and clicking links as a person would.
 //
 // Typical use in a test:
 //
@@ -17,7 +18,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/carto-go/carto-auth/e2e/testenv"
 )
 
 // ServerOptions configures StartServer.
@@ -37,8 +39,15 @@ type ServerOptions struct {
 	DataDir string
 	// Env holds extra KEY=VALUE entries for the server and so for its kernels and cells.
 	Env []string
-	// Jupyter is the jupyter-notebook command; "" means jupyter-notebook on PATH.
+	// Jupyter is the jupyter-notebook command; "" means jupyter-notebook on PATH. Unused
+	// with Lab.
 	Jupyter string
+	// Lab, when set, is the directory of the JupyterLab front end (e2e/jupyterlab, built):
+	// the server is its app.py run by Python (default /usr/bin/python3) instead of the
+	// classic Notebook.
+	Lab string
+	// Python runs Lab's app.py; "" means /usr/bin/python3.
+	Python string
 	// Log, when set, receives the server's output.
 	Log io.Writer
 }
@@ -49,23 +58,20 @@ type Server struct {
 	URL string
 	// Token is the server's access token.
 	Token  string
+	lab    bool
 	cmd    *exec.Cmd
 	dir    string
 	exited chan struct{}
 	out    strings.Builder
 }
 
-// StartServer starts `jupyter notebook` on a free loopback port with throw-away runtime and
-// config dirs, and returns once /api/status answers.
+// StartServer starts `jupyter notebook` (or JupyterLab, see ServerOptions.Lab) on a free
+// loopback port with throw-away runtime and config dirs, and returns once /api/status answers.
 func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	if opts.NotebookDir == "" || opts.DataDir == "" {
 		return nil, fmt.Errorf("ServerOptions: NotebookDir and DataDir are required")
 	}
-	bin := opts.Jupyter
-	if bin == "" {
-		bin = "jupyter-notebook"
-	}
-	port, err := freePort()
+	port, err := testenv.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -74,12 +80,12 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Token: randomHex(16), dir: dir,
-		exited: make(chan struct{})}
-	s.cmd = exec.Command(bin, "--no-browser", "--allow-root", "--ip=127.0.0.1",
-		fmt.Sprintf("--port=%d", port), "--port-retries=0", "--NotebookApp.token="+s.Token,
-		"--notebook-dir="+opts.NotebookDir)
+		lab: opts.Lab != "", exited: make(chan struct{})}
+	s.cmd = serverCommand(opts, port, s.Token)
+	bin := s.cmd.Path
 	s.cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
 		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
+		"E2E_LAB_STATE_DIR="+filepath.Join(dir, "lab"),
 		"JUPYTER_PATH=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
 	s.cmd.Env = append(s.cmd.Env, opts.Env...)
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -95,9 +101,31 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	go func() { s.cmd.Wait(); close(s.exited) }()
 	if err := s.waitReady(ctx); err != nil {
 		s.Stop()
-		return nil, fmt.Errorf("jupyter notebook not ready: %w\n--- server output ---\n%s", err, s.Output())
+		return nil, fmt.Errorf("%s not ready: %w\n--- server output ---\n%s", bin, err, s.Output())
 	}
 	return s, nil
+}
+
+// serverCommand is the command line of a classic Notebook or JupyterLab server.
+func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
+	if opts.Lab != "" {
+		py := opts.Python
+		if py == "" {
+			py = "/usr/bin/python3"
+		}
+		cmd := exec.Command(py, filepath.Join(opts.Lab, "app.py"), "--no-browser", "--allow-root",
+			"--ServerApp.ip=127.0.0.1", fmt.Sprintf("--ServerApp.port=%d", port), "--ServerApp.port_retries=0",
+			"--ServerApp.token="+token, "--ServerApp.root_dir="+opts.NotebookDir)
+		cmd.Dir = opts.Lab
+		return cmd
+	}
+	bin := opts.Jupyter
+	if bin == "" {
+		bin = "jupyter-notebook"
+	}
+	return exec.Command(bin, "--no-browser", "--allow-root", "--ip=127.0.0.1",
+		fmt.Sprintf("--port=%d", port), "--port-retries=0", "--NotebookApp.token="+token,
+		"--notebook-dir="+opts.NotebookDir)
 }
 
 func (s *Server) waitReady(ctx context.Context) error {
@@ -122,9 +150,13 @@ func (s *Server) waitReady(ctx context.Context) error {
 }
 
 // NotebookURL returns the URL (with token) that opens the notebook at path, relative to
-// NotebookDir.
+// NotebookDir: /notebooks/PATH in the classic Notebook, /lab/tree/PATH in JupyterLab.
 func (s *Server) NotebookURL(path string) string {
-	return s.URL + "/notebooks/" + (&url.URL{Path: path}).EscapedPath() + "?token=" + s.Token
+	prefix := "/notebooks/"
+	if s.lab {
+		prefix = "/lab/tree/"
+	}
+	return s.URL + prefix + (&url.URL{Path: path}).EscapedPath() + "?token=" + s.Token
 }
 
 // PID returns the server's process id (also its process group id).
@@ -150,15 +182,6 @@ func (s *Server) Stop() {
 	_ = syscall.Kill(-s.PID(), syscall.SIGKILL)
 	<-s.exited
 	os.RemoveAll(s.dir)
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func randomHex(n int) string {

@@ -1,14 +1,16 @@
 package notebooks_test
 
-// quickstart.ipynb in classic Jupyter Notebook with headless Chromium (package browser), logged
-// in as a person would: click the card's link, fill in the stand-in's login page, and either
-// copy the code back into the box (copy-code) or let the browser come back to the kernel's
-// listener by itself (one-click).
+// quickstart.ipynb in classic Jupyter Notebook and in JupyterLab 4.6 with headless Chromium
+// (package browser), logged in as a person would: click the card's link, fill in the
+// stand-in's login page, and either copy the code back into the box (copy-code) or let the
+// browser come back to the kernel's listener by itself (one-click). After the login the next
+// cells run: JupyterLab refuses any cell while an input box is left open.
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,19 +35,28 @@ const (
 	qsQuery   = 4
 )
 
-// browserFixture is a Jupyter server on a copy of notebooks/ with the kernel pointed at a
-// stand-in, and a Chromium.
+// browserFixture is a Jupyter server (classic Notebook or JupyterLab) on a copy of notebooks/
+// with the kernel pointed at a stand-in, and a Chromium.
 type browserFixture struct {
 	srv   *cartotest.Server
 	cache string
+	dir   string // the notebook folder the server serves
 	js    *browser.Server
 	b     *browser.Browser
+	lab   bool
 }
 
 func newBrowserFixture(t *testing.T, cfg cartotest.Config) *browserFixture {
 	t.Helper()
-	f := &browserFixture{srv: standin(t, cfg), cache: t.TempDir()}
+	return newUIFixture(t, cfg, false)
+}
+
+// newUIFixture is newBrowserFixture in JupyterLab when lab is set.
+func newUIFixture(t *testing.T, cfg cartotest.Config, lab bool) *browserFixture {
+	t.Helper()
+	f := &browserFixture{srv: standin(t, cfg), cache: t.TempDir(), lab: lab}
 	dir := t.TempDir()
+	f.dir = dir
 	src := filepath.Join(testenv.RepoRoot(t), "notebooks")
 	nbs, err := filepath.Glob(filepath.Join(src, "*.ipynb"))
 	if err != nil || len(nbs) == 0 {
@@ -60,28 +71,46 @@ func newBrowserFixture(t *testing.T, cfg cartotest.Config) *browserFixture {
 			t.Fatal(err)
 		}
 	}
-	f.js = browser.StartServerT(t, browser.ServerOptions{NotebookDir: dir, Env: cellEnv(f.srv, f.cache)})
+	opts := browser.ServerOptions{NotebookDir: dir, Env: cellEnv(f.srv, f.cache)}
+	if lab {
+		f.js = browser.StartLabT(t, opts)
+	} else {
+		f.js = browser.StartServerT(t, opts)
+	}
 	f.b = browser.LaunchT(t)
 	return f
+}
+
+// open opens a notebook of the fixture's folder in its UI.
+func (f *browserFixture) open(t *testing.T, name string) *browser.Notebook {
+	t.Helper()
+	if f.lab {
+		return f.b.OpenLabT(t, f.js.NotebookURL(name))
+	}
+	return f.b.OpenNotebookT(t, f.js.NotebookURL(name))
 }
 
 // cardAttr returns an attribute of the element matching sel inside the login card of cell i
 // (now, no waiting); "" when absent.
 func cardAttr(ctx context.Context, nb *browser.Notebook, i int, sel, name string) string {
-	r, err := nb.Page.Context(ctx).Eval(`(i, s, n) => { const e = Jupyter.notebook.get_cell(i).output_area.element[0].querySelector(s);
-		return e ? (e.getAttribute(n) || '') : '' }`, i, sel, name)
-	if err != nil {
-		return ""
-	}
-	return r.Value.Str()
+	return nb.Attr(ctx, i, sel, name)
 }
 
-// waitJS waits until the JS predicate (given the cell index) holds on the notebook page.
-func waitJS(ctx context.Context, nb *browser.Notebook, what, js string, i int) error {
-	if err := nb.Page.Context(ctx).Wait(rod.Eval(js, i)); err != nil {
-		return fmt.Errorf("waiting for %s: %w", what, err)
+// nextCellRuns runs cell i and waits until it has run, failing the test when the UI refuses
+// it with a dialog (JupyterLab's "Cell not executed due to pending input": an input box of an
+// earlier cell is still open) or it does not print want. The dialog goes to art.
+func nextCellRuns(ctx context.Context, t *testing.T, nb *browser.Notebook, i int, want, art string) {
+	t.Helper()
+	mustOK(t, nb.RunCell(ctx, i))
+	dialog, err := nb.WaitCellDoneOrDialog(ctx, i)
+	mustOK(t, err)
+	if dialog != "" {
+		_ = nb.Screenshot(ctx, -1, "", filepath.Join(art, fmt.Sprintf("refused-cell-%d.png", i)))
+		_ = nb.DismissDialog(ctx)
+		t.Fatalf("%s refused to run cell %d: %q", nb.UI(), i, dialog)
 	}
-	return nil
+	mustOK(t, nb.WaitText(ctx, i, want))
+	mustOK(t, nb.WaitCellDone(ctx, i))
 }
 
 // fillLoginPage logs in on the stand-in's login page in tab, as a person would.
@@ -150,12 +179,15 @@ func checkPageNoLeak(ctx context.Context, t *testing.T, nb *browser.Notebook, se
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := nb.Page.Context(ctx).Eval(`() => JSON.stringify(Jupyter.notebook.toJSON())`)
-	if err != nil {
-		t.Fatal(err)
+	var model strings.Builder
+	for i := range 8 { // the cells' output models (quickstart has 5 cells)
+		if outs, err := nb.Outputs(ctx, i); err == nil {
+			b, _ := json.Marshal(outs)
+			model.Write(b)
+		}
 	}
 	for label, s := range secrets {
-		if strings.Contains(dom, s) || strings.Contains(r.Value.Str(), s) {
+		if strings.Contains(dom, s) || strings.Contains(model.String(), s) {
 			t.Errorf("the %s appears in the notebook page", label)
 		}
 	}
@@ -168,14 +200,19 @@ func mustOK(t *testing.T, err error) {
 	}
 }
 
-// TestBrowserCopyCode logs in through the copy-code card as a person would, with the kernel's
-// one-click listener unreachable for the browser (requests to port 10000 are refused, as in
-// Colab or a remote JupyterHub): click the link, log in on the login page, copy the code, paste
-// it into the box. It saves the waiting card as docs/login-card.png (E2E_UPDATE_DOCS=1) and
-// screenshots of every step in the artifacts.
-func TestBrowserCopyCode(t *testing.T) {
+// TestBrowserCopyCode logs in through the copy-code card in classic Notebook as a person would,
+// with the kernel's one-click listener unreachable for the browser (requests to port 10000
+// are refused, as in Colab or a remote JupyterHub): click the link, log in on the login page,
+// copy the code, paste it into the box. It saves the waiting card as docs/login-card.png
+// (E2E_UPDATE_DOCS=1) and screenshots of every step in the artifacts.
+func TestBrowserCopyCode(t *testing.T) { copyCodeLogin(t, false) }
+
+// TestLabCopyCode is TestBrowserCopyCode in JupyterLab 4.6.
+func TestLabCopyCode(t *testing.T) { copyCodeLogin(t, true) }
+
+func copyCodeLogin(t *testing.T, lab bool) {
 	waitPortFree(t, loopbackPort, 10*time.Second)
-	f := newBrowserFixture(t, cartotest.Config{LoginPage: true})
+	f := newUIFixture(t, cartotest.Config{LoginPage: true}, lab)
 	art := testenv.Artifacts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -183,14 +220,14 @@ func TestBrowserCopyCode(t *testing.T) {
 	// The browser cannot reach the kernel: every request to the listener's port fails.
 	blocked := blockLoopback(t, f.b)
 
-	nb := f.b.OpenNotebookT(t, f.js.NotebookURL("quickstart.ipynb"))
+	nb := f.open(t, "quickstart.ipynb")
 	start := time.Now()
 	mustOK(t, nb.RunCell(ctx, qsLogin))
 	prompt, err := nb.WaitInput(ctx, qsLogin)
 	mustOK(t, err)
 	t.Logf("login card and box after %v; prompt %q", time.Since(start).Round(time.Millisecond), prompt)
 	mustOK(t, nb.WaitText(ctx, qsLogin, "Waiting for the code"))
-	if typ := cardAttr(ctx, nb, qsLogin, "input.raw_input", "type"); typ != "password" {
+	if typ := cardAttr(ctx, nb, qsLogin, "input", "type"); typ != "password" {
 		t.Errorf("input box type %q, want password", typ)
 	}
 	// The probe image was requested (and refused): the card stays a copy-code card.
@@ -200,9 +237,12 @@ func TestBrowserCopyCode(t *testing.T) {
 	if blocked.Load() == 0 {
 		t.Errorf("the browser never tried the one-click probe")
 	}
-	time.Sleep(300 * time.Millisecond) // a switch to one-click would come now, if at all
+	time.Sleep(300 * time.Millisecond) // a one-click link would come now, if at all
 	if st := cardAttr(ctx, nb, qsLogin, ".carto-login", "data-state"); st != "waiting" {
 		t.Errorf("card state %q, want waiting", st)
+	}
+	if oc := cardAttr(ctx, nb, qsLogin, ".carto-login-oneclick", "href"); oc != "" {
+		t.Errorf("one-click link %q offered though the browser cannot reach the kernel", oc)
 	}
 	link := cardAttr(ctx, nb, qsLogin, ".carto-login-link", "href")
 	checkAuthURL(t, f.srv, link, f.srv.CodePageURL())
@@ -214,7 +254,7 @@ func TestBrowserCopyCode(t *testing.T) {
 	}
 	mustOK(t, nb.Screenshot(ctx, qsLogin, ".carto-login", filepath.Join(art, "card-waiting.png")))
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-waiting.png")))
-	if updateDocs {
+	if updateDocs && !lab {
 		docs := filepath.Join(testenv.RepoRoot(t), "docs", "login-card.png")
 		mustOK(t, os.MkdirAll(filepath.Dir(docs), 0o755))
 		mustOK(t, nb.Screenshot(ctx, qsLogin, ".carto-login", docs))
@@ -228,8 +268,7 @@ func TestBrowserCopyCode(t *testing.T) {
 		t.Errorf("the new tab opened %s, want the stand-in's /authorize", u)
 	}
 	pasteCodeFromLoginTab(ctx, t, nb, tab, f.srv.CodePageURL()+"?", art)
-	mustOK(t, waitJS(ctx, nb, "the done card", `(i) => { const c = Jupyter.notebook.get_cell(i).output_area.element[0].querySelector('.carto-login');
-		return !!c && c.dataset.state === 'done' }`, qsLogin))
+	mustOK(t, nb.WaitAttr(ctx, qsLogin, ".carto-login", "data-state", "done"))
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-done.png")))
 	t.Logf("copy-code login done %v after running the cell", time.Since(start).Round(time.Millisecond))
 	if n := f.srv.Count(cartotest.EndpointTokenCode); n != 1 {
@@ -241,9 +280,20 @@ func TestBrowserCopyCode(t *testing.T) {
 	waitPortFree(t, loopbackPort, 5*time.Second)
 
 	// The rest of the notebook: no box, the table.
+	checkRestOfQuickstart(ctx, t, nb, art)
+	checkPageNoLeak(ctx, t, nb, secrets(t, f.srv, f.cache))
+}
+
+// checkRestOfQuickstart runs quickstart's helpers and query cells after the login: both must
+// run (no refusal), with no input box, and the query shows the stand-in's cities.
+func checkRestOfQuickstart(ctx context.Context, t *testing.T, nb *browser.Notebook, art string) {
+	t.Helper()
 	mustOK(t, nb.RunCell(ctx, qsHelpers))
-	mustOK(t, nb.RunCell(ctx, qsQuery))
-	mustOK(t, nb.WaitText(ctx, qsQuery, "rows from"))
+	if dialog, err := nb.WaitCellDoneOrDialog(ctx, qsHelpers); err != nil || dialog != "" {
+		_ = nb.Screenshot(ctx, -1, "", filepath.Join(art, "refused-next-cell.png"))
+		t.Fatalf("%s did not run the cell after the login: dialog %q, %v", nb.UI(), dialog, err)
+	}
+	nextCellRuns(ctx, t, nb, qsQuery, "rows from", art)
 	mustOK(t, nb.WaitAllDone(ctx))
 	table, _ := nb.OutputText(ctx, qsQuery)
 	for _, c := range cartotest.BigQueryCities() {
@@ -255,32 +305,45 @@ func TestBrowserCopyCode(t *testing.T) {
 		t.Errorf("%d input boxes left", n)
 	}
 	mustOK(t, nb.Screenshot(ctx, qsQuery, "", filepath.Join(art, "query-cell.png")))
-	checkPageNoLeak(ctx, t, nb, secrets(t, f.srv, f.cache))
 }
 
-// TestBrowserOneClick: the browser reaches the kernel's listener, so the card turns into the
-// one-click login; the person clicks, logs in, and the browser brings the code back to the
-// kernel by itself. Nothing is pasted.
-func TestBrowserOneClick(t *testing.T) {
+// TestBrowserOneClick: in classic Notebook the browser reaches the kernel's listener, so the
+// card adds the one-click login, keeping the copy-code link and QR code; the person clicks it,
+// logs in, and the browser brings the code back to the kernel by itself. Nothing is pasted;
+// the card closes the code box it no longer needs, and the next cells run.
+func TestBrowserOneClick(t *testing.T) { oneClickLogin(t, false) }
+
+// TestLabOneClick is TestBrowserOneClick in JupyterLab 4.6, where an input box left open would
+// make JupyterLab refuse every next cell.
+func TestLabOneClick(t *testing.T) { oneClickLogin(t, true) }
+
+func oneClickLogin(t *testing.T, lab bool) {
 	waitPortFree(t, loopbackPort, 10*time.Second)
-	f := newBrowserFixture(t, cartotest.Config{LoginPage: true})
+	f := newUIFixture(t, cartotest.Config{LoginPage: true}, lab)
 	art := testenv.Artifacts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	nb := f.b.OpenNotebookT(t, f.js.NotebookURL("quickstart.ipynb"))
+	nb := f.open(t, "quickstart.ipynb")
 	start := time.Now()
 	mustOK(t, nb.RunCell(ctx, qsLogin))
-	mustOK(t, waitJS(ctx, nb, "the one-click link", `(i) => { const a = Jupyter.notebook.get_cell(i).output_area.element[0].querySelector('.carto-login-link');
-		return !!a && a.getAttribute('href').includes('redirect_uri=http%3A%2F%2Flocalhost') }`, qsLogin))
-	t.Logf("card switched to one-click %v after running the cell", time.Since(start).Round(time.Millisecond))
 	loopbackURI := fmt.Sprintf("http://localhost:%d/callback/", loopbackPort)
-	checkAuthURL(t, f.srv, cardAttr(ctx, nb, qsLogin, ".carto-login-link", "href"), loopbackURI)
+	mustOK(t, nb.WaitAttr(ctx, qsLogin, ".carto-login-oneclick", "href", "redirect_uri="+url.QueryEscape(loopbackURI)))
+	t.Logf("one-click link added %v after running the cell", time.Since(start).Round(time.Millisecond))
+	checkAuthURL(t, f.srv, cardAttr(ctx, nb, qsLogin, ".carto-login-oneclick", "href"), loopbackURI)
+	// The copy-code way stays: its link and the QR code.
+	checkAuthURL(t, f.srv, cardAttr(ctx, nb, qsLogin, ".carto-login-link", "href"), f.srv.CodePageURL())
+	if cardAttr(ctx, nb, qsLogin, ".carto-login-qr", "src") == "" {
+		t.Errorf("the QR code went when one click was added")
+	}
 	if st := cardAttr(ctx, nb, qsLogin, ".carto-login", "data-state"); st != "waiting" {
 		t.Errorf("card state %q, want waiting", st)
 	}
+	if text, _ := nb.OutputText(ctx, qsLogin); !strings.Contains(text, "One-click login: your browser reached this kernel") {
+		t.Errorf("the card does not say why one click is offered: %q", text)
+	}
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-one-click.png")))
 
-	tab, err := nb.ClickLink(ctx, qsLogin, ".carto-login-link")
+	tab, err := nb.ClickLink(ctx, qsLogin, ".carto-login-oneclick")
 	mustOK(t, err)
 	mustOK(t, fillLoginPage(ctx, tab))
 	// The login page redirects the browser to the kernel's listener.
@@ -311,13 +374,24 @@ func TestBrowserOneClick(t *testing.T) {
 	if e := cachedTokens(t, f.cache); len(e) != 1 || e[0].Flow != "loopback" {
 		t.Errorf("cache: %d entries, want one loopback login", len(e))
 	}
-	// Nobody pasted: the copy-code box that opened alongside is left as it was.
-	boxes, _ := nb.InputBoxes(ctx)
-	outs, _ := nb.Outputs(ctx, qsLogin)
-	ob, _ := json.Marshal(outs)
-	t.Logf("after the one-click login: %d unanswered input box(es) on the page; saved outputs %d bytes", boxes, len(ob))
+	// Nobody pasted: the card's last update closed the code box that opened alongside.
+	if err := waitNoInputBox(ctx, nb); err != nil {
+		t.Error(err)
+	}
 	if !portFree(loopbackPort) {
 		t.Errorf("port %d still in use after the cell finished", loopbackPort)
 	}
+	checkRestOfQuickstart(ctx, t, nb, art)
 	checkPageNoLeak(ctx, t, nb, secrets(t, f.srv, f.cache))
+}
+
+// waitNoInputBox waits up to 5 s for the page to have no open input box.
+func waitNoInputBox(ctx context.Context, nb *browser.Notebook) error {
+	n := 0
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if n, _ = nb.InputBoxes(ctx); n == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("%d input box(es) still open on the page 5 s after the login ended", n)
 }

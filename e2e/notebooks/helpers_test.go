@@ -74,6 +74,12 @@ type session struct {
 // run executes one cell within d and fails the test unless it ends with status ok.
 func (s *session) run(name, code string, d time.Duration, onInput kernel.ResultInputFunc) *kernel.Result {
 	s.t.Helper()
+	return s.runWant("ok", name, code, d, onInput)
+}
+
+// runWant is run with the status the cell must end with ("ok" or "error": a failed cell).
+func (s *session) runWant(status, name, code string, d time.Duration, onInput kernel.ResultInputFunc) *kernel.Result {
+	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	res, err := s.k.ExecuteResult(ctx, code, onInput)
@@ -84,8 +90,8 @@ func (s *session) run(name, code string, d time.Duration, onInput kernel.ResultI
 		s.t.Fatalf("cell %s: %v", name, err)
 	}
 	s.t.Logf("cell %s: %s", name, brief(res))
-	if res.Status != "ok" {
-		s.t.Fatalf("cell %s: status %q, want ok:\n%s", name, res.Status, brief(res))
+	if res.Status != status {
+		s.t.Fatalf("cell %s: status %q, want %s:\n%s", name, res.Status, status, brief(res))
 	}
 	return res
 }
@@ -185,7 +191,7 @@ func attr(tag, name string) string {
 func cardLink(card string) string  { return attr(linkTag.FindString(card), "href") }
 func cardState(card string) string { return attr(cardRoot.FindString(card), "data-state") }
 func cardQR(card string) string    { return attr(qrTag.FindString(card), "src") }
-func cardProbe(card string) string { return attr(probeTag.FindString(card), "src") }
+func cardProbe(card string) string { return attr(probeTag.FindString(card), "data-src") }
 
 // cardStatus returns the text of the status line (tags stripped, unescaped).
 func cardStatus(card string) string {

@@ -89,6 +89,7 @@ func TestQuickstart(t *testing.T) {
 	if out := res.Stdout(); !strings.HasPrefix(out, "Logged in:") {
 		t.Errorf("login cell stdout = %q", out)
 	}
+	checkTextFrontend(t, res, cardLink(first))
 	if n := srv.Count(cartotest.EndpointTokenCode); n != 1 {
 		t.Errorf("%d code exchanges, want 1", n)
 	}
@@ -140,6 +141,32 @@ func TestQuickstart(t *testing.T) {
 		if st := k.Stray(); len(st) != 0 {
 			t.Errorf("%d stray messages, first %s", len(st), st[0].Header.MsgType)
 		}
+	}
+}
+
+// checkTextFrontend checks what a frontend that shows only text/plain and ignores display
+// updates (jupyter console) gets from a login cell: the first display carries the title, what
+// to do and the link on a line of its own; the result comes as one new display (no display
+// id) whose text is the status line.
+func checkTextFrontend(t *testing.T, res *kernel.Result, link string) {
+	t.Helper()
+	var first string
+	var results []string
+	for _, o := range res.OfType("display_data") {
+		switch {
+		case o.DisplayID != "" && first == "":
+			first = o.Text
+		case o.DisplayID == "":
+			results = append(results, o.Text)
+		}
+	}
+	for _, want := range []string{"Log in to CARTO\n", "copy the code it shows and paste it into the code box", "\n" + link + "\n"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the card's text/plain lacks %q:\n%s", want, first)
+		}
+	}
+	if len(results) != 1 || !strings.HasPrefix(results[0], "✓ Logged in to ") || !strings.Contains(results[0], "(pasted code)") {
+		t.Errorf("want the result once as a new text output, got %q", results)
 	}
 }
 
@@ -325,7 +352,7 @@ func TestCartoDW(t *testing.T) {
 }
 
 // TestUnattendedLogin: with CI=true in the kernel's environment the login cell fails at once,
-// names M2M, and opens no box.
+// names M2M, and opens no box. (TestNbconvertFailsFast: the same without CI, run by nbconvert.)
 func TestUnattendedLogin(t *testing.T) {
 	srv := standin(t, cartotest.Config{})
 	cache := t.TempDir()
@@ -334,8 +361,9 @@ func TestUnattendedLogin(t *testing.T) {
 	// Same imports, no login: warms the build so the timing below is the login's.
 	s.run("warm-up", "import (\n\t\"context\"\n\t\"fmt\"\n\n\t\"github.com/carto-go/carto-auth/gonbauth\"\n)\n\n%%\n"+
 		"_ = context.Background\nfmt.Println(gonbauth.DefaultLoopbackPort)", cellTimeout, s.noInput("warm-up"))
-	res := s.run("login under CI", cells[0], cellTimeout, s.noInput("login under CI"))
-	out := res.Stdout()
+	// The notebook's login cell fails (exit status 1) with the message on stderr.
+	res := s.runWant("error", "login under CI", cells[0], cellTimeout, s.noInput("login under CI"))
+	out := res.Stderr()
 	if !strings.HasPrefix(out, "Login failed: interactive login required") || !strings.Contains(out, "M2M") ||
 		!strings.Contains(out, "CI is set") {
 		t.Errorf("login cell under CI: %s", brief(res))

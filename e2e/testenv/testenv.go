@@ -1,6 +1,7 @@
 // Package testenv finds the parts the end-to-end tests need (gonb, goimports, Jupyter,
-// Chromium) and applies the skip policy: a missing part skips the test with a hint to run
-// scripts/install-deps.sh, except under CI=true, where it fails the test (nothing may skip in CI).
+// Chromium, JupyterLab, JupyterHub, jupyter console) and applies the skip policy: a missing
+// part skips the test with a hint to run scripts/install-deps.sh, except under CI=true or
+// E2E_STRICT=1 (set by `make test`), where it fails the test: nothing may skip there.
 package testenv
 
 import (
@@ -18,12 +19,19 @@ func InCI() bool {
 	return err == nil && v
 }
 
-// Missing skips t (or fails it under CI) saying which part is missing and how to install it.
+// Strict reports whether a missing part must fail the test rather than skip it: under CI, and
+// when E2E_STRICT=1 (`make test` sets it, so it never reports green with tests skipped).
+func Strict() bool {
+	v, err := strconv.ParseBool(os.Getenv("E2E_STRICT"))
+	return InCI() || (err == nil && v)
+}
+
+// Missing skips t (or fails it when Strict) saying which part is missing and how to install it.
 func Missing(t testing.TB, part, detail string) {
 	t.Helper()
-	msg := part + " is missing (" + detail + "); install with: scripts/install-deps.sh [--bin DIR] and put DIR on PATH"
-	if InCI() {
-		t.Fatal(msg + " [CI=true: not skipping]")
+	msg := part + " is missing (" + detail + "); install with: scripts/install-deps.sh --e2e [--bin DIR] and put DIR on PATH"
+	if Strict() {
+		t.Fatal(msg + " [CI=true or E2E_STRICT=1: not skipping]")
 		return
 	}
 	t.Skip(msg)

@@ -20,11 +20,12 @@ func (f *fakeTB) Fatalf(string, ...any) {}
 
 func TestMissing(t *testing.T) {
 	for _, tc := range []struct {
-		ci       string
-		wantFail bool
-	}{{"true", true}, {"1", true}, {"", false}, {"false", false}} {
-		t.Run("CI="+tc.ci, func(t *testing.T) {
+		ci, strict string
+		wantFail   bool
+	}{{"true", "", true}, {"1", "", true}, {"", "", false}, {"false", "", false}, {"", "1", true}, {"false", "0", false}} {
+		t.Run("CI="+tc.ci+",E2E_STRICT="+tc.strict, func(t *testing.T) {
 			t.Setenv("CI", tc.ci)
+			t.Setenv("E2E_STRICT", tc.strict)
 			f := &fakeTB{}
 			Missing(f, "gonb", "not on PATH")
 			msg := f.skip

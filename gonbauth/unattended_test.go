@@ -1,0 +1,79 @@
+package gonbauth
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func TestRunner(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		argv []string
+		want string
+	}{
+		{"nbconvert via jupyter's exec", []string{"/usr/bin/python3", "/usr/bin/jupyter-nbconvert", "--execute", "x.ipynb"}, "jupyter nbconvert"},
+		{"nbconvert entry point", []string{"/usr/local/bin/jupyter-nbconvert", "--to", "notebook", "--execute"}, "jupyter nbconvert"},
+		{"jupyter subcommand", []string{"jupyter", "nbconvert", "--execute", "x.ipynb"}, "jupyter nbconvert"},
+		{"jupyter script by python", []string{"python3", "/usr/bin/jupyter", "execute", "x.ipynb"}, "jupyter execute"},
+		{"jupyter execute", []string{"/venv/bin/jupyter-execute", "x.ipynb"}, "jupyter execute"},
+		{"papermill", []string{"/usr/bin/python3.11", "/usr/local/bin/papermill", "in.ipynb", "out.ipynb"}, "papermill"},
+		{"papermill module", []string{"python", "-m", "papermill", "in.ipynb", "out.ipynb"}, "papermill"},
+		{"nbclient module", []string{"python3", "-m", "nbclient", "x.ipynb"}, "nbclient"},
+		{"classic server", []string{"/usr/bin/python3", "/usr/bin/jupyter-notebook", "--no-browser"}, ""},
+		{"lab server", []string{"/usr/bin/python3", "app.py", "--ServerApp.port=8888"}, ""},
+		{"hub single-user", []string{"/usr/bin/python3", "/usr/bin/jupyterhub-singleuser", "--allow-root"}, ""},
+		{"a file named like a runner", []string{"vim", "papermill"}, ""},
+		{"a notebook argument", []string{"jupyter", "notebook", "nbconvert.ipynb"}, ""},
+		{"other module", []string{"python", "-m", "jupyterlab"}, ""},
+		{"empty", []string{""}, ""},
+	} {
+		// The runner may be any ancestor: the kernel and a shell come first.
+		lines := [][]string{{"/root/.local/share/jupyter/kernels/gonb/gonb", "--kernel", "/tmp/k.json"}, {"bash"}, tc.argv}
+		if got := runner(lines); got != tc.want {
+			t.Errorf("%s: runner(%q) = %q, want %q", tc.name, tc.argv, got, tc.want)
+		}
+	}
+}
+
+func TestUnattendedNotebook(t *testing.T) {
+	t.Parallel()
+	env := func(ci string) func(string) string {
+		return func(k string) string { return map[string]string{"CI": ci}[k] }
+	}
+	if got := unattendedNotebook(false, env("true")); got != "" {
+		t.Errorf("outside a notebook: %q", got)
+	}
+	if got := unattendedNotebook(true, env("true")); got != "CI is set" {
+		t.Errorf("CI=true: %q", got)
+	}
+	// This test's own parents (go test, a shell, ...) are no notebook runner.
+	if got := unattendedNotebook(true, env("")); got != "" {
+		t.Errorf("under go test: %q", got)
+	}
+}
+
+// TestAncestorsSeesTheParent reads the real process tree: a child process finds this test
+// binary among its ancestors.
+func TestAncestorsSeesTheParent(t *testing.T) {
+	if os.Getenv("GONBAUTH_ANCESTORS_CHILD") == "1" {
+		for _, argv := range ancestors(os.Getppid()) {
+			os.Stdout.WriteString(strings.Join(argv, " ") + "\n")
+		}
+		return
+	}
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc: ancestors reads only Linux's process table")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAncestorsSeesTheParent$")
+	cmd.Env = append(os.Environ(), "GONBAUTH_ANCESTORS_CHILD=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(string(out), "\n"); !strings.HasPrefix(first, os.Args[0]+" ") {
+		t.Errorf("the child's first ancestor is %q, want this test binary %s", first, os.Args[0])
+	}
+}
