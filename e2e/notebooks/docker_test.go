@@ -139,8 +139,7 @@ func TestDockerCopyCode(t *testing.T) {
 	mustOK(t, err)
 	// The helper's screenshot of the code page shows the code: keep it out of the artifacts.
 	code := pasteCodeFromLoginTab(ctx, t, nb, tab, d.sandbox+"/auth/token?", t.TempDir())
-	mustOK(t, waitJS(ctx, nb, "the done card", `(i) => { const c = Jupyter.notebook.get_cell(i).output_area.element[0].querySelector('.carto-login');
-		return !!c && c.dataset.state === 'done' }`, qsLogin))
+	mustOK(t, nb.WaitAttr(ctx, qsLogin, ".carto-login", "data-state", "done"))
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-done.png")))
 	t.Logf("copy-code login done %v after running the cell", time.Since(start).Round(time.Millisecond))
 	if e := interactiveLogins(t, d.cache); len(e) != 1 || e[0].Flow != "copy-code" {
@@ -197,12 +196,11 @@ func TestDockerOneClick(t *testing.T) {
 	nb := b.OpenNotebookT(t, d.notebook("quickstart.ipynb"))
 	start := time.Now()
 	mustOK(t, nb.RunCell(ctx, qsLogin))
-	mustOK(t, waitJS(ctx, nb, "the one-click link", `(i) => { const a = Jupyter.notebook.get_cell(i).output_area.element[0].querySelector('.carto-login-link');
-		return !!a && a.getAttribute('href').includes('redirect_uri=http%3A%2F%2Flocalhost%3A10000') }`, qsLogin))
-	t.Logf("card switched to one-click %v after running the cell", time.Since(start).Round(time.Millisecond))
+	mustOK(t, nb.WaitAttr(ctx, qsLogin, ".carto-login-oneclick", "href", "redirect_uri="+url.QueryEscape("http://localhost:10000/callback/")))
+	t.Logf("one-click link added %v after running the cell", time.Since(start).Round(time.Millisecond))
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-one-click.png")))
 
-	tab, err := nb.ClickLink(ctx, qsLogin, ".carto-login-link")
+	tab, err := nb.ClickLink(ctx, qsLogin, ".carto-login-oneclick")
 	mustOK(t, err)
 	mustOK(t, fillLoginPage(ctx, tab))
 	loopbackURI := fmt.Sprintf("http://localhost:%d/callback/", loopbackPort)
