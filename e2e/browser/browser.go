@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/launcher/flags"
 )
 
 // Browser is a headless Chromium driven by go-rod.
@@ -20,8 +22,9 @@ type Browser struct {
 }
 
 // Launch starts the Chromium at bin (never a downloaded one) headless, with its own throw-away
-// profile, and connects to it.
-func Launch(ctx context.Context, bin string) (*Browser, error) {
+// profile, and connects to it. switches are extra command-line switches, "name" or "name=value"
+// (e.g. "host-resolver-rules=MAP notebook.test 127.0.0.1").
+func Launch(ctx context.Context, bin string, switches ...string) (*Browser, error) {
 	if bin == "" {
 		return nil, fmt.Errorf("browser.Launch: no Chromium binary given")
 	}
@@ -35,6 +38,13 @@ func Launch(ctx context.Context, bin string) (*Browser, error) {
 		UserDataDir(dir).
 		Set("disable-background-networking").Set("disable-component-update").Set("disable-sync").
 		Set("no-first-run").Set("disable-gpu").Set("window-size", "1280,1000")
+	for _, f := range switches {
+		if name, value, ok := strings.Cut(f, "="); ok {
+			l = l.Set(flags.Flag(name), value)
+		} else {
+			l = l.Set(flags.Flag(name))
+		}
+	}
 	u, err := l.Launch()
 	if err != nil {
 		os.RemoveAll(dir)

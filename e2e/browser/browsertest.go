@@ -41,13 +41,14 @@ func StartServerT(t testing.TB, opts ServerOptions) *Server {
 	return s
 }
 
-// LaunchT starts Chromium for a test (skip policy when missing) and closes it on cleanup.
-func LaunchT(t testing.TB) *Browser {
+// LaunchT starts Chromium for a test (skip policy when missing) with the extra flags (see
+// Launch) and closes it on cleanup.
+func LaunchT(t testing.TB, flags ...string) *Browser {
 	t.Helper()
 	bin := testenv.Chromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	b, err := Launch(ctx, bin)
+	b, err := Launch(ctx, bin, flags...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carto-go/carto-auth/e2e/browser"
 	"github.com/carto-go/carto-auth/e2e/testenv"
 )
 
@@ -23,18 +24,26 @@ gonbui.Sync()
 fmt.Println("exited without reading")
 `
 
-// TestBrowserStaleInput: a cell opens an input box and exits without reading. Reports whether
-// the box stays, whether the next cell runs, and what typing into the stale box does.
-func TestBrowserStaleInput(t *testing.T) {
-	nb := setup(t, pinGonbui, staleInputCell, printCell, inputCell)
+// withStaleBox opens a notebook (pin gonbui, the stale-input cell, print, ask for input) in
+// one UI and runs its first two cells: cell 1 exits leaving its input box open. The context
+// ends with the test (at most 2 minutes).
+func withStaleBox(t *testing.T, lab bool) (*browser.Notebook, context.Context) {
+	nb := setupUI(t, lab, pinGonbui, staleInputCell, printCell, inputCell)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	art := testenv.Artifacts(t)
+	t.Cleanup(cancel)
 	for _, i := range []int{0, 1} {
 		must(t, nb.RunCell(ctx, i))
 		must(t, nb.WaitCellDone(ctx, i))
 	}
 	must(t, nb.WaitText(ctx, 1, "exited without reading"))
+	return nb, ctx
+}
+
+// TestBrowserStaleInput: a cell opens an input box and exits without reading. Reports whether
+// the box stays, whether the next cell runs, and what typing into the stale box does.
+func TestBrowserStaleInput(t *testing.T) {
+	nb, ctx := withStaleBox(t, false)
+	art := testenv.Artifacts(t)
 	boxes, _ := nb.InputBoxes(ctx)
 	t.Logf("after the cell finished: %d input box(es) on the page", boxes)
 	must(t, nb.Screenshot(ctx, 1, "", filepath.Join(art, "stale-box.png")))
@@ -183,15 +192,8 @@ const submitStale = `(i) => { const r = window.__e2eNotebook.content.widgets[i].
 // pending input, and the next cell is refused with a dialog; submitting the stale box with an
 // empty value from a script clears it, and GoNB drops the late answer.
 func TestLabStaleInput(t *testing.T) {
-	nb := setupUI(t, true, pinGonbui, staleInputCell, printCell, inputCell)
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
+	nb, ctx := withStaleBox(t, true)
 	art := testenv.Artifacts(t)
-	for _, i := range []int{0, 1} {
-		must(t, nb.RunCell(ctx, i))
-		must(t, nb.WaitCellDone(ctx, i))
-	}
-	must(t, nb.WaitText(ctx, 1, "exited without reading"))
 	if boxes, _ := nb.InputBoxes(ctx); boxes != 1 {
 		t.Fatalf("want the stale box to stay, got %d boxes", boxes)
 	}

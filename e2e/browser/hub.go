@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/go-rod/rod"
@@ -40,11 +37,9 @@ type HubOptions struct {
 // HOME), the classic Notebook as the single-user UI, configurable-http-proxy in front.
 type Hub struct {
 	// URL is the proxy's public URL, e.g. http://127.0.0.1:PORT (no trailing slash).
-	URL    string
-	cmd    *exec.Cmd
-	dir    string
-	exited chan struct{}
-	out    strings.Builder
+	URL string
+	dir string
+	process
 }
 
 // StartHub starts jupyterhub with a generated config in a temp dir, on ports from
@@ -58,7 +53,7 @@ func StartHub(ctx context.Context, opts HubOptions) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hub{dir: dir, exited: make(chan struct{})}
+	h := &Hub{dir: dir}
 	cfg, public, err := hubConfig(dir, opts)
 	if err == nil {
 		err = os.WriteFile(filepath.Join(dir, "jupyterhub_config.py"), []byte(cfg), 0o600)
@@ -68,22 +63,15 @@ func StartHub(ctx context.Context, opts HubOptions) (*Hub, error) {
 		return nil, err
 	}
 	h.URL = fmt.Sprintf("http://127.0.0.1:%d", public)
-	h.cmd = exec.Command("jupyterhub", "-f", filepath.Join(dir, "jupyterhub_config.py"))
-	h.cmd.Dir = dir
+	cmd := exec.Command("jupyterhub", "-f", filepath.Join(dir, "jupyterhub_config.py"))
+	cmd.Dir = dir
 	// Debian's configurable-http-proxy finds its Node modules only through NODE_PATH.
-	h.cmd.Env = append(os.Environ(), "NODE_PATH=/usr/share/nodejs", "JUPYTER_DATA_DIR="+opts.DataDir)
-	h.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	var w io.Writer = &lockedWriter{b: &h.out}
-	if opts.Log != nil {
-		w = io.MultiWriter(w, opts.Log)
-	}
-	h.cmd.Stdout, h.cmd.Stderr = w, w
-	if err := h.cmd.Start(); err != nil {
+	cmd.Env = append(os.Environ(), "NODE_PATH=/usr/share/nodejs", "JUPYTER_DATA_DIR="+opts.DataDir)
+	if err := h.start(cmd, opts.Log); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("starting jupyterhub: %w", err)
+		return nil, err
 	}
-	go func() { h.cmd.Wait(); close(h.exited) }()
-	if err := h.waitReady(ctx); err != nil {
+	if err := h.waitHTTP(ctx, h.URL+"/hub/api", h.URL+"/hub/api", 60*time.Second); err != nil {
 		h.Stop()
 		return nil, fmt.Errorf("jupyterhub not ready: %w\n--- hub output ---\n%s", err, h.Output())
 	}
@@ -141,62 +129,12 @@ c.Spawner.pre_spawn_hook = _port
 	return cfg, ports[" public"], nil
 }
 
-func (h *Hub) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, "GET", h.URL+"/hub/api", nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("GET %s/hub/api: %w", h.URL, ctx.Err())
-		case <-h.exited:
-			return fmt.Errorf("jupyterhub exited")
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
-// PID returns the hub's process id (also its process group id).
-func (h *Hub) PID() int { return h.cmd.Process.Pid }
-
-// Output returns what the hub printed so far.
-func (h *Hub) Output() string { return lockedString(&h.out) }
-
-// Stop stops the hub by its PID (SIGTERM: it stops the proxy and the users' servers), then
-// kills whatever is left below it (servers and kernels run in their own sessions), and
-// removes its temp dir. It is idempotent.
+// Stop stops the hub by its PID (SIGTERM: it stops the proxy and the users' servers; SIGKILL
+// to its process group after 15 s; leftovers by PID) and removes its temp dir. It is
+// idempotent.
 func (h *Hub) Stop() {
-	left := descendants(h.PID())
-	select {
-	case <-h.exited:
-	default:
-		_ = h.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-h.exited:
-		case <-time.After(15 * time.Second):
-		}
-	}
-	_ = syscall.Kill(-h.PID(), syscall.SIGKILL)
-	<-h.exited
-	killGroups(left)
+	h.stop(15 * time.Second)
 	os.RemoveAll(h.dir)
-}
-
-// descendants returns every process below pid, children first.
-func descendants(pid int) []int {
-	var out []int
-	for queue := []int{pid}; len(queue) > 0; queue = queue[1:] {
-		c := Children(queue[0])
-		out = append(out, c...)
-		queue = append(queue, c...)
-	}
-	return out
 }
 
 // LoginHub logs user in on the hub's login page (any password) in b, as a person would, and

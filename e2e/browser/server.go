@@ -18,13 +18,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/carto-go/carto-auth/e2e/testenv"
@@ -48,6 +45,8 @@ type ServerOptions struct {
 	Lab string
 	// Python runs Lab's app.py; "" means /usr/bin/python3.
 	Python string
+	// Args are extra command-line arguments of the server.
+	Args []string
 	// Log, when set, receives the server's output.
 	Log io.Writer
 }
@@ -57,12 +56,10 @@ type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:PORT (no trailing slash).
 	URL string
 	// Token is the server's access token.
-	Token  string
-	lab    bool
-	cmd    *exec.Cmd
-	dir    string
-	exited chan struct{}
-	out    strings.Builder
+	Token string
+	lab   bool
+	dir   string
+	process
 }
 
 // StartServer starts `jupyter notebook` (or JupyterLab, see ServerOptions.Lab) on a free
@@ -79,29 +76,20 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Token: randomHex(16), dir: dir,
-		lab: opts.Lab != "", exited: make(chan struct{})}
-	s.cmd = serverCommand(opts, port, s.Token)
-	bin := s.cmd.Path
-	s.cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
+	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Token: randomHex(16), dir: dir, lab: opts.Lab != ""}
+	cmd := serverCommand(opts, port, s.Token)
+	cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
 		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
 		"E2E_LAB_STATE_DIR="+filepath.Join(dir, "lab"),
 		"JUPYTER_PATH=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
-	s.cmd.Env = append(s.cmd.Env, opts.Env...)
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	var w io.Writer = &lockedWriter{b: &s.out}
-	if opts.Log != nil {
-		w = io.MultiWriter(w, opts.Log)
-	}
-	s.cmd.Stdout, s.cmd.Stderr = w, w
-	if err := s.cmd.Start(); err != nil {
+	cmd.Env = append(cmd.Env, opts.Env...)
+	if err := s.start(cmd, opts.Log); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
+		return nil, err
 	}
-	go func() { s.cmd.Wait(); close(s.exited) }()
-	if err := s.waitReady(ctx); err != nil {
+	if err := s.waitHTTP(ctx, s.URL+"/api/status?token="+s.Token, s.URL+"/api/status", 30*time.Second); err != nil {
 		s.Stop()
-		return nil, fmt.Errorf("%s not ready: %w\n--- server output ---\n%s", bin, err, s.Output())
+		return nil, fmt.Errorf("%s not ready: %w\n--- server output ---\n%s", cmd.Path, err, s.Output())
 	}
 	return s, nil
 }
@@ -116,6 +104,7 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 		cmd := exec.Command(py, filepath.Join(opts.Lab, "app.py"), "--no-browser", "--allow-root",
 			"--ServerApp.ip=127.0.0.1", fmt.Sprintf("--ServerApp.port=%d", port), "--ServerApp.port_retries=0",
 			"--ServerApp.token="+token, "--ServerApp.root_dir="+opts.NotebookDir)
+		cmd.Args = append(cmd.Args, opts.Args...)
 		cmd.Dir = opts.Lab
 		return cmd
 	}
@@ -123,30 +112,10 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 	if bin == "" {
 		bin = "jupyter-notebook"
 	}
-	return exec.Command(bin, "--no-browser", "--allow-root", "--ip=127.0.0.1",
-		fmt.Sprintf("--port=%d", port), "--port-retries=0", "--NotebookApp.token="+token,
-		"--notebook-dir="+opts.NotebookDir)
-}
-
-func (s *Server) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+"/api/status?token="+s.Token, nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-s.exited:
-			return fmt.Errorf("server exited")
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	args := append([]string{"--no-browser", "--allow-root", "--ip=127.0.0.1",
+		fmt.Sprintf("--port=%d", port), "--port-retries=0", "--NotebookApp.token=" + token,
+		"--notebook-dir=" + opts.NotebookDir}, opts.Args...)
+	return exec.Command(bin, args...)
 }
 
 // NotebookURL returns the URL (with token) that opens the notebook at path, relative to
@@ -159,28 +128,11 @@ func (s *Server) NotebookURL(path string) string {
 	return s.URL + prefix + (&url.URL{Path: path}).EscapedPath() + "?token=" + s.Token
 }
 
-// PID returns the server's process id (also its process group id).
-func (s *Server) PID() int { return s.cmd.Process.Pid }
-
-// Output returns what the server printed so far.
-func (s *Server) Output() string { return lockedString(&s.out) }
-
 // Stop stops the server by its PID (SIGTERM, which shuts its kernels down; SIGKILL to its
-// process group after 10 s) and removes its temp dirs. It is idempotent.
+// process group after 10 s; leftover kernels by PID) and removes its temp dirs. It is
+// idempotent.
 func (s *Server) Stop() {
-	kernels := Children(s.PID())
-	defer killGroups(kernels) // kernels run in their own sessions: stop leftovers by PID
-	select {
-	case <-s.exited:
-	default:
-		_ = s.cmd.Process.Signal(syscall.SIGTERM) // one signal: twice would ask to confirm
-		select {
-		case <-s.exited:
-		case <-time.After(10 * time.Second):
-		}
-	}
-	_ = syscall.Kill(-s.PID(), syscall.SIGKILL)
-	<-s.exited
+	s.stop(10 * time.Second)
 	os.RemoveAll(s.dir)
 }
 

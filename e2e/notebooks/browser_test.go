@@ -395,3 +395,42 @@ func waitNoInputBox(ctx context.Context, nb *browser.Notebook) error {
 	}
 	return fmt.Errorf("%d input box(es) still open on the page 5 s after the login ended", n)
 }
+
+// TestBrowserProbeOnlyFromLoopbackPages: the notebook page comes from another host name
+// (notebook.test, which this Chromium resolves to 127.0.0.1), as a page from a remote server
+// would: the card does not load the one-click probe (Chrome would block it, or ask for
+// local-network access each time) and says why; it stays a copy-code card.
+func TestBrowserProbeOnlyFromLoopbackPages(t *testing.T) {
+	waitPortFree(t, loopbackPort, 10*time.Second)
+	f := &browserFixture{srv: standin(t, cartotest.Config{LoginPage: true}), cache: t.TempDir(), dir: t.TempDir()}
+	src, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "notebooks", "quickstart.ipynb"))
+	mustOK(t, err)
+	mustOK(t, os.WriteFile(filepath.Join(f.dir, "quickstart.ipynb"), src, 0o644))
+	f.js = browser.StartServerT(t, browser.ServerOptions{NotebookDir: f.dir, Env: cellEnv(f.srv, f.cache),
+		Args: []string{"--NotebookApp.allow_remote_access=True"}}) // answer Host: notebook.test
+	f.b = browser.LaunchT(t, "host-resolver-rules=MAP notebook.test 127.0.0.1")
+	probes := blockLoopback(t, f.b) // counts any request to the listener's port
+	art := testenv.Artifacts(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	nb := f.b.OpenNotebookT(t, strings.Replace(f.js.NotebookURL("quickstart.ipynb"), "127.0.0.1", "notebook.test", 1))
+	mustOK(t, nb.RunCell(ctx, qsLogin))
+	_, err = nb.WaitInput(ctx, qsLogin)
+	mustOK(t, err)
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second) // the card is there: the script runs at once
+	defer wcancel()
+	mustOK(t, nb.WaitText(wctx, qsLogin, "this notebook page comes from notebook.test, not from this computer"))
+	time.Sleep(2 * time.Second) // a probe request would come now, if at all
+	if n := probes.Load(); n != 0 {
+		t.Errorf("the browser sent %d request(s) to the kernel's loopback port from a non-loopback page", n)
+	}
+	if src := cardAttr(ctx, nb, qsLogin, ".carto-login-probe", "src"); src != "" {
+		t.Errorf("the probe image was loaded: src=%q", src)
+	}
+	if oc := cardAttr(ctx, nb, qsLogin, ".carto-login-oneclick", "href"); oc != "" {
+		t.Errorf("one-click link offered: %s", oc)
+	}
+	checkAuthURL(t, f.srv, cardAttr(ctx, nb, qsLogin, ".carto-login-link", "href"), f.srv.CodePageURL())
+	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-remote-page.png")))
+}

@@ -376,3 +376,24 @@ func brief(r *kernel.Result) string {
 
 // inputRequests returns the input boxes a result opened.
 func inputRequests(r *kernel.Result) []kernel.Output { return r.OfType("input_request") }
+
+// loginCell is a login cell with the login timeout given as Go code ("3 * time.Second"); it
+// prints "Login failed: …" or "Logged in: …".
+func loginCell(timeout string) string {
+	return `import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/carto-go/carto-auth/gonbauth"
+)
+
+%%
+auth, err := gonbauth.FromOAuth(context.Background(), &gonbauth.OAuthOptions{Timeout: ` + timeout + `})
+if err != nil {
+	fmt.Println("Login failed:", err)
+	return
+}
+fmt.Println("Logged in:", auth.Info())
+`
+}

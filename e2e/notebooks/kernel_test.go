@@ -380,22 +380,8 @@ func TestUnattendedLogin(t *testing.T) {
 	t.Logf("login cell under CI=true: %v", res.Duration.Round(time.Millisecond))
 }
 
-const timeoutLoginCell = `import (
-	"context"
-	"fmt"
-	"time"
-
-	"github.com/carto-go/carto-auth/gonbauth"
-)
-
-%%
-auth, err := gonbauth.FromOAuth(context.Background(), &gonbauth.OAuthOptions{Timeout: 3 * time.Second})
-if err != nil {
-	fmt.Println("Login failed:", err)
-	return
-}
-fmt.Println("Logged in:", auth.Info())
-`
+// timeoutLoginCell is a login nobody completes in time.
+var timeoutLoginCell = loginCell("3 * time.Second")
 
 // TestUnansweredLogin: nobody answers the box; the login times out with advice, the listener
 // is closed, and the next cells of the same kernel, a login among them, work normally.
