@@ -137,8 +137,7 @@ func TestDockerCopyCode(t *testing.T) {
 
 	tab, err := nb.ClickLink(ctx, qsLogin, ".carto-login-link")
 	mustOK(t, err)
-	// The helper's screenshot of the code page shows the code: keep it out of the artifacts.
-	code := pasteCodeFromLoginTab(ctx, t, nb, tab, d.sandbox+"/auth/token?", t.TempDir())
+	code := pasteCodeFromLoginTab(ctx, t, nb, tab, d.sandbox+"/auth/token?", art)
 	mustOK(t, nb.WaitAttr(ctx, qsLogin, ".carto-login", "data-state", "done"))
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-done.png")))
 	t.Logf("copy-code login done %v after running the cell", time.Since(start).Round(time.Millisecond))
