@@ -61,22 +61,6 @@ func interactiveLogins(t *testing.T, dir string) []cacheEntry {
 	return out
 }
 
-// tokenSecrets labels the tokens of every login cached in dir, plus extra secrets.
-func tokenSecrets(t *testing.T, dir string, extra map[string]string) map[string]string {
-	t.Helper()
-	s := map[string]string{}
-	for i, e := range cachedTokens(t, dir) {
-		s[fmt.Sprintf("access token #%d", i)] = e.AccessToken
-		if e.RefreshToken != "" {
-			s[fmt.Sprintf("refresh token #%d", i)] = e.RefreshToken
-		}
-	}
-	for k, v := range extra {
-		s[k] = v
-	}
-	return s
-}
-
 // runQuery runs quickstart's helpers and query cells and checks the sandbox's cities table.
 func runQuery(ctx context.Context, t *testing.T, nb *browser.Notebook, d dockerRun, art string) {
 	t.Helper()
