@@ -61,7 +61,7 @@ func someoneCanAnswer(opts *OAuthOptions) bool {
 	case opts.Prompter != nil:
 		return true
 	case display.InNotebook():
-		return !unattended(os.Getenv)
+		return unattendedNotebook(true, os.Getenv) == "" // not CI, nbconvert, papermill
 	}
 	return term.IsTerminal(int(os.Stdin.Fd())) // /dev/null, a pipe or a file: nobody types there
 }
