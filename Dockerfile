@@ -1,16 +1,7 @@
-# syntax=docker/dockerfile:1
 # Docker-run Jupyter: classic Jupyter Notebook with the GoNB kernel, this module and its example
-# notebooks. Tools come from scripts/install-deps.sh, the same script as `make demo` and CI.
-#
-#   docker build -t carto-auth .
-#   docker run --rm -it -p 8888:8888 -p 10000:10000 carto-auth
-#
-# Open the http://127.0.0.1:8888/?token=... line Jupyter prints. Publishing port 10000 makes
-# the one-click login work (your browser reaches the kernel's loopback listener at
-# http://localhost:10000/callback/, the redirect URI CARTO registered; the listener binds
-# 0.0.0.0 in here through CARTO_AUTH_LOOPBACK_HOST). Without -p 10000:10000 the copy-code login
-# still works: open the link, log in, paste the code. Keep the login across container runs with
-# -v carto-auth-cache:/home/carto/.carto-auth. See cmd/cartoauth/README.md for the sandbox.
+# notebooks, run as the user carto. Tools come from scripts/install-deps.sh, the same script as
+# `make demo` and CI. How to build, run and test it: README.md, "Docker-run Jupyter";
+# `make docker-test` builds it with podman and logs in through it from a browser.
 FROM golang:1.26-bookworm
 
 ARG NB_USER=carto
@@ -22,7 +13,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
 RUN useradd --create-home --uid "${NB_UID}" --shell /bin/bash "${NB_USER}"
 WORKDIR /opt/carto-auth
 
-# Tools first (apt Jupyter, goimports, the pinned gonb built from e2e/go.mod), as root, in a
+# Tools first (apt Jupyter; goimports and gonb at the versions e2e/go.mod pins), as root, in a
 # layer that only changes with the script or the go.mod files.
 COPY go.mod go.sum ./
 COPY e2e/go.mod e2e/go.sum ./e2e/
@@ -31,21 +22,28 @@ RUN scripts/install-deps.sh --bin /usr/local/bin --no-kernel --no-chromium </dev
  && rm -rf /var/lib/apt/lists/* \
  && go clean -cache -modcache
 
-# The module, its notebooks and the CLI.
+# The module, its notebooks and the CLI (cartoauth, with its sandbox).
 COPY --chown=${NB_USER}:${NB_USER} . .
 RUN go build -trimpath -o /usr/local/bin/cartoauth ./cmd/cartoauth \
  && go clean -cache -modcache
 
-# From here on, the notebook user: its own Go module and build caches, and the GoNB kernel
-# registered with --go_work=/opt/carto-auth, so notebooks import this module with no setup cell.
+# From here on, the notebook user: its own Go module and build caches, its token cache folder
+# (a volume mounted there starts with this owner and mode), and the GoNB kernel registered with
+# --go_work=/opt/carto-auth, so notebooks import this module with no setup cell.
 USER ${NB_USER}
 ENV HOME=/home/${NB_USER} \
     GOPATH=/home/${NB_USER}/go \
     PATH=/home/${NB_USER}/go/bin:/usr/local/go/bin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     CARTO_AUTH_LOOPBACK_HOST=0.0.0.0
-RUN go mod download \
- && go build ./... \
- && scripts/install-deps.sh --kernel "/home/${NB_USER}/.local/share/jupyter" </dev/null
+# Only what a notebook's first cell needs is fetched and built ahead: the packages it compiles
+# (gonbauth, display, GoNB's gonbui) and the go.mod files of the module graph (GoNB's `go get`
+# reads them), so that cell takes ~3 s, even offline. cartodw's BigQuery client, most of the
+# module graph, is fetched and built the first time a cell imports it (~1 min): ahead it
+# would make the image 1.2 GB larger.
+RUN mkdir -m 700 "${HOME}/.carto-auth" \
+ && go build ./gonbauth ./display \
+ && go list -m all >/dev/null \
+ && scripts/install-deps.sh --kernel "${HOME}/.local/share/jupyter" </dev/null
 
 WORKDIR /opt/carto-auth/notebooks
 EXPOSE 8888 10000

@@ -2,12 +2,12 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: test fmt-check vet unit fuzz e2e e2e-deps
+.PHONY: test fmt-check vet cross unit fuzz e2e e2e-deps
 
-## test: formatting, vet, every test of both modules (root, then e2e), each fuzz target
-## briefly, and a smoke run of `make demo`. It installs what the end-to-end tests need
+## test: formatting, vet, cross-builds, every test of both modules (root, then e2e), each fuzz
+## target briefly, and a smoke run of `make demo`. It installs what the end-to-end tests need
 ## (e2e-deps) and fails, never skips, when a part is missing.
-test: fmt-check vet unit fuzz e2e demo-smoke
+test: fmt-check vet cross unit fuzz e2e demo-smoke
 
 fmt-check:
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/artifacts/*' -not -path '*/node_modules/*' -print0 | xargs -0 gofmt -l); \
@@ -15,7 +15,15 @@ fmt-check:
 
 vet:
 	go vet ./...
-	cd e2e && go vet ./...
+	cd e2e && go vet -tags dockertest ./...
+
+## cross: vet and build every package and its tests for Windows and macOS (they cannot run here).
+CROSS_TARGETS := windows/amd64 darwin/arm64
+cross:
+	for t in $(CROSS_TARGETS); do \
+		GOOS=$${t%/*} GOARCH=$${t#*/} go vet ./... && \
+		for p in $$(go list ./...); do GOOS=$${t%/*} GOARCH=$${t#*/} go test -c -o /dev/null $$p || exit 1; done; \
+	done
 
 unit:
 	go test -race -count=1 ./...
@@ -44,7 +52,7 @@ e2e: e2e-deps
 # Other targets (demo, notebook, fuzz, ...) go below this line; keep `test` above as CI's entry.
 # ---------------------------------------------------------------------------------------------
 
-.PHONY: demo notebook demo-smoke cartoauth
+.PHONY: demo notebook demo-smoke cartoauth bench docker-test
 
 ## demo: the example notebooks in Jupyter, logged in against a local CARTO sandbox. Installs
 ## what is missing (scripts/install-deps.sh), prints the URL to open; Ctrl-C stops it all.
@@ -59,6 +67,17 @@ notebook:
 demo-smoke:
 	DEMO_SMOKE=1 scripts/demo.sh
 
-## cartoauth: install the CLI with go install (into $(go env GOBIN), else $(go env GOPATH)/bin).
+## docker-test: build the Dockerfile with podman, run the README's containers and log in
+## through them from Chromium (scripts/docker-test.sh; root). CI runs it after `make test`.
+docker-test:
+	scripts/docker-test.sh
+
+## cartoauth: install the CLI with go install (into $(go env GOBIN), else $(go env GOPATH)/bin),
+## statically linked: it starts faster.
 cartoauth:
-	go install ./cmd/cartoauth
+	CGO_ENABLED=0 go install -trimpath ./cmd/cartoauth
+
+## bench: the README's performance figures, measured here (BENCH_FLAGS=--update-readme rewrites
+## them; see scripts/bench.sh --help).
+bench:
+	scripts/bench.sh $(BENCH_FLAGS)

@@ -45,6 +45,17 @@ func TestEndpointComesFromTheLoginNotTheEnvironment(t *testing.T) {
 	}
 }
 
+func TestDWTokenNeverGoesInClearToAnotherMachine(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	ts := cartodw.NewTokenSource(staticDW, &cartodw.Options{Endpoint: "http://192.0.2.10:8765/bigquery/v2/", Transport: rec})
+	req, _ := http.NewRequest(http.MethodGet, "http://192.0.2.10:8765/bigquery/v2/projects", nil)
+	ts.Transport(nil).RoundTrip(req)
+	if len(rec.seen) != 1 || rec.seen[0] != "192.0.2.10:8765 " {
+		t.Errorf("sent %q, want the request without a token", rec.seen)
+	}
+}
+
 func TestDWTokenGoesOnlyToTheBigQueryOrigin(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex

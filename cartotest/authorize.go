@@ -32,7 +32,7 @@ func (s *Server) parseAuthorize(r *http.Request) (req *authRequest, page string,
 	}
 	req = &authRequest{clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
 		state: q.Get("state"), scope: q.Get("scope"), org: q.Get("organization"),
-		challenge: q.Get("code_challenge")}
+		challenge: q.Get("code_challenge"), loginHint: q.Get("login_hint")}
 	s.mu.Lock()
 	_, known := s.st.clients[req.clientID]
 	s.mu.Unlock()
@@ -114,8 +114,12 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.st.pending[id] = req
 		s.mu.Unlock()
 		s.writeLoginForm(w, http.StatusOK, id, "")
-	default:
-		s.approve(w, req)
+	default: // no login page: the login_hint's account, else TestUser
+		u, ok := userByEmail(req.loginHint)
+		if !ok {
+			u = testUsers[0]
+		}
+		s.approve(w, req, u)
 	}
 }
 
@@ -143,13 +147,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	user := strings.TrimSpace(r.PostForm.Get("username"))
 	pass := r.PostForm.Get("password")
-	if !strings.EqualFold(user, TestUser) ||
-		subtle.ConstantTimeCompare([]byte(pass), []byte(TestPassword)) != 1 {
+	u, known := userByEmail(user)
+	if !known || subtle.ConstantTimeCompare([]byte(pass), []byte(TestPassword)) != 1 {
 		s.writeLoginForm(w, http.StatusOK, id, "Wrong email or password.")
 		return
 	}
 	s.finishPending(id)
-	s.approve(w, req)
+	s.approve(w, req, u)
 }
 
 func (s *Server) finishPending(id string) {
@@ -159,7 +163,7 @@ func (s *Server) finishPending(id string) {
 }
 
 // approve ends an authorize request: a code on the redirect, or access_denied after DenyNext.
-func (s *Server) approve(w http.ResponseWriter, req *authRequest) {
+func (s *Server) approve(w http.ResponseWriter, req *authRequest, u testUser) {
 	s.mu.Lock()
 	if s.st.deny > 0 {
 		s.st.deny--
@@ -169,7 +173,9 @@ func (s *Server) approve(w http.ResponseWriter, req *authRequest) {
 		return
 	}
 	code := randomToken("")
-	s.st.codes[code] = &authCode{authRequest: *req, expires: s.now().Add(codeLifetime)}
+	approved := *req
+	approved.subject = u.subject
+	s.st.codes[code] = &authCode{authRequest: approved, expires: s.now().Add(codeLifetime)}
 	s.st.codeLog = append(s.st.codeLog, code)
 	s.mu.Unlock()
 	redirectWith(w, req, url.Values{"code": {code}})

@@ -2,7 +2,6 @@ package cartotest
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -58,7 +57,7 @@ func bqCityValues(c BigQueryCity) []string {
 
 // bqQuerySQL matches the one query shape the stand-in understands:
 // SELECT <* | columns> FROM <[project.dataset.]cities> [LIMIT n].
-var bqQuerySQL = regexp.MustCompile("(?is)^\\s*select\\s+(.+?)\\s+from\\s+`?(?:[\\w-]+\\.){0,2}cities`?(?:\\s+limit\\s+(\\d+))?\\s*;?\\s*$")
+var bqQuerySQL = lazyRegexp("(?is)^\\s*select\\s+(.+?)\\s+from\\s+`?(?:[\\w-]+\\.){0,2}cities`?(?:\\s+limit\\s+(\\d+))?\\s*;?\\s*$")
 
 // bqQueryResult is the outcome of running SQL on the stand-in.
 type bqQueryResult struct {
@@ -69,7 +68,7 @@ type bqQueryResult struct {
 // bqRunSQL runs sql against the canned table. Its error text is what BigQuery
 // would say, and is sent back as an invalidQuery error.
 func bqRunSQL(sql string) (*bqQueryResult, error) {
-	m := bqQuerySQL.FindStringSubmatch(sql)
+	m := bqQuerySQL().FindStringSubmatch(sql)
 	if m == nil {
 		return nil, fmt.Errorf("the BigQuery stand-in only understands " +
 			"SELECT <* or columns> FROM cities [LIMIT n]; the cities table has columns " +

@@ -127,11 +127,11 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 // idToken returns an unsigned (alg "none") ID token for g: enough for code that reads the
 // account's email, not for code that verifies signatures.
 func (s *Server) idToken(iss string, g grant, life time.Duration) string {
-	now := s.now()
+	now, u := s.now(), userBySubject(g.subject)
 	claims := map[string]any{
 		"iss": iss, "sub": g.subject, "aud": g.clientID,
 		"iat": now.Unix(), "exp": now.Add(life).Unix(),
-		"email": TestUser, "email_verified": true, "name": "Sandbox Analyst",
+		"email": u.email, "email_verified": true, "name": u.name,
 	}
 	if g.org != "" {
 		claims["org_id"] = g.org

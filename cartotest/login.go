@@ -7,14 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 )
 
 var (
-	reqIDField = regexp.MustCompile(`name="req" value="([^"]+)"`)
-	errorText  = regexp.MustCompile(`id="error">([^<]*)<`)
+	reqIDField = lazyRegexp(`name="req" value="([^"]+)"`)
+	errorText  = lazyRegexp(`id="error">([^<]*)<`)
 )
 
 // Login plays the user's browser on authURL (an /authorize URL of this server): it approves
@@ -28,6 +27,21 @@ func (s *Server) Login(authURL string) (*url.URL, error) {
 
 // LoginContext is Login with a context.
 func (s *Server) LoginContext(ctx context.Context, authURL string) (*url.URL, error) {
+	return s.LoginAs(ctx, authURL, TestUser)
+}
+
+// LoginAs is LoginContext as the account email (TestUser or SecondTestUser): it submits the
+// login form as that account, or, without a login page, approves as the account named by a
+// login_hint it adds to authURL.
+func (s *Server) LoginAs(ctx context.Context, authURL, email string) (*url.URL, error) {
+	if !s.cfg.LoginPage {
+		if u, err := url.Parse(authURL); err == nil {
+			q := u.Query()
+			q.Set("login_hint", email)
+			u.RawQuery = q.Encode()
+			authURL = u.String()
+		}
+	}
 	c := &http.Client{
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -40,11 +54,11 @@ func (s *Server) LoginContext(ctx context.Context, authURL string) (*url.URL, er
 	if loc != nil || err != nil {
 		return loc, err
 	}
-	m := reqIDField.FindStringSubmatch(page)
+	m := reqIDField().FindStringSubmatch(page)
 	if m == nil {
 		return nil, fmt.Errorf("cartotest: login: /authorize answered a page without a login form")
 	}
-	form := url.Values{"req": {m[1]}, "username": {TestUser}, "password": {TestPassword},
+	form := url.Values{"req": {m[1]}, "username": {email}, "password": {TestPassword},
 		"action": {"login"}}
 	u, err := req.URL.Parse("/authorize/login")
 	if err != nil {
@@ -90,7 +104,7 @@ func redirectOrPage(c *http.Client, req *http.Request) (*url.URL, string, error)
 
 // pageError extracts the error text of a page, or a short prefix of it.
 func pageError(page string) string {
-	if m := errorText.FindStringSubmatch(page); m != nil {
+	if m := errorText().FindStringSubmatch(page); m != nil {
 		return html.UnescapeString(m[1])
 	}
 	if len(page) > 200 {

@@ -38,6 +38,8 @@ func (st *state) init() {
 // authRequest is a validated /authorize request waiting for approval.
 type authRequest struct {
 	clientID, redirectURI, state, scope, org, challenge string
+	loginHint                                           string // picks the user when no login page is shown
+	subject                                             string // who approved it
 }
 
 // authCode is an issued authorization code.
@@ -69,7 +71,6 @@ const (
 	refreshPrefix = "sbx_rt_"
 	dwPrefix      = "ya29.sbx_"
 	codeLifetime  = 5 * time.Minute
-	subjectUser   = "auth0|sandbox-analyst"
 )
 
 // randomToken returns prefix followed by 32 random bytes in base64url.
@@ -119,7 +120,7 @@ func (s *Server) issueRefresh(g grant, family int) string {
 func (s *Server) NewAccessToken() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tok, _ := s.issueAccess(grant{clientID: ClientID, subject: subjectUser})
+	tok, _ := s.issueAccess(grant{clientID: ClientID, subject: testUsers[0].subject})
 	return tok
 }
 

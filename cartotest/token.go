@@ -140,7 +140,7 @@ func (s *Server) grantCode(w http.ResponseWriter, r *http.Request, f url.Values)
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "Failed to verify code verifier")
 		return
 	}
-	g := grant{clientID: c.clientID, subject: subjectUser, scope: c.scope, org: c.org}
+	g := grant{clientID: c.clientID, subject: c.subject, scope: c.scope, org: c.org}
 	if s.cfg.NoRefreshToken {
 		g.scope = withoutScope(g.scope, "offline_access")
 	}

@@ -137,3 +137,27 @@ func TestScopes(t *testing.T) {
 		})
 	}
 }
+
+func TestEachAccountGetsItsOwnIDToken(t *testing.T) {
+	t.Parallel()
+	for _, page := range []bool{false, true} {
+		s := newTestServer(t, Config{LoginPage: page})
+		for email, name := range map[string]string{TestUser: "Sandbox Analyst", SecondTestUser: "Sandbox Manager"} {
+			v, c := pkce("k")
+			loc, err := s.LoginAs(t.Context(), authURL(s, c, map[string]string{"scope": "openid email profile", "organization": ""}), email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := postForm(t, s.TokenURL(), exchangeForm(loc.Query().Get("code"), v))
+			parts := strings.Split(r.str("id_token"), ".")
+			if len(parts) != 3 {
+				t.Fatalf("login page %v, %s: no ID token in %s", page, email, r.body)
+			}
+			payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+			var claims map[string]any
+			if json.Unmarshal(payload, &claims) != nil || claims["email"] != email || claims["name"] != name {
+				t.Errorf("login page %v, %s: claims %s", page, email, payload)
+			}
+		}
+	}
+}

@@ -23,14 +23,18 @@ type Auth struct {
 	// one is still usable: a renewal ahead of expiry, which must never prompt.
 	obtain func(ctx context.Context, last *entry, ahead bool) (*entry, error)
 	// mayPrompt says an expired login may be renewed by an interactive login, so a wait for
-	// another process's interactive login goes on instead of giving up.
+	// another process's interactive login goes on (up to waitLimit) instead of giving up.
 	mayPrompt bool
+	waitLimit time.Duration
 	// onLockWait tells the user that another process holds this identity's lock; onAdopt,
 	// that the token another process stored after such a wait was adopted.
 	onLockWait func(lockHolder)
 	onAdopt    func(*entry)
 	// revoke revokes a refresh token (OAuth only).
 	revoke func(ctx context.Context, refreshToken string) error
+	// source says how the login was made, for Info: SourceCache, SourceInteractive, SourceM2M
+	// or SourceEnvironment.
+	source string
 }
 
 func newAuth(set *settings, id identity) *Auth {
@@ -54,6 +58,10 @@ func (a *Auth) token(ctx context.Context) (*entry, error) {
 	if e := a.cache.current(); e.fresh(now) || (e.usable(now) && now < a.quietUntil.Load()) {
 		return e, nil
 	}
+	if e := a.cache.peek(); e.fresh(now) { // a new process's first call: no lock needed to read
+		return e, nil
+	}
+	// Not fresh: renew (a usable token is kept if that cannot happen at once).
 	return a.renew(ctx)
 }
 
@@ -65,9 +73,10 @@ const aheadRetryDelay = 30
 // (or would have to wait for another process's login) keeps the current token.
 func (a *Auth) renew(ctx context.Context) (*entry, error) {
 	cur := a.cache.current()
-	w := lockWait{mayPrompt: a.mayPrompt && !cur.usable(time.Now().Unix())}
+	usable := cur.usable(time.Now().Unix())
+	w := lockWait{mayPrompt: a.mayPrompt && !usable, noWait: usable}
 	if w.mayPrompt {
-		w.notice = a.onLockWait
+		w.notice, w.limit = a.onLockWait, a.waitLimit
 	}
 	adopted := false
 	fresh := func(e *entry) bool { return e.fresh(time.Now().Unix()) }
@@ -149,9 +158,21 @@ func (a *Auth) Logout(ctx context.Context) error {
 	return nil
 }
 
+// Sources of a login, in Info.Source.
+const (
+	SourceCache       = "cache"       // an earlier login, from the token cache
+	SourceInteractive = "interactive" // a login by the user, just now
+	SourceM2M         = "m2m"         // machine-to-machine credentials given by the caller
+	SourceEnvironment = "environment" // M2M credentials from CARTO_CREDENTIALS(_FILE), by Login
+)
+
 // Info describes a login without any secret in it.
 type Info struct {
 	Kind            string    `json:"kind"` // "oauth" or "m2m"
+	Profile         string    `json:"profile,omitempty"`
+	Email           string    `json:"email,omitempty"` // from the ID token; empty when unknown
+	Name            string    `json:"name,omitempty"`
+	Source          string    `json:"source,omitempty"` // how this Auth logged in (not for cached listings)
 	Flow            string    `json:"flow,omitempty"`
 	AuthServer      string    `json:"auth_server"`
 	ClientID        string    `json:"client_id"`
@@ -170,6 +191,7 @@ func (a *Auth) Info() Info {
 		e = &entry{Identity: a.id}
 	}
 	in := entryInfo(e, "")
+	in.Source = a.source
 	if a.cache.store.enabled() {
 		in.CacheFile = a.cache.store.path()
 	}
@@ -177,9 +199,22 @@ func (a *Auth) Info() Info {
 }
 
 func (in Info) String() string {
-	who := in.TenantDomain
-	if who == "" {
-		who = in.APIBaseURL
+	where := in.TenantDomain
+	if where == "" {
+		where = in.APIBaseURL
 	}
-	return fmt.Sprintf("%s login to %s, token valid until %s", in.Kind, who, in.Expiry.Local().Format(time.DateTime))
+	s := fmt.Sprintf("%s login to %s", in.Kind, where)
+	if who := in.Account(); who != "" {
+		s += " as " + who
+	}
+	return s + ", token valid until " + in.Expiry.Local().Format(time.DateTime)
+}
+
+// Account is who is logged in, for people: the email (else the name) of an interactive login,
+// the client id of an M2M one; "" when unknown.
+func (in Info) Account() string {
+	if in.Kind == kindM2M {
+		return in.ClientID
+	}
+	return firstNonEmpty(in.Email, in.Name)
 }

@@ -2,27 +2,44 @@ package gonbauth
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
-	"runtime"
+	"strings"
+	"time"
+
+	"github.com/cli/browser"
 )
 
-// openBrowser opens url with the caller's opener or the system's.
+// openerGrace is how long opening a browser may fail before the login stops waiting for it:
+// some openers return only when the browser closes.
+const openerGrace = 2 * time.Second
+
+// openBrowser opens url with the caller's opener, else $BROWSER, else the system's (xdg-open and
+// friends, wslview under WSL, open on macOS, ShellExecute on Windows). Only the listener's start
+// page is ever opened, so no secret reaches the opener's command line.
 func (l *oauthLogin) openBrowser(url string) error {
 	if l.opts.OpenBrowser != nil {
 		return l.opts.OpenBrowser(url)
 	}
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.Command("open", url)
-	case "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-	default:
-		cmd = exec.Command("xdg-open", url)
+	done := make(chan error, 1)
+	go func() { done <- systemOpen(url) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(openerGrace):
+		return nil // still running: the browser is up
 	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting %s: %w", cmd.Path, err)
+}
+
+func systemOpen(url string) error {
+	if b := strings.TrimSpace(os.Getenv("BROWSER")); b != "" {
+		cmd := exec.Command(b, url)
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("$BROWSER (%s): %w", b, err)
+		}
+		return nil
 	}
-	go cmd.Wait() // reap it; the opener's outcome is not ours to judge
-	return nil
+	browser.Stdout, browser.Stderr = io.Discard, io.Discard // stdout may carry a token (cartoauth token)
+	return browser.OpenURL(url)
 }

@@ -126,7 +126,7 @@ func writeFileAtomic(path string, body []byte) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("writing the token cache: %w", err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = replaceFile(tmp.Name(), path); err != nil {
 		return fmt.Errorf("writing the token cache: %w", err)
 	}
 	syncDir(filepath.Dir(path))

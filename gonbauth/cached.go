@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 )
@@ -16,6 +17,9 @@ func CachedLogins(dir string) ([]Info, error) {
 	dir, err := cacheDir(dir)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkPrivateDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err // not this user's logins, or not only theirs
 	}
 	paths, err := filepath.Glob(filepath.Join(dir, "gonbauth-*.json"))
 	if err != nil {
@@ -33,15 +37,21 @@ func CachedLogins(dir string) ([]Info, error) {
 	return out, nil
 }
 
-// ForgetCachedLogins removes every login kept in the cache folder of c, revoking each refresh
-// token best-effort, and returns how many it removed.
-func ForgetCachedLogins(ctx context.Context, c *Common) (int, error) {
+// ForgetCachedLogins removes the logins kept in the cache folder of c — every one, or only
+// those of the given profiles ("" is the default profile) — revoking each refresh token
+// best-effort, and returns how many it removed.
+func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int, error) {
 	if c == nil {
 		c = &Common{}
 	}
 	set, err := c.resolve()
-	if err != nil {
+	switch {
+	case err != nil:
 		return 0, err
+	case set.cacheErr != nil:
+		return 0, set.cacheErr
+	case set.cacheDir == "": // NoCache: nothing on disk to forget
+		return 0, nil
 	}
 	infos, err := CachedLogins(set.cacheDir)
 	if err != nil {
@@ -49,6 +59,9 @@ func ForgetCachedLogins(ctx context.Context, c *Common) (int, error) {
 	}
 	n := 0
 	for _, in := range infos {
+		if len(profiles) > 0 && !slices.Contains(profiles, in.Profile) {
+			continue
+		}
 		e, err := readEntry(in.CacheFile)
 		if err != nil {
 			continue
@@ -68,7 +81,7 @@ func ForgetCachedLogins(ctx context.Context, c *Common) (int, error) {
 }
 
 func entryInfo(e *entry, path string) Info {
-	in := Info{Kind: e.Identity.Kind, Flow: e.Flow, AuthServer: e.Identity.AuthServer, ClientID: e.Identity.ClientID,
+	in := Info{Kind: e.Identity.Kind, Profile: e.Identity.Profile, Email: e.Email, Name: e.Name, Flow: e.Flow, AuthServer: e.Identity.AuthServer, ClientID: e.Identity.ClientID,
 		Organization: e.Identity.Organization, TenantDomain: e.TenantDomain,
 		APIBaseURL: firstNonEmpty(e.Identity.APIBaseURL, e.APIBaseURL), CacheFile: path,
 		HasRefreshToken: e.RefreshToken != ""}

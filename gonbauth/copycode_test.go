@@ -60,7 +60,7 @@ func TestCopyCodeAuthorizeURLMatchesTheWire(t *testing.T) {
 	q := u.Query()
 	want := map[string]string{"client_id": PublicClientID, "response_type": "code", "audience": Audience,
 		"redirect_uri": srv.URL + "/auth/token", "code_challenge_method": "S256", "organization": "org_123",
-		"scope": "offline_access"}
+		"scope": "openid email profile offline_access"}
 	for k, v := range want {
 		if q.Get(k) != v {
 			t.Errorf("%s = %q, want %q", k, q.Get(k), v)

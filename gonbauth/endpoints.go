@@ -32,7 +32,7 @@ type endpoints struct {
 
 // newEndpoints returns CARTO's endpoints, or those of a stand-in at server (CARTO_AUTH_SERVER).
 func newEndpoints(server string) (endpoints, error) {
-	if server == "" || strings.TrimRight(server, "/") == cartoAuthServer {
+	if server == "" || isCartoAuthServer(server) {
 		return endpoints{
 			server:       cartoAuthServer,
 			authorize:    cartoAuthServer + "/authorize",
@@ -57,6 +57,12 @@ func newEndpoints(server string) (endpoints, error) {
 		copyCode:     base + "/auth/token",
 		configScheme: u.Scheme,
 	}, nil
+}
+
+// isCartoAuthServer reports whether server names CARTO's own auth server, however spelled.
+func isCartoAuthServer(server string) bool {
+	u, err := url.Parse(strings.TrimSpace(server))
+	return err == nil && strings.Trim(u.Path, "/") == "" && origin(u) == cartoAuthServer
 }
 
 // checkURL parses an absolute http(s) URL and refuses http:// unless the host is loopback.
@@ -94,7 +100,7 @@ func normalizeBaseURL(raw string) (string, error) {
 // origin is u's scheme://host[:port], lower case, without a default port; "" for a URL that
 // is not absolute http(s).
 func origin(u *url.URL) string {
-	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	scheme, host, port := strings.ToLower(u.Scheme), strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), u.Port()
 	if host == "" || (scheme != "https" && scheme != "http") {
 		return ""
 	}

@@ -23,6 +23,27 @@ var (
 	retryMaxWait  = 20 * time.Second
 )
 
+// sameOriginRedirects returns a copy of hc for the auth requests (tokens, discovery, DW token,
+// revocation), which carry secrets in headers or bodies: it follows a redirect only from a GET
+// to the same origin. Any other redirect answer is returned as it came, and reported.
+func sameOriginRedirects(hc *http.Client) *http.Client {
+	c := *hc
+	next := hc.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if via[0].Method != http.MethodGet || origin(req.URL) != origin(via[0].URL) {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
+}
+
 // getJSON GETs url (with a Bearer token when token != "") and decodes a JSON answer into v.
 func (s *settings) getJSON(ctx context.Context, endpoint, url, token string, v any) error {
 	return s.retry(ctx, endpoint, func(ctx context.Context) error {

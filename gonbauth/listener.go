@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -18,8 +17,9 @@ import (
 // /callback/ and answers the card's reachability probe on /probe.
 type loopback struct {
 	redirectURI string // exactly as registered: http://localhost:<port>/callback/
-	startURL    string // http://localhost:<port>/: redirects to the authorization URL
-	authURL     atomic.Pointer[string]
+	startURL    string // http://localhost:<port>/start/<random>: redirects to authURL, once
+	startPath   string
+	authURL     atomic.Pointer[string] // set only when a browser is opened on startURL
 	probeURL    string
 	state       string
 	nonce       string
@@ -60,11 +60,12 @@ func startLoopback(host string, port int, state string, log func(string, ...any)
 		log:         log,
 	}
 	lb.probeURL = fmt.Sprintf("http://localhost:%d/probe?n=%s", port, lb.nonce)
-	lb.startURL = fmt.Sprintf("http://localhost:%d/", port)
+	lb.startPath = "/start/" + randomString(12)
+	lb.startURL = fmt.Sprintf("http://localhost:%d%s", port, lb.startPath)
 	for i, addr := range addrs {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			if i == 0 || errors.Is(err, syscall.EADDRINUSE) { // another program would get the callback
+			if i == 0 || addrInUse(err) { // another program would get the callback
 				lb.close()
 				return nil, fmt.Errorf("%w (%s): %v", errPortBusy, addr, err)
 			}
@@ -82,10 +83,11 @@ func startLoopback(host string, port int, state string, log func(string, ...any)
 // else (a favicon, a stray request, another login's redirect) is answered and ignored.
 func (lb *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
-	case "/":
+	case lb.startPath:
 		// The browser is opened here rather than on the authorization URL, so that no state or
-		// PKCE challenge appears in the opener's command line.
-		if u := lb.authURL.Load(); u != nil {
+		// PKCE challenge appears in the opener's command line. It works once, so that nobody
+		// else who reaches the listener (bound to 0.0.0.0 in a container) learns them.
+		if u := lb.authURL.Swap(nil); u != nil {
 			w.Header().Set("Cache-Control", "no-store")
 			http.Redirect(w, r, *u, http.StatusFound)
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,10 +28,21 @@ type lockWait struct {
 	// mayPrompt: the caller could log in interactively itself, so it waits for another
 	// process's interactive login to end (and adopts its token) rather than give up.
 	mayPrompt bool
+	// noWait: a busy lock ends the call at once with errLockBusy (a renewal ahead of expiry,
+	// which keeps the current token).
+	noWait bool
 	// limit bounds the whole wait; 0 means lockLimit.
 	limit time.Duration
 	// notice, if not nil, is called once when the wait passes lockNotice.
 	notice func(lockHolder)
+}
+
+// max is the bound of the wait.
+func (w lockWait) max() time.Duration {
+	if w.limit > 0 {
+		return w.limit
+	}
+	return lockLimit
 }
 
 // lockHolder is what the lock file says about the process holding it.
@@ -50,7 +62,8 @@ func (h lockHolder) String() string {
 }
 
 // The lock file holds a fixed-width record "<pid> <mode>\n", rewritten in place (never
-// truncated) by each holder: mode 'r' while renewing, 'i' once an interactive login starts.
+// truncated) by each holder: mode 'r' while renewing, 'i' once an interactive login starts,
+// '-' once released.
 const (
 	lockRecordLen  = 13
 	lockModeOffset = 11
@@ -60,12 +73,17 @@ const (
 // caller then keeps tokens in memory.
 var errCacheUnusable = errors.New("the token cache cannot be used")
 
-// heldLock is a held cross-process lock; the zero heldLock (no cache) holds nothing.
-type heldLock struct{ f *os.File }
+// heldLock is a held cross-process lock; the zero heldLock (no cache) holds nothing, and a
+// degraded one stands for a lock that could not be used: the cache is then not touched.
+type heldLock struct {
+	f        *os.File
+	degraded bool
+}
 
-// unlock releases the lock.
+// unlock releases the lock, leaving a record that names no holder.
 func (h *heldLock) unlock() {
 	if h != nil && h.f != nil {
+		h.f.WriteAt(fmt.Appendf(nil, "%10d -\n", 0), 0)
 		unlock(h.f)
 		h.f.Close()
 	}
@@ -85,11 +103,7 @@ func (s *store) lock(ctx context.Context, w lockWait) (*heldLock, error) {
 	if f == nil || err != nil {
 		return &heldLock{}, err
 	}
-	limit := w.limit
-	if limit <= 0 {
-		limit = lockLimit
-	}
-	start, interactiveSince := time.Now(), time.Time{}
+	start, interactiveSince, seen := time.Now(), time.Time{}, lockHolder{}
 	for {
 		ok, err := tryLock(f)
 		if err != nil {
@@ -98,17 +112,25 @@ func (s *store) lock(ctx context.Context, w lockWait) (*heldLock, error) {
 		}
 		if ok {
 			f.WriteAt(fmt.Appendf(nil, "%10d r\n", os.Getpid()), 0)
-			return &heldLock{f}, nil
+			return &heldLock{f: f}, nil
+		}
+		if w.noWait {
+			f.Close()
+			return nil, errLockBusy
 		}
 		holder, waited := readHolder(f), time.Since(start)
 		if w.notice != nil && waited >= lockNotice {
 			w.notice(holder)
 			w.notice = nil
 		}
-		if holder.interactive && interactiveSince.IsZero() {
+		switch {
+		case !holder.interactive:
+			interactiveSince = time.Time{}
+		case interactiveSince.IsZero() || holder != seen:
 			interactiveSince = time.Now()
 		}
-		if err := giveUp(w.mayPrompt, holder, waited, limit, interactiveSince); err != nil {
+		seen = holder
+		if err := giveUp(w.mayPrompt, holder, waited, w.max(), interactiveSince); err != nil {
 			f.Close()
 			return nil, err
 		}
@@ -144,7 +166,20 @@ func (s *store) tryLockNow() *heldLock {
 		return nil
 	}
 	f.WriteAt(fmt.Appendf(nil, "%10d r\n", os.Getpid()), 0)
-	return &heldLock{f}
+	return &heldLock{f: f}
+}
+
+// lockUsable reports, without opening it, whether the lock file could be used: missing, or a
+// regular file of this user. A cache whose lock cannot be used is not read at all.
+func (s *store) lockUsable() bool {
+	if !s.enabled() {
+		return false
+	}
+	fi, err := os.Lstat(filepath.Join(s.dir, s.base+".lock"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return checkPrivateDir(s.dir) == nil
+	}
+	return err == nil && fi.Mode().IsRegular() && ownedByMe(fi) == nil
 }
 
 // openLock opens the lock file (nil, nil without a cache), refusing links and foreign files.

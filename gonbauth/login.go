@@ -79,6 +79,7 @@ func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, f
 			l.set.log.Warn("logged in, but discovery failed", "error", err)
 		}
 	}
+	l.loggedIn = true
 	hint := ""
 	if at.boxOpen {
 		hint = "The code box below is no longer needed; leave it empty."
@@ -117,8 +118,13 @@ func loginError(ctx context.Context, err error, timeout time.Duration) error {
 
 func loggedInText(e *entry) string {
 	where := firstNonEmpty(e.TenantDomain, e.APIBaseURL, "CARTO")
-	via := map[string]string{string(FlowCopyCode): "pasted code", string(FlowLoopback): "one-click browser login"}[e.Flow]
-	return fmt.Sprintf("Logged in to %s (%s) · token valid until %s", where, via, time.Unix(e.Expiry, 0).Local().Format("Jan 2 15:04 MST"))
+	if who := firstNonEmpty(e.Email, e.Name); who != "" {
+		where += " as " + who
+	}
+	if via := map[string]string{string(FlowCopyCode): "pasted code", string(FlowLoopback): "one-click browser login"}[e.Flow]; via != "" {
+		where += " (" + via + ")"
+	}
+	return fmt.Sprintf("Logged in to %s · token valid until %s", where, time.Unix(e.Expiry, 0).Local().Format("Jan 2 15:04 MST"))
 }
 
 func (at *attempt) status(state display.State, text, hint string) {
@@ -133,6 +139,9 @@ func (at *attempt) authURL(redirectURI, state string) string {
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience)}
 	if org := at.l.opts.Organization; org != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("organization", org))
+	}
+	if at.l.promptLogin {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"))
 	}
 	return cfg.AuthCodeURL(state, opts...)
 }

@@ -22,10 +22,10 @@ func (at *attempt) loopbackOrCopyCode(ctx context.Context, openBrowser bool) (*o
 	}
 	defer lb.close()
 	url := at.authURL(lb.redirectURI, at.state)
-	lb.authURL.Store(&url)
 	at.show(ctx, display.Login{URL: url, Flow: display.FlowLoopback, Why: at.why})
 	at.status(display.StateWaiting, "Waiting for you to log in in the browser…", "")
 	if openBrowser {
+		lb.authURL.Store(&url)
 		if err := at.l.openBrowser(lb.startURL); err != nil {
 			at.status(display.StateWaiting, "Could not open a browser ("+err.Error()+"); open the link above.", "")
 		}

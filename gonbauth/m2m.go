@@ -66,6 +66,7 @@ func FromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOpti
 	if _, err := a.AccessToken(ctx); err != nil {
 		return nil, err
 	}
+	a.source = SourceM2M
 	return a, nil
 }
 
@@ -86,7 +87,7 @@ func loadCredentials(path string) (M2MCredentials, error) {
 		return M2MCredentials{}, &CredentialsError{Path: path, Err: err}
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o044 != 0 {
+	if fi, err := f.Stat(); err == nil && othersCanRead(fi.Mode()) {
 		warnOnce("credentials file %s is readable by other users; run: chmod 600 %s", path, path)
 	}
 	if body, err = readLimited(f); err != nil {

@@ -2,6 +2,7 @@ package gonbauth
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,15 +16,33 @@ import (
 )
 
 // FromOAuth logs in interactively, or reuses the cached login of the same identity (auth
-// server, client, organization, API base URL) without any prompt. Pass nil for the defaults.
+// server, client, organization, API base URL, profile) without any prompt. Pass nil for the
+// defaults.
 func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	l, err := newOAuthLogin(opts)
 	if err != nil {
 		return nil, err
 	}
+	return l.open(ctx)
+}
+
+// open logs l in: from the cache, by renewing, or interactively (always, with ForceLogin).
+func (l *oauthLogin) open(ctx context.Context) (*Auth, error) {
 	a := l.auth
-	if _, err := a.AccessToken(ctx); err != nil {
+	var err error
+	if l.opts.ForceLogin && !l.noPrompt {
+		l.promptLogin = true
+		_, err = a.cache.update(ctx, lockWait{mayPrompt: true, notice: a.onLockWait, limit: a.waitLimit}, nil,
+			func(ctx context.Context, _ *entry) (*entry, error) { return l.login(ctx) })
+	} else {
+		_, err = a.AccessToken(ctx)
+	}
+	if err != nil {
 		return nil, err
+	}
+	a.source = SourceCache
+	if l.loggedIn {
+		a.source = SourceInteractive
 	}
 	if a.APIBaseURL() == "" { // a cached login whose discovery failed earlier
 		if err := l.discoverInto(ctx, a.cache.current()); err != nil {
@@ -49,18 +68,25 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if err := validateFlow(opts.Flow, os.Getenv(EnvFlow)); err != nil {
 		return nil, err
 	}
+	profile, err := resolveProfile(opts.Profile, set.cacheDir)
+	if err != nil {
+		return nil, err
+	}
 	clientID := firstNonEmpty(opts.ClientID, PublicClientID)
 	a := newAuth(set, identity{Kind: kindOAuth, AuthServer: set.ep.server, ClientID: clientID,
-		Organization: opts.Organization, APIBaseURL: base})
+		Organization: opts.Organization, APIBaseURL: base, Profile: profile})
 	l := &oauthLogin{opts: opts, set: set, auth: a, cfg: oauth2.Config{
 		ClientID: clientID,
 		Endpoint: oauth2.Endpoint{AuthURL: set.ep.authorize, TokenURL: set.ep.token, AuthStyle: oauth2.AuthStyleInParams},
 	}}
+	l.cfg.Scopes = []string{"openid", "email", "profile"} // the account's name and email, shown
 	if !opts.NoOfflineAccess {
-		l.cfg.Scopes = []string{"offline_access"}
+		l.cfg.Scopes = append(l.cfg.Scopes, "offline_access")
 	}
 	a.obtain, a.revoke, a.onLockWait, a.onAdopt = l.obtain, set.revoker(a.id), l.lockWait, l.adopted
 	a.mayPrompt = !opts.DisableInteraction
+	// Waiting for another process's login makes sense as long as a login of our own would.
+	a.waitLimit = cmp.Or(opts.Timeout, DefaultLoginTimeout) + time.Minute
 	return l, nil
 }
 
@@ -72,6 +98,10 @@ type oauthLogin struct {
 	cfg      oauth2.Config
 	prompter display.Prompter // set on first use
 	waited   bool             // the user was told that another process is logging in
+	// noPrompt keeps a login from prompting even without DisableInteraction (Login's first,
+	// cache-only try); promptLogin asks the login page to offer another account; loggedIn
+	// says a login completed.
+	noPrompt, promptLogin, loggedIn bool
 }
 
 func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entry, error) {
@@ -82,9 +112,11 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entr
 		}
 		l.set.log.Info("the refresh token was rejected; a new login is needed", "error", err)
 	}
-	if l.opts.DisableInteraction {
+	if l.opts.DisableInteraction || l.noPrompt {
 		return nil, fmt.Errorf("%w: the cached login is missing or expired and interaction is disabled; log in first (FromOAuth, or `cartoauth login`), or use M2M credentials", ErrInteractionRequired)
 	}
+	// A first login to a named profile: the browser may be logged in to CARTO as someone else.
+	l.promptLogin = l.promptLogin || (last == nil && l.auth.id.Profile != "")
 	return l.login(ctx)
 }
 
@@ -100,6 +132,9 @@ func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
 	e := newEntry(l.auth.id, t, time.Now())
 	if e.RefreshToken == "" {
 		e.RefreshToken = last.RefreshToken
+	}
+	if e.Email == "" && e.Name == "" {
+		e.Email, e.Name = last.Email, last.Name
 	}
 	e.APIBaseURL, e.TenantDomain, e.Flow = last.APIBaseURL, last.TenantDomain, last.Flow
 	l.set.log.Info("refreshed the access token", "rotated", e.RefreshToken != last.RefreshToken)

@@ -71,6 +71,14 @@ type OAuthOptions struct {
 	LoopbackPort int
 	// ClientID overrides CARTO's public client id.
 	ClientID string
+	// Profile names one of several accounts kept side by side (e.g. "work", "personal"); empty
+	// means $CARTO_PROFILE, else the one chosen with SetDefaultProfile, else the default
+	// profile, which "default" also names. A first login to a named profile asks the login
+	// page to offer another account.
+	Profile string
+	// ForceLogin logs in interactively even when a cached login is usable, and asks the login
+	// page to offer another account (prompt=login).
+	ForceLogin bool
 
 	Common
 }
@@ -107,7 +115,8 @@ type settings struct {
 	hc       *http.Client
 	callerHC bool // hc is the caller's
 	log      *slog.Logger
-	quiet    bool // no logger was given: warnings go to standard error
+	quiet    bool  // no logger was given: warnings go to standard error
+	cacheErr error // why the cache folder is not used, when it is not safe
 	// tokenOrigins are the caller's extra origins for the API client's token.
 	tokenOrigins []string
 }
@@ -132,6 +141,7 @@ func (c *Common) resolve() (*settings, error) {
 	if s.hc == nil {
 		s.hc = &http.Client{Timeout: defaultHTTPTimeout}
 	}
+	s.hc = sameOriginRedirects(s.hc)
 	if s.log == nil {
 		s.log, s.quiet = slog.New(slog.DiscardHandler), true
 	}
@@ -141,7 +151,7 @@ func (c *Common) resolve() (*settings, error) {
 		}
 		if err := checkPrivateDir(s.cacheDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			s.warn("tokens are kept in memory only, so the next process logs in again", "reason", err)
-			s.cacheDir = ""
+			s.cacheDir, s.cacheErr = "", err
 		}
 	}
 	return s, nil

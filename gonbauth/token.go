@@ -19,6 +19,9 @@ type entry struct {
 	APIBaseURL   string   `json:"api_base_url,omitempty"`
 	TenantDomain string   `json:"tenant_domain,omitempty"`
 	Flow         string   `json:"flow,omitempty"` // how the login was made: copy-code, loopback, m2m
+	// Email and Name come from the ID token, for display only (the ID token is not kept).
+	Email string `json:"email,omitempty"`
+	Name  string `json:"name,omitempty"`
 }
 
 const entryVersion = 1
@@ -35,6 +38,7 @@ type identity struct {
 	ClientID     string `json:"client_id"`
 	Organization string `json:"organization,omitempty"`
 	APIBaseURL   string `json:"api_base_url,omitempty"` // the caller's, never a discovered one
+	Profile      string `json:"profile,omitempty"`      // "" is the default profile
 }
 
 // defaultLifetime is assumed when a token answer carries no expires_in.
@@ -46,7 +50,10 @@ func newEntry(id identity, t *oauth2.Token, now time.Time) *entry {
 	if exp.IsZero() {
 		exp = now.Add(defaultLifetime)
 	}
+	email, name := accountOf(t)
 	return &entry{
+		Email:        email,
+		Name:         name,
 		Version:      entryVersion,
 		Identity:     id,
 		AccessToken:  t.AccessToken,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs what the notebook tests, the demo and the Docker image need, and
-# registers the GoNB kernel. Idempotent: parts already present are skipped.
+# registers the GoNB kernel. Idempotent: parts already present are skipped. gonb and goimports
+# are built at the versions pinned by the tool lines of e2e/go.mod.
 #
 #   scripts/install-deps.sh [options]
 #
@@ -106,13 +107,18 @@ install_apt() {
 	as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# install_goimports builds the goimports pinned by e2e/go.mod's tool line (golang.org/x/tools),
+# so a newer x/tools that needs a newer Go never breaks the kernel.
 install_goimports() {
-	if [[ -x $BIN/goimports ]] || command -v goimports >/dev/null; then
-		say "goimports: present ($(command -v goimports || echo "$BIN/goimports"))"
+	local want have
+	want=$(cd "$ROOT/e2e" && go list -m -f '{{.Version}}' golang.org/x/tools)
+	have=$(go version -m "$BIN/goimports" 2>/dev/null | awk '$1 == "mod" { print $3 }') || true
+	if [[ $have == "$want" ]]; then
+		say "goimports: x/tools $want present ($BIN/goimports)"
 		return
 	fi
-	say "goimports: go install golang.org/x/tools/cmd/goimports@latest -> $BIN"
-	GOBIN=$BIN go install golang.org/x/tools/cmd/goimports@latest
+	say "goimports: building x/tools $want from e2e/go.mod -> $BIN/goimports"
+	(cd "$ROOT/e2e" && go build -o "$BIN/goimports" golang.org/x/tools/cmd/goimports)
 }
 
 # build_gonb builds the gonb pinned by e2e/go.mod's tool line (the proxy may refuse

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -251,7 +253,11 @@ func TestTokenCommandsDoNotWaitForAnotherProcesssLogin(t *testing.T) {
 			if res.code != exitInteraction || took > 10*time.Second {
 				t.Errorf("%s during another login: exit %d after %s, want 3 within 10 s; stderr %q", cmd, res.code, took, res.stderr)
 			}
-			if !strings.Contains(res.stderr, "(cartoauth) is logging in to this CARTO account interactively") {
+			want := "is logging in to this CARTO account interactively"
+			if runtime.GOOS == "linux" { // the process name comes from /proc
+				want = "(cartoauth) " + want
+			}
+			if !strings.Contains(res.stderr, want) {
 				t.Errorf("%s does not name the login it gave up on: %q", cmd, res.stderr)
 			}
 		}
@@ -283,5 +289,83 @@ func TestLoginRefusesAnUnsafeCacheFolder(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(e.cache); len(entries) != 0 {
 		t.Errorf("files written into the unsafe folder: %v", entries)
+	}
+}
+
+// loginAs is loginCopyCode as the stand-in account email, returning the authorization URL too.
+func (e *cliEnv) loginAs(t *testing.T, srv *cartotest.Server, email string, args ...string) (result, string) {
+	t.Helper()
+	var shown string
+	r := e.loginCopyCode(t, func(authURL string) (string, error) {
+		shown = authURL
+		loc, err := srv.LoginAs(t.Context(), authURL, email)
+		if err != nil {
+			return "", err
+		}
+		return loc.Query().Get("code"), nil
+	}, args...)
+	if r.code != 0 {
+		t.Fatalf("login %v as %s: exit %d: %s", args, email, r.code, r.stderr)
+	}
+	return r, shown
+}
+
+func TestProfilesStatusSwitchAndLogout(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{LoginPage: true})
+	e := newCLIEnv(t, srv.URL)
+	r, _ := e.loginAs(t, srv, cartotest.TestUser)
+	if !strings.Contains(r.stderr, "Logged in: "+cartotest.TestUser+" at ") {
+		t.Errorf("login summary does not say who: %q", r.stderr)
+	}
+	r, shown := e.loginAs(t, srv, cartotest.SecondTestUser, "--profile", "client-b")
+	if !strings.Contains(shown, "prompt=login") || !strings.Contains(r.stderr, cartotest.SecondTestUser) {
+		t.Errorf("a new profile's login: prompt=login %v, summary %q", strings.Contains(shown, "prompt=login"), r.stderr)
+	}
+	tokens := map[string]string{}
+	for _, p := range []string{"default", "client-b"} {
+		res := e.run(t, nil, "token", "--profile", p)
+		if res.code != 0 {
+			t.Fatalf("token --profile %q: exit %d: %s", p, res.code, res.stderr)
+		}
+		tokens[p] = res.stdout
+	}
+	if tokens["default"] == tokens["client-b"] {
+		t.Error("both profiles printed the same token")
+	}
+	raw, logins := statusJSON(t, e)
+	if len(logins) != 2 || strings.Contains(raw, "id_token") || strings.Contains(raw, strings.TrimSpace(tokens["default"])) {
+		t.Fatalf("status --json: %s", raw)
+	}
+	emails := map[any]any{}
+	for _, in := range logins {
+		emails[in["profile"]] = in["email"]
+	}
+	if emails[nil] != cartotest.TestUser || emails["client-b"] != cartotest.SecondTestUser {
+		t.Errorf("status --json emails by profile: %v", emails)
+	}
+	if text := e.run(t, nil, "status").stdout; !regexp.MustCompile(`logged in as +`+regexp.QuoteMeta(cartotest.SecondTestUser)).MatchString(text) ||
+		!strings.Contains(text, "default profile: default") {
+		t.Errorf("status text:\n%s", text)
+	}
+
+	if sw := e.run(t, nil, "switch", "client-b"); sw.code != 0 || !strings.Contains(sw.stderr, cartotest.SecondTestUser) {
+		t.Fatalf("switch client-b: exit %d: %s", sw.code, sw.stderr)
+	}
+	if tok := e.run(t, nil, "token"); tok.stdout != tokens["client-b"] {
+		t.Error("after switch, token without --profile is not client-b's")
+	}
+	if sw := e.run(t, nil, "switch"); sw.code != exitUsage {
+		t.Errorf("switch with no name: exit %d, want 2", sw.code)
+	}
+
+	if out := e.run(t, nil, "logout", "--profile", "client-b"); out.code != 0 || !strings.Contains(out.stderr, "removed 1") {
+		t.Fatalf("logout --profile client-b: exit %d: %s", out.code, out.stderr)
+	}
+	if _, logins := statusJSON(t, e); len(logins) != 1 || logins[0]["email"] != cartotest.TestUser {
+		t.Errorf("after logout --profile client-b: %v", logins)
+	}
+	if tok := e.run(t, nil, "token", "--profile", "default"); tok.stdout != tokens["default"] {
+		t.Error("the default profile's login did not survive logging out client-b")
 	}
 }

@@ -31,7 +31,10 @@ func newFlagSet(name, usage, about string) *flagSet {
 
 // parse parses args; it prints the help for -h/--help (returning errHelped) and refuses
 // positional arguments.
-func (fs *flagSet) parse(e *env, args []string) error {
+func (fs *flagSet) parse(e *env, args []string) error { return fs.parseArgs(e, args, 0) }
+
+// parseArgs is parse allowing up to most positional arguments.
+func (fs *flagSet) parseArgs(e *env, args []string, most int) error {
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -39,8 +42,8 @@ func (fs *flagSet) parse(e *env, args []string) error {
 		return errHelped
 	case err != nil:
 		return usageErrorf("%s: %v", fs.Name(), err).with(fmt.Sprintf("run 'cartoauth %s --help'", fs.Name()))
-	case fs.NArg() > 0:
-		return usageErrorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0)).with(fmt.Sprintf("run 'cartoauth %s --help'", fs.Name()))
+	case fs.NArg() > most:
+		return usageErrorf("%s: unexpected argument %q", fs.Name(), fs.Arg(most)).with(fmt.Sprintf("run 'cartoauth %s --help'", fs.Name()))
 	}
 	return nil
 }
@@ -63,6 +66,7 @@ type authFlags struct {
 	m2m     string
 	org     string
 	apiBase string
+	profile string
 }
 
 func (a *authFlags) register(fs *flagSet, withOrg bool) {
@@ -71,6 +75,7 @@ func (a *authFlags) register(fs *flagSet, withOrg bool) {
 		fs.StringVar(&a.org, "org", "", "SSO organization id (`ORG`, e.g. org_123) for interactive logins")
 	}
 	fs.StringVar(&a.apiBase, "api-base-url", "", "CARTO API base `URL`, skipping discovery (e.g. https://gcp-us-east1.api.carto.com)")
+	fs.StringVar(&a.profile, "profile", "", "the account `NAME` to use, for several accounts side by side (default: $CARTO_PROFILE, else the one chosen with 'cartoauth switch')")
 }
 
 // useM2M reports whether the command logs in with M2M credentials.
@@ -80,8 +85,8 @@ func (a *authFlags) useM2M() bool {
 
 // check refuses flag combinations that cannot mean anything.
 func (a *authFlags) check(cmd string) error {
-	if a.useM2M() && a.org != "" {
-		return usageErrorf("%s: --org applies to interactive logins, not M2M", cmd).with("drop --org, or unset --m2m / CARTO_CREDENTIALS_FILE / CARTO_CREDENTIALS")
+	if a.useM2M() && (a.org != "" || a.profile != "") {
+		return usageErrorf("%s: --org and --profile apply to interactive logins, not M2M", cmd).with("drop them, or unset --m2m / CARTO_CREDENTIALS_FILE / CARTO_CREDENTIALS")
 	}
 	return nil
 }

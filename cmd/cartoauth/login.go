@@ -28,7 +28,7 @@ Prints a one-line summary on stderr (where, which flow, until when); never a tok
 
 // runLogin is "cartoauth login".
 func runLogin(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("login", "cartoauth login [--m2m FILE] [--org ORG] [--api-base-url URL] [--flow copy-code|loopback] [--no-browser] [--timeout D] [--force]", loginAbout)
+	fs := newFlagSet("login", "cartoauth login [--profile NAME] [--m2m FILE] [--org ORG] [--api-base-url URL] [--flow copy-code|loopback] [--no-browser] [--timeout D] [--force]", loginAbout)
 	var af authFlags
 	af.register(fs, true)
 	var flow flowValue
@@ -63,6 +63,7 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 		if err := a.Logout(ctx); err != nil {
 			return failure(fmt.Errorf("forgetting the cached login: %w", err), "run 'cartoauth logout', then log in again")
 		}
+		opts.ForceLogin = true // the login page offers another account
 	case !errors.Is(err, gonbauth.ErrInteractionRequired):
 		return err
 	}
@@ -101,7 +102,7 @@ func loginM2M(ctx context.Context, e *env, af authFlags, force bool) error {
 // oauthOptions are the interactive login's options for af. The prompter is always the
 // terminal: cartoauth is a terminal program, even when a notebook cell runs it.
 func oauthOptions(af authFlags) *gonbauth.OAuthOptions {
-	return &gonbauth.OAuthOptions{APIBaseURL: af.apiBase, Organization: af.org}
+	return &gonbauth.OAuthOptions{APIBaseURL: af.apiBase, Organization: af.org, Profile: af.profile}
 }
 
 func openM2M(ctx context.Context, af authFlags) (*gonbauth.Auth, error) {
@@ -123,21 +124,21 @@ func openCached(ctx context.Context, af authFlags) (*gonbauth.Auth, error) {
 	}
 	if errors.Is(err, gonbauth.ErrInteractionRequired) {
 		return nil, &cliError{code: exitInteraction, err: fmt.Errorf("%w: no usable cached login for this server, organization and API base URL", gonbauth.ErrInteractionRequired),
-			hint: "run 'cartoauth login' first (with the same --org/--api-base-url), or use M2M credentials (--m2m FILE) for unattended runs"}
+			hint: "run 'cartoauth login' first (with the same --profile/--org/--api-base-url), or use M2M credentials (--m2m FILE) for unattended runs"}
 	}
 	return a, err
 }
 
 // runToken is "cartoauth token".
 func runToken(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("token", "cartoauth token [--m2m FILE] [--org ORG] [--api-base-url URL]", `
+	fs := newFlagSet("token", "cartoauth token [--profile NAME] [--m2m FILE] [--org ORG] [--api-base-url URL]", `
 Prints a valid CARTO access token, and only that, followed by a newline on stdout, refreshing
 it first when needed. It never prompts: when only a new interactive login would help, it exits
 with code 3 and says to run 'cartoauth login'. Use it in scripts:
 
   curl -H "Authorization: Bearer $(cartoauth token)" "$BASE/v3/..."
 
-The flags must match those of the login (same --org and --api-base-url).`)
+The flags must match those of the login (same --profile, --org and --api-base-url).`)
 	var af authFlags
 	af.register(fs, true)
 	if err := fs.parse(e, args); err != nil {
@@ -160,7 +161,7 @@ The flags must match those of the login (same --org and --api-base-url).`)
 
 // runDWCredentials is "cartoauth dw-credentials".
 func runDWCredentials(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("dw-credentials", "cartoauth dw-credentials [--m2m FILE] [--org ORG] [--api-base-url URL]", `
+	fs := newFlagSet("dw-credentials", "cartoauth dw-credentials [--profile NAME] [--m2m FILE] [--org ORG] [--api-base-url URL]", `
 Prints the CARTO Data Warehouse credentials as JSON on stdout:
 
   {"projectId": "carto-dw-ac-...", "token": "<Google access token>"}

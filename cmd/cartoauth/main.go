@@ -54,11 +54,15 @@ const (
 	exitInteraction = 3
 )
 
-// command is one subcommand: its name, a one-line summary and its runner.
+// command is one subcommand: its name, a one-line summary and its runner. A command that
+// waits (for a person, or serving) is interruptible: Ctrl-C or SIGTERM cancels its context so
+// that it ends cleanly. The others are left to the default signal handling, which costs
+// nothing at start-up (catching signals costs `cartoauth token` about 0.4 ms).
 type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, env *env, args []string) error
+	name          string
+	summary       string
+	run           func(ctx context.Context, env *env, args []string) error
+	interruptible bool
 }
 
 // env is what a command talks to; tests of the binary see only the real streams.
@@ -72,21 +76,19 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"login", "log in (interactive, or M2M with --m2m FILE) and cache the login", runLogin},
-		{"token", "print a valid access token on stdout; never prompts (exit 3 if a login is needed)", runToken},
-		{"status", "list the cached logins, without any secret", runStatus},
-		{"logout", "forget every cached login, revoking refresh tokens best-effort", runLogout},
-		{"dw-credentials", "print CARTO Data Warehouse {projectId, token} JSON on stdout", runDWCredentials},
-		{"sandbox", "serve a local CARTO stand-in (login page, APIs, BigQuery) for demos and tests", runSandbox},
-		{"help", "show help for cartoauth or one command", runHelp},
+		{"login", "log in (interactive, or M2M with --m2m FILE) and cache the login", runLogin, true},
+		{"token", "print a valid access token on stdout; never prompts (exit 3 if a login is needed)", runToken, false},
+		{"status", "list the cached logins, without any secret", runStatus, false},
+		{"logout", "forget every cached login (or one profile's), revoking refresh tokens best-effort", runLogout, false},
+		{"switch", "choose the profile used when none is given", runSwitch, false},
+		{"dw-credentials", "print CARTO Data Warehouse {projectId, token} JSON on stdout", runDWCredentials, false},
+		{"sandbox", "serve a local CARTO stand-in (login page, APIs, BigQuery) for demos and tests", runSandbox, true},
+		{"help", "show help for cartoauth or one command", runHelp, false},
 	}
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
-	stop()
-	os.Exit(code)
+	os.Exit(run(context.Background(), &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
 }
 
 // run dispatches args to a command and turns its error into one line on stderr and an exit
@@ -102,6 +104,11 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	for _, c := range commands {
 		if c.name == name {
+			if c.interruptible {
+				var stop context.CancelFunc
+				ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+				defer stop()
+			}
 			return report(e.stderr, c.run(ctx, e, args[1:]))
 		}
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,11 +15,13 @@ import (
 
 // runStatus is "cartoauth status".
 func runStatus(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet("status", "cartoauth status [--json]", `
-Lists the logins kept in the token cache ($CARTO_AUTH_CACHE_DIR, default ~/.carto-auth): kind,
-flow, tenant, API base URL, cache file, access token expiry and whether a refresh token is
-held. It never prints a token and never contacts CARTO.`)
-	asJSON := fs.Bool("json", false, "print JSON: {\"cache_dir\": ..., \"logins\": [...]}")
+	fs := newFlagSet("status", "cartoauth status [--profile NAME] [--json]", `
+Lists the logins kept in the token cache ($CARTO_AUTH_CACHE_DIR, default ~/.carto-auth): the
+profile and who is logged in (email; the client id for M2M), kind, flow, tenant, API base URL,
+cache file, access token expiry and whether a refresh token is held, and which profile is the
+default. It never prints a token and never contacts CARTO.`)
+	asJSON := fs.Bool("json", false, "print JSON: {\"cache_dir\": ..., \"default_profile\": ..., \"logins\": [...]}")
+	profile := fs.String("profile", "", "list only the logins of the profile `NAME`")
 	if err := fs.parse(e, args); err != nil {
 		return err
 	}
@@ -26,6 +30,10 @@ held. It never prints a token and never contacts CARTO.`)
 	if err != nil {
 		return failure(fmt.Errorf("reading the token cache %s: %w", dir, err), "check the folder's permissions or set CARTO_AUTH_CACHE_DIR")
 	}
+	if *profile != "" {
+		logins = slices.DeleteFunc(logins, func(in gonbauth.Info) bool { return in.Profile != *profile })
+	}
+	def, _ := gonbauth.DefaultProfile("")
 	if *asJSON {
 		if logins == nil {
 			logins = []gonbauth.Info{}
@@ -33,15 +41,16 @@ held. It never prints a token and never contacts CARTO.`)
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			CacheDir string          `json:"cache_dir"`
-			Logins   []gonbauth.Info `json:"logins"`
-		}{dir, logins})
+			CacheDir       string          `json:"cache_dir"`
+			DefaultProfile string          `json:"default_profile"`
+			Logins         []gonbauth.Info `json:"logins"`
+		}{dir, def, logins})
 	}
 	if len(logins) == 0 {
 		fmt.Fprintf(e.stdout, "No cached logins in %s. Run 'cartoauth login'.\n", dir)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%d cached login(s) in %s\n", len(logins), dir)
+	fmt.Fprintf(e.stdout, "%d cached login(s) in %s; default profile: %s\n", len(logins), dir, profileName(def))
 	now := time.Now()
 	for _, in := range logins {
 		fmt.Fprintln(e.stdout)
@@ -67,6 +76,8 @@ func infoRows(in gonbauth.Info, now time.Time) [][2]string {
 		refresh = "yes"
 	}
 	return [][2]string{
+		{"profile", profileName(in.Profile)},
+		{"logged in as", in.Account()},
 		{"kind", kind},
 		{"tenant", in.TenantDomain},
 		{"organization", in.Organization},
@@ -117,6 +128,12 @@ func summary(in gonbauth.Info) string {
 	if in.Flow != "" && in.Flow != in.Kind {
 		how += ", " + in.Flow
 	}
+	if who := in.Account(); who != "" {
+		where = who + " at " + where
+	}
+	if in.Profile != "" {
+		how += ", profile " + in.Profile
+	}
 	s := fmt.Sprintf("%s [%s]; access token valid until %s", where, how, expiryText(in.Expiry, time.Now()))
 	if in.HasRefreshToken {
 		s += "; refresh token held"
@@ -126,13 +143,19 @@ func summary(in gonbauth.Info) string {
 
 // runLogout is "cartoauth logout".
 func runLogout(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("logout", "cartoauth logout", `
-Forgets every login in the token cache ($CARTO_AUTH_CACHE_DIR, default ~/.carto-auth),
-revoking each refresh token with CARTO best-effort, and says how many it removed.`)
+	fs := newFlagSet("logout", "cartoauth logout [--profile NAME]", `
+Forgets every login in the token cache ($CARTO_AUTH_CACHE_DIR, default ~/.carto-auth), or only
+those of one profile, revoking each refresh token with CARTO best-effort, and says how many it
+removed.`)
+	profile := fs.String("profile", "", "forget only the logins of the profile `NAME`")
 	if err := fs.parse(e, args); err != nil {
 		return err
 	}
-	n, err := gonbauth.ForgetCachedLogins(ctx, nil)
+	var only []string
+	if *profile != "" {
+		only = []string{*profile}
+	}
+	n, err := gonbauth.ForgetCachedLogins(ctx, nil, only...)
 	if err != nil {
 		return failure(fmt.Errorf("logout: removed %d login(s), then: %w", n, err), "check the cache folder's permissions and run 'cartoauth logout' again")
 	}
@@ -146,4 +169,40 @@ func cacheDirForDisplay() string {
 		return d
 	}
 	return "~/.carto-auth"
+}
+
+// profileName shows a profile, "" being the default one.
+func profileName(p string) string {
+	return cmp.Or(p, gonbauth.DefaultProfileName)
+}
+
+// runSwitch is "cartoauth switch".
+func runSwitch(_ context.Context, e *env, args []string) error {
+	fs := newFlagSet("switch", "cartoauth switch NAME", `
+Chooses the profile used when neither --profile nor $CARTO_PROFILE names one, in the CLI, in
+notebooks and in Go programs (like 'gh auth switch'). The choice is kept in the token cache
+folder. 'cartoauth switch default' goes back to the default profile.`)
+	if err := fs.parseArgs(e, args, 1); err != nil {
+		return err
+	}
+	name := fs.Arg(0)
+	if name == "" {
+		return usageErrorf("switch: give a profile NAME ('default' for the default profile)").with("run 'cartoauth status' to see the profiles")
+	}
+	if name == gonbauth.DefaultProfileName {
+		name = ""
+	}
+	if err := gonbauth.SetDefaultProfile("", name); err != nil {
+		return failure(fmt.Errorf("switch: %w", err), "")
+	}
+	logins, _ := gonbauth.CachedLogins("")
+	who := "no cached login yet; run 'cartoauth login --profile " + profileName(name) + "'"
+	for _, in := range logins {
+		if in.Profile == name {
+			who = "logged in as " + cmp.Or(in.Account(), "an unknown account")
+			break
+		}
+	}
+	fmt.Fprintf(e.stderr, "Default profile: %s (%s).\n", profileName(name), who)
+	return nil
 }

@@ -145,7 +145,8 @@ func pageURL(t *testing.T, p *rod.Page) string {
 // pasteCodeFromLoginTab does what a person does in the login tab the card's link opened: log
 // in on the stand-in's page, copy the code it shows (the page must be under codePage), close
 // the tab, paste the code into the login cell's box, and wait until the cell says it logged in
-// with the pasted code. It returns the code; the code page's screenshot goes to art.
+// with the pasted code. It returns the code; the code page's screenshot, with the code masked,
+// goes to art.
 func pasteCodeFromLoginTab(ctx context.Context, t *testing.T, nb *browser.Notebook, tab *rod.Page, codePage, art string) (code string) {
 	t.Helper()
 	mustOK(t, fillLoginPage(ctx, tab))
@@ -157,8 +158,11 @@ func pasteCodeFromLoginTab(ctx context.Context, t *testing.T, nb *browser.Notebo
 	if u := pageURL(t, tab); !strings.HasPrefix(u, codePage) || code == "" {
 		t.Fatalf("after logging in the tab shows %s with code %q", u, code)
 	}
-	if png, err := tab.Screenshot(false, nil); err == nil {
-		_ = os.WriteFile(filepath.Join(art, "code-page.png"), png, 0o644)
+	// The screenshot shows the page, not the code: artifacts hold no secret, even a spent one.
+	if _, err := tab.Eval(`() => { document.getElementById('code').textContent = '••••••••' }`); err == nil {
+		if png, err := tab.Screenshot(false, nil); err == nil {
+			_ = os.WriteFile(filepath.Join(art, "code-page.png"), png, 0o644)
+		}
 	}
 	mustOK(t, tab.Close())
 	_, err = nb.Page.Activate()

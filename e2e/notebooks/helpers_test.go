@@ -284,6 +284,19 @@ func cachedTokens(t *testing.T, dir string) []cacheEntry {
 // secrets returns the tokens kept in dir and the codes the stand-in issued, each labelled.
 func secrets(t *testing.T, srv *cartotest.Server, dir string, extra ...string) map[string]string {
 	t.Helper()
+	more := map[string]string{}
+	for i, c := range srv.IssuedCodes() {
+		more[fmt.Sprintf("code #%d", i)] = c
+	}
+	for i, x := range extra {
+		more[fmt.Sprintf("secret #%d", i)] = x
+	}
+	return tokenSecrets(t, dir, more)
+}
+
+// tokenSecrets labels the tokens of every login cached in dir, plus extra secrets.
+func tokenSecrets(t *testing.T, dir string, extra map[string]string) map[string]string {
+	t.Helper()
 	s := map[string]string{}
 	for i, e := range cachedTokens(t, dir) {
 		s[fmt.Sprintf("access token #%d", i)] = e.AccessToken
@@ -291,11 +304,8 @@ func secrets(t *testing.T, srv *cartotest.Server, dir string, extra ...string) m
 			s[fmt.Sprintf("refresh token #%d", i)] = e.RefreshToken
 		}
 	}
-	for i, c := range srv.IssuedCodes() {
-		s[fmt.Sprintf("code #%d", i)] = c
-	}
-	for i, x := range extra {
-		s[fmt.Sprintf("secret #%d", i)] = x
+	for k, v := range extra {
+		s[k] = v
 	}
 	return s
 }

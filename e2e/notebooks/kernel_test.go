@@ -224,6 +224,34 @@ func TestTwoCellLogin(t *testing.T) {
 }
 
 // TestM2METL runs m2m-etl.ipynb with CARTO_CREDENTIALS_FILE: no box, a table with the count.
+// The quickstart notebook, unchanged, runs unattended in CI with M2M credentials in the
+// environment: gonbauth.Login uses them, so no card, no box, and the query table.
+func TestQuickstartUnattendedWithM2M(t *testing.T) {
+	srv := standin(t, cartotest.Config{})
+	path := filepath.Join(t.TempDir(), "m2m.json")
+	if err := srv.WriteCredentialsFile(path); err != nil {
+		t.Fatal(err)
+	}
+	creds, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &session{t: t, k: startKernel(t, cellEnv(srv, t.TempDir(), "CI=true", "CARTO_CREDENTIALS="+string(creds)))}
+	cells := codeCells(t, "quickstart.ipynb")
+	res := s.run("login", cells[0], cellTimeout, s.noInput("login"))
+	if out := res.Stdout(); !strings.HasPrefix(out, "Logged in: m2m login to "+srv.URL) || len(cards(res)) != 0 {
+		t.Errorf("login cell: %s", brief(res))
+	}
+	s.run("helpers", cells[1], cellTimeout, s.noInput("helpers"))
+	res = s.run("query", cells[2], cellTimeout, s.noInput("query"))
+	if out, want := res.Stdout(), fmt.Sprintf("%d rows from %s", len(cartotest.BigQueryCities()), srv.URL); !strings.HasPrefix(out, want) {
+		t.Errorf("query cell: %s", brief(res))
+	}
+	if n, a := srv.Count(cartotest.EndpointTokenCC), srv.Count(cartotest.EndpointAuthorize); n != 1 || a != 0 {
+		t.Errorf("%d client-credentials requests (want 1: the query cell uses the cache), %d authorize requests (want 0)", n, a)
+	}
+}
+
 func TestM2METL(t *testing.T) {
 	srv := standin(t, cartotest.Config{})
 	cache := t.TempDir()

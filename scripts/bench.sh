@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# bench.sh (`make bench`): the figures of the README's Performance section, measured here.
+#
+#   scripts/bench.sh [--update-readme] [--rounds N] [--cells N]
+#
+# 1. the library's Go benchmarks (gonbauth, cartodw, display);
+# 2. `cartoauth token` from a warm cache (static build, as `make cartoauth` installs it)
+#    against a bare Go program that reads a small JSON file and prints one field, N rounds of
+#    paired runs against a local `cartoauth sandbox` (Python's carto-auth can only talk to
+#    CARTO itself, so it is not timed here);
+# 3. GoNB cells compiled from new source each run, as a user's new cells are: bare, gonbui
+#    only, gonbui + one HTTP request, and the cached login (e2e/bench; needs gonb and
+#    goimports on PATH: scripts/install-deps.sh).
+# It prints Markdown; --update-readme also writes it between the bench markers of README.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROUNDS=300
+CELLS=10
+UPDATE=0
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--update-readme) UPDATE=1; shift ;;
+	--rounds) ROUNDS=${2:?--rounds needs a number}; shift 2 ;;
+	--cells) CELLS=${2:?--cells needs a number}; shift 2 ;;
+	-h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+WORK=$(mktemp -d)
+SANDBOX_PID=
+cleanup() {
+	[[ -n $SANDBOX_PID ]] && kill "$SANDBOX_PID" 2>/dev/null && wait "$SANDBOX_PID" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say "building cartoauth (CGO_ENABLED=0), the floor program and the timer"
+(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$WORK/cartoauth" ./cmd/cartoauth)
+(cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && go build -o "$WORK/clibench" ./bench/cmd/clibench)
+
+say "starting a sandbox"
+export CARTO_AUTH_CACHE_DIR=$WORK/cache
+"$WORK/cartoauth" sandbox --addr 127.0.0.1:0 --credentials "$WORK/m2m.json" >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+SANDBOX_PID=$!
+for _ in $(seq 100); do
+	grep -q '^export CARTO_AUTH_SERVER=' "$WORK/sandbox.out" 2>/dev/null && break
+	kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$WORK/sandbox.err" >&2; exit 1; }
+	sleep 0.1
+done
+SERVER=$(sed -n 's/^export CARTO_AUTH_SERVER=//p' "$WORK/sandbox.out")
+[[ -n $SERVER ]] || { say "the sandbox did not start in 10 s"; cat "$WORK/sandbox.err" >&2; exit 1; }
+export CARTO_AUTH_SERVER=$SERVER
+"$WORK/cartoauth" token --m2m "$WORK/m2m.json" >/dev/null # warm the cache
+ENTRY=$(ls "$CARTO_AUTH_CACHE_DIR"/gonbauth-m2m-*.json)
+
+say "timing the CLI ($ROUNDS rounds)"
+CLI=$("$WORK/clibench" -n "$ROUNDS" \
+	"bare Go: read JSON, print a field=$WORK/floor $ENTRY" \
+	"cartoauth token (warm cache)=$WORK/cartoauth token --m2m $WORK/m2m.json")
+
+say "running the Go benchmarks"
+GOBENCH=$(cd "$ROOT" && go test -run '^$' -bench . -benchtime 20000x ./gonbauth ./cartodw ./display | grep '^Benchmark')
+
+say "timing GoNB cells ($CELLS runs each, new source every run)"
+CELLBENCH=$(cd "$ROOT/e2e" && go test -run '^$' -bench Cell -benchtime "${CELLS}x" -timeout 30m ./bench | grep '^Benchmark')
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
+REPORT=$(
+	cat <<MD
+Measured by \`make bench\` (scripts/bench.sh) on $(date -u +%F): $(nproc) cores (${cpu:-unknown CPU}),
+$(go version | cut -d' ' -f3-), $(uname -sr).
+
+**The CLI**, whole process, median of paired runs against a local sandbox:
+
+$CLI
+
+**A GoNB cell**, new source each run (a re-run of the same source skips the link and is not
+a cell's cost), mean of $CELLS runs in a real GoNB kernel:
+
+| cell | time |
+|---|---|
+$(awk '{sub(/^BenchmarkCell/, "", $1); sub(/-[0-9]+$/, "", $1); printf "| %s | %.2f s |\n", $1, $3/1e9}' <<<"$CELLBENCH")
+
+**The library** (\`go test -bench . -benchtime 20000x\`):
+
+| benchmark | time | bytes | allocations |
+|---|---|---|---|
+$(awk '{sub(/-[0-9]+$/, "", $1); printf "| %s | %s %s | %s | %s |\n", $1, $3, $4, $5, $7}' <<<"$GOBENCH")
+MD
+)
+printf '%s\n' "$REPORT"
+if [[ $UPDATE == 1 ]]; then
+	REPORT="$REPORT" python3 - "$ROOT/README.md" <<'PY'
+import os, re, sys
+path = sys.argv[1]
+text = open(path).read()
+new = "<!-- bench:start -->\n" + os.environ["REPORT"].strip() + "\n<!-- bench:end -->"
+text, n = re.subn(r"<!-- bench:start -->.*?<!-- bench:end -->", lambda m: new, text, flags=re.S)
+if n != 1:
+    sys.exit("README.md has no bench markers")
+open(path, "w").write(text)
+PY
+	say "README.md updated"
+fi
