@@ -107,7 +107,9 @@ if [[ $SANDBOX == 1 ]]; then
 	wait_for "the sandbox" "$SANDBOX_PID" grep -q '^export CARTO_AUTH_SERVER=' "$DEMO_DIR/logs/sandbox.out"
 	SANDBOX_URL=$(sed -n 's/^export CARTO_AUTH_SERVER=//p' "$DEMO_DIR/logs/sandbox.out")
 	wait_for "the sandbox" "$SANDBOX_PID" http_ok "$SANDBOX_URL/config.yaml"
-	export CARTO_AUTH_SERVER=$SANDBOX_URL CARTO_AUTH_CACHE_DIR=$DEMO_DIR/cache CARTO_CREDENTIALS_FILE=$creds
+	# No CARTO_CREDENTIALS_FILE: gonbauth.Login would log the quickstart in by M2M instead of the
+	# card. The M2M notebook finds the sandbox's credentials next to it (below).
+	export CARTO_AUTH_SERVER=$SANDBOX_URL CARTO_AUTH_CACHE_DIR=$DEMO_DIR/cache
 else
 	unset CARTO_AUTH_SERVER CARTO_AUTH_CACHE_DIR CARTO_CREDENTIALS_FILE CARTO_CREDENTIALS
 fi
@@ -118,6 +120,9 @@ fi
 NOTEBOOKS=$DEMO_DIR/notebooks
 mkdir -p "$NOTEBOOKS"
 cp -n "$ROOT"/notebooks/*.ipynb "$NOTEBOOKS"/
+if [[ $SANDBOX == 1 ]]; then
+	install -m 600 "$creds" "$NOTEBOOKS/carto-credentials.json"
+fi
 jupyter_args=(--no-browser --ip=127.0.0.1 --port="$JUPYTER_PORT" --NotebookApp.port_retries=0
 	--NotebookApp.token="$JUPYTER_TOKEN" --notebook-dir="$NOTEBOOKS")
 [[ $(id -u) -eq 0 ]] && jupyter_args+=(--allow-root)
