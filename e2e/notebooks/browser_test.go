@@ -331,6 +331,7 @@ func oneClickLogin(t *testing.T, lab bool) {
 	start := time.Now()
 	mustOK(t, nb.RunCell(ctx, qsLogin))
 	loopbackURI := fmt.Sprintf("http://localhost:%d/callback/", loopbackPort)
+	waitOneClick(ctx, t, nb, qsLogin)
 	mustOK(t, nb.WaitAttr(ctx, qsLogin, ".carto-login-oneclick", "href", "redirect_uri="+url.QueryEscape(loopbackURI)))
 	t.Logf("one-click link added %v after running the cell", time.Since(start).Round(time.Millisecond))
 	checkAuthURL(t, f.srv, cardAttr(ctx, nb, qsLogin, ".carto-login-oneclick", "href"), loopbackURI)
@@ -387,6 +388,28 @@ func oneClickLogin(t *testing.T, lab bool) {
 	}
 	checkRestOfQuickstart(ctx, t, nb, art)
 	checkPageNoLeak(ctx, t, nb, secrets(t, f.srv, f.cache))
+}
+
+// waitOneClick waits until the card in cell i offers one click. When the login could not
+// listen on port 10000 (another test or program took it after waitPortFree: tests of other
+// checkouts may run at the same time), the card says so; the test stops at once saying why.
+func waitOneClick(ctx context.Context, t *testing.T, nb *browser.Notebook, i int) {
+	t.Helper()
+	const busy = "loopback port is in use"
+	for {
+		if nb.Attr(ctx, i, ".carto-login-oneclick", "href") != "" {
+			return
+		}
+		text, _ := nb.OutputText(ctx, i)
+		if strings.Contains(text, busy) {
+			t.Fatalf("port %d was taken by another program during the test (re-run): %q", loopbackPort, text)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no one-click link in cell %d (card now %q): %v", i, text, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // waitNoInputBox waits up to 5 s for the page to have no open input box.

@@ -112,7 +112,7 @@ func oneClickInBrowser(ctx context.Context, t *testing.T, nb *browser.Notebook, 
 	mustOK(t, nb.RunCell(ctx, i))
 	_, err := nb.WaitInput(ctx, i)
 	mustOK(t, err)
-	mustOK(t, nb.WaitAttr(ctx, i, ".carto-login-oneclick", "href", "redirect_uri="))
+	waitOneClick(ctx, t, nb, i)
 	tab, err := nb.ClickLink(ctx, i, ".carto-login-oneclick")
 	mustOK(t, err)
 	mustOK(t, act(tab))
