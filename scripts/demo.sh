@@ -135,7 +135,8 @@ wait_for "Jupyter" "$JUPYTER_PID" http_ok "$JUPYTER_URL/api/status?token=$JUPYTE
 if [[ $SMOKE == 1 ]]; then
 	http_ok "$JUPYTER_URL/api/kernelspecs/gonb?token=$JUPYTER_TOKEN" || die "Jupyter does not list the gonb kernel"
 	if [[ $SANDBOX == 1 ]]; then
-		"$BIN/cartoauth" token >/dev/null || die "no M2M token from the sandbox"
+		"$BIN/cartoauth" token --m2m "$creds" >/dev/null || die "no M2M token from the sandbox (cartoauth token --m2m $creds failed)"
+		[[ $(stat -c %a "$NOTEBOOKS/carto-credentials.json" 2>/dev/null) == 600 ]] || die "the M2M notebook's carto-credentials.json is missing or not 0600"
 	fi
 	say "smoke: ok (sandbox ${SANDBOX_URL:-none}, Jupyter $JUPYTER_URL, gonb kernel listed)"
 	exit 0
