@@ -37,7 +37,8 @@ func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	canAsk := !opts.DisableInteraction && someoneCanAnswer(opts)
+	why := nobodyToAnswer(opts)
+	canAsk := !opts.DisableInteraction && why == ""
 	l.auth.mayPrompt = canAsk // a wait for another process's login is worth it only then
 	if !opts.ForceLogin {
 		l.noPrompt = true
@@ -48,20 +49,26 @@ func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		}
 	}
 	if !canAsk {
-		return nil, fmt.Errorf("%w: no cached login, and nobody can answer a login here; set %s (or %s) to M2M credentials, or run `cartoauth login` once where you can answer",
-			ErrInteractionRequired, EnvCredentialsFile, EnvCredentials)
+		if opts.DisableInteraction {
+			why = "interaction is disabled"
+		}
+		return nil, fmt.Errorf("%w: no cached login, and nobody can answer a login here (%s); set %s (or %s) to M2M credentials, or run `cartoauth login` once where you can answer",
+			ErrInteractionRequired, why, EnvCredentialsFile, EnvCredentials)
 	}
 	return l.open(ctx)
 }
 
-// someoneCanAnswer reports whether an interactive login can be answered: the caller's prompter,
-// a notebook cell that is not run unattended, or a terminal on standard input.
-func someoneCanAnswer(opts *OAuthOptions) bool {
+// nobodyToAnswer says why an interactive login cannot be answered here, or "" when it can: the
+// caller's prompter, a notebook cell that is not run unattended, or a terminal on standard
+// input.
+func nobodyToAnswer(opts *OAuthOptions) string {
 	switch {
 	case opts.Prompter != nil:
-		return true
+		return ""
 	case display.InNotebook():
-		return unattendedNotebook(true, os.Getenv) == "" // not CI, nbconvert, papermill
+		return unattendedNotebook(true, os.Getenv) // CI is set, run by nbconvert or papermill
+	case term.IsTerminal(int(os.Stdin.Fd())):
+		return ""
 	}
-	return term.IsTerminal(int(os.Stdin.Fd())) // /dev/null, a pipe or a file: nobody types there
+	return "no notebook, and standard input is not a terminal" // /dev/null, a pipe, a file
 }

@@ -22,9 +22,6 @@ type attempt struct {
 	state    string
 	verifier string
 	why      string
-	// boxOpen is set when the login completed while a paste box was still open (one-click
-	// won): notebooks cannot withdraw an input box, so the status says to ignore it.
-	boxOpen bool
 }
 
 // login runs an interactive login, bounded by the login timeout, and discovers the API base
@@ -80,11 +77,7 @@ func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, f
 		}
 	}
 	l.loggedIn = true
-	hint := ""
-	if at.boxOpen {
-		hint = "The code box below is no longer needed; leave it empty."
-	}
-	at.status(display.StateDone, loggedInText(e), hint)
+	at.status(display.StateDone, loggedInText(e), "")
 	return e, nil
 }
 
