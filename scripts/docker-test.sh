@@ -142,7 +142,7 @@ docker run -d --name carto-sandbox -p 127.0.0.1:8888:8888 -p 127.0.0.1:8765:8765
   -v "$PWD/sandbox-secrets:/secrets" carto-auth \
   cartoauth sandbox --addr 0.0.0.0:8765 --allow-remote --url http://localhost:8765 --credentials /secrets/m2m.json
 docker run --rm -it --name carto-jupyter --network container:carto-sandbox -e CARTO_AUTH_SERVER=http://localhost:8765 \
-  -v "$PWD/sandbox-secrets/m2m.json:/run/secrets/carto-m2m.json:ro" -e CARTO_CREDENTIALS_FILE=/run/secrets/carto-m2m.json \
+  -v "$PWD/sandbox-secrets/m2m.json:/opt/carto-auth/notebooks/carto-credentials.json:ro" \
   -v carto-auth-sandbox-cache:/home/carto/.carto-auth carto-auth
 EOF
 
@@ -182,12 +182,13 @@ start_sandbox() {
 	wait_until "the sandbox to print its address" 60 sandbox_ready
 }
 
-# start_jupyter VOLUME: Jupyter in the sandbox's network, M2M credentials from the mounted file,
-# the token cache in VOLUME.
+# start_jupyter VOLUME: Jupyter in the sandbox's network, the sandbox's M2M credentials mounted
+# next to the notebooks (where m2m-etl.ipynb looks; not in CARTO_CREDENTIALS_FILE, which would
+# make gonbauth.Login log every notebook in by M2M), the token cache in VOLUME.
 start_jupyter() {
 	VOLUMES+=("$1")
 	podman run -d --name "$JUPYTER" --network "container:$SANDBOX" -e CARTO_AUTH_SERVER="$SURL" \
-		-v "$SECRETS/m2m.json:/run/secrets/carto-m2m.json:ro" -e CARTO_CREDENTIALS_FILE=/run/secrets/carto-m2m.json \
+		-v "$SECRETS/m2m.json:/opt/carto-auth/notebooks/carto-credentials.json:ro" \
 		-v "$1:/home/carto/.carto-auth" "$IMAGE" >/dev/null
 	jupyter_up
 }
