@@ -46,7 +46,7 @@ func Credentials(ctx context.Context, auth Fetcher) (projectID string, ts *Token
 // opts; to talk to another BigQuery endpoint set Options.Endpoint rather than
 // option.WithEndpoint, since the DW token goes only to s's endpoint.
 func (s *TokenSource) NewClient(ctx context.Context, opts ...option.ClientOption) (*bigquery.Client, error) {
-	if err := checkEndpoint(s.endpoint); err != nil {
+	if err := s.endpointErr; err != nil {
 		return nil, err
 	}
 	project, err := s.ProjectID(ctx)

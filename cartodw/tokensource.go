@@ -91,6 +91,8 @@ type TokenSource struct {
 	base     http.RoundTripper
 	now      func() time.Time
 	endpoint *url.URL
+	// endpointErr says why endpoint must get no token (clear text to another machine).
+	endpointErr error
 
 	cur atomic.Pointer[dwToken] // nil until the first fetch and after Invalidate
 
@@ -121,6 +123,7 @@ func NewTokenSource(f Fetcher, o *Options) *TokenSource {
 	}
 	s := &TokenSource{fetcher: f, life: opts.TokenLifetime, timeout: opts.FetchTimeout,
 		base: opts.Transport, endpoint: endpointOf(opts.Endpoint, f)}
+	s.endpointErr = checkEndpoint(s.endpoint)
 	if s.life <= 0 {
 		s.life = DefaultTokenLifetime
 	}

@@ -103,7 +103,7 @@ func closeBody(req *http.Request) {
 // it is not.
 func (s *TokenSource) tokenGoesTo(req *http.Request) bool {
 	u, e := req.URL, s.endpoint
-	if checkEndpoint(e) != nil { // http to another machine: the token would travel in clear
+	if s.endpointErr != nil { // http to another machine: the token would travel in clear
 		return false
 	}
 	if !strings.EqualFold(u.Scheme, e.Scheme) || !strings.EqualFold(u.Hostname(), e.Hostname()) || port(u) != port(e) {
