@@ -44,8 +44,8 @@ func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		l.noPrompt = true
 		a, err := l.open(ctx)
 		l.noPrompt = false
-		if err == nil || !errors.Is(err, ErrInteractionRequired) {
-			return a, err
+		if err == nil || !errors.Is(err, ErrInteractionRequired) || errors.Is(err, ErrLoginInProgress) {
+			return a, err // ErrLoginInProgress names the other process, which says more
 		}
 	}
 	if !canAsk {

@@ -30,7 +30,7 @@ func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 func (l *oauthLogin) open(ctx context.Context) (*Auth, error) {
 	a := l.auth
 	var err error
-	if l.opts.ForceLogin && !l.noPrompt {
+	if l.opts.ForceLogin {
 		l.promptLogin = true
 		_, err = a.cache.update(ctx, lockWait{mayPrompt: true, notice: a.onLockWait, limit: a.waitLimit}, nil,
 			func(ctx context.Context, _ *entry) (*entry, error) { return l.login(ctx) })
