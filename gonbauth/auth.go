@@ -143,8 +143,9 @@ func (ts tokenSource) Token() (*oauth2.Token, error) {
 	return e.oauth2Token(), nil
 }
 
-// Logout forgets this identity's cached tokens and revokes its refresh token, best-effort: a
-// failed revocation is logged, not returned.
+// Logout forgets this identity's cached tokens and revokes its refresh token at the auth
+// server. The login is forgotten here even when the revocation fails; the error then wraps
+// ErrRevocationFailed, since the refresh token stays usable at the server until it expires.
 func (a *Auth) Logout(ctx context.Context) error {
 	last, err := a.cache.remove(ctx, lockWait{})
 	if err != nil {
@@ -152,7 +153,7 @@ func (a *Auth) Logout(ctx context.Context) error {
 	}
 	if last != nil && last.RefreshToken != "" && a.revoke != nil {
 		if err := a.revoke(ctx, last.RefreshToken); err != nil {
-			a.set.warn("logged out locally, but revoking the refresh token failed", "error", err)
+			return fmt.Errorf("%w: %w", ErrRevocationFailed, err)
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
 package gonbauth
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -38,8 +40,9 @@ func CachedLogins(dir string) ([]Info, error) {
 }
 
 // ForgetCachedLogins removes the logins kept in the cache folder of c — every one, or only
-// those of the given profiles ("" is the default profile) — revoking each refresh token
-// best-effort, and returns how many it removed.
+// those of the given profiles ("" is the default profile) — revoking each refresh token, and
+// returns how many it removed. Revocations that fail do not stop it: they are returned
+// together (each wrapping ErrRevocationFailed) after every login was removed.
 func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int, error) {
 	if c == nil {
 		c = &Common{}
@@ -57,7 +60,7 @@ func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	n, notRevoked := 0, []error(nil)
 	for _, in := range infos {
 		if len(profiles) > 0 && !slices.Contains(profiles, in.Profile) {
 			continue
@@ -70,14 +73,18 @@ func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int
 		if e.Identity.Kind == kindOAuth {
 			a.revoke = set.revoker(e.Identity)
 		}
-		if err := a.Logout(ctx); err != nil {
+		err = a.Logout(ctx)
+		if err != nil && !errors.Is(err, ErrRevocationFailed) {
 			return n, err
+		}
+		if err != nil {
+			notRevoked = append(notRevoked, fmt.Errorf("%s login of %s: %w", cmp.Or(in.Profile, DefaultProfileName), cmp.Or(in.Account(), "an unknown account"), err))
 		}
 		if _, err := os.Stat(in.CacheFile); errors.Is(err, fs.ErrNotExist) {
 			n++
 		}
 	}
-	return n, nil
+	return n, errors.Join(notRevoked...)
 }
 
 func entryInfo(e *entry, path string) Info {

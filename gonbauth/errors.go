@@ -22,6 +22,9 @@ var (
 	ErrLoginInProgress = errors.New("another process is logging in")
 	// ErrNoAPIBaseURL means no API base URL is known for this login.
 	ErrNoAPIBaseURL = errors.New("no API base URL")
+	// ErrRevocationFailed means a logout forgot the login here but the auth server did not
+	// revoke its refresh token, which stays usable there until it expires.
+	ErrRevocationFailed = errors.New("logged out here, but the auth server did not revoke the refresh token")
 )
 
 // CredentialsError reports a bad machine-to-machine credentials file or value.

@@ -1,13 +1,13 @@
 package gonbauth
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -159,22 +159,22 @@ func (l *oauthLogin) discoverInto(ctx context.Context, e *entry) error {
 	return err
 }
 
-// revoker returns the function that revokes id's refresh tokens at its auth server
-// (RFC 7009, with a JSON body as Auth0 takes it).
+// revoker returns the function that revokes id's refresh tokens at its auth server, with the
+// form body RFC 7009 requires (Auth0 takes it too; OpenID servers refuse JSON).
 func (s *settings) revoker(id identity) func(ctx context.Context, refreshToken string) error {
 	return func(ctx context.Context, refreshToken string) error {
 		ep, err := newEndpoints(id.AuthServer)
 		if err != nil {
 			return err
 		}
-		body, _ := json.Marshal(map[string]string{"client_id": id.ClientID, "token": refreshToken})
+		form := url.Values{"client_id": {id.ClientID}, "token": {refreshToken}, "token_type_hint": {"refresh_token"}}
 		ctx, cancel := context.WithTimeout(ctx, defaultHTTPTimeout)
 		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.revoke, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.revoke, strings.NewReader(form.Encode()))
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := s.hc.Do(req)
 		if err != nil {
 			return fmt.Errorf("revoke endpoint: %w", redactURLError(err))

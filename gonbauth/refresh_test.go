@@ -3,7 +3,6 @@ package gonbauth
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -117,22 +116,6 @@ func TestLogoutForgetsAndRevokes(t *testing.T) {
 	opts.DisableInteraction = true
 	if _, err := FromOAuth(context.Background(), opts); !errors.Is(err, ErrInteractionRequired) {
 		t.Errorf("after logout: %v", err)
-	}
-}
-
-func TestLogoutWhenRevocationFails(t *testing.T) { // not parallel: it captures os.Stderr
-	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
-	srv.Inject(cartotest.EndpointRevoke, cartotest.Fault{Status: 500})
-	out := captureStderr(t, func() {
-		if err := a.Logout(context.Background()); err != nil {
-			t.Errorf("logout failed: %v", err)
-		}
-	})
-	if _, err := readEntry(a.cache.store.path()); err == nil {
-		t.Error("the cache file is still there")
-	}
-	if !strings.Contains(out, "revoking the refresh token failed") {
-		t.Errorf("no warning about the failed revocation: %q", out)
 	}
 }
 
