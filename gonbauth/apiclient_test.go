@@ -2,8 +2,12 @@ package gonbauth
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -122,5 +126,89 @@ func TestTokenOriginsMustBeOrigins(t *testing.T) {
 	s, err := (&Common{NoCache: true, TokenOrigins: []string{"HTTPS://Data.Example.com:443/"}}).resolve()
 	if err != nil || len(s.tokenOrigins) != 1 || s.tokenOrigins[0] != "https://data.example.com" {
 		t.Errorf("normalized origins %v, %v", s.tokenOrigins, err)
+	}
+}
+
+// TestAPIClientNoTokenThroughAThirdPartysRedirect: a host the token does not go to cannot make
+// the client call the API with it: a 302 into the API arrives without the token, and a 307 or
+// 308 (which would resend the caller's method and body) is refused.
+func TestAPIClientNoTokenThroughAThirdPartysRedirect(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	var mu sync.Mutex
+	var apiSaw []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		apiSaw = append(apiSaw, r.Method+" "+r.URL.Path+" token="+fmt.Sprint(r.Header.Get("Authorization") != ""))
+		mu.Unlock()
+		if r.URL.Path == "/v3/self" {
+			http.Redirect(w, r, "/v3/sql/carto_dw/query", http.StatusTemporaryRedirect) // within the API
+		}
+	}))
+	defer api.Close()
+	public := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
+		http.Redirect(w, r, api.URL+"/v3/sql/carto_dw/query?q=DROP+TABLE+x", code)
+	}))
+	defer public.Close()
+	a, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{APIBaseURL: api.URL,
+		Common: Common{AuthServer: srv.URL, NoCache: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := a.HTTPClient()
+	resp, err := hc.Get(public.URL + "/cities.geojson?code=302")
+	if err != nil {
+		t.Fatalf("GET through a 302: %v", err)
+	}
+	resp.Body.Close()
+	for _, code := range []int{307, 308} {
+		resp, err := hc.Post(public.URL+"/upload?code="+strconv.Itoa(code), "application/json", strings.NewReader(`{"q":"DROP TABLE x"}`))
+		if err == nil {
+			resp.Body.Close()
+			t.Errorf("a %d from another origin into the API was followed", code)
+		} else if !strings.Contains(err.Error(), "refusing a "+strconv.Itoa(code)) {
+			t.Errorf("%d: %v", code, err)
+		}
+	}
+	// The API's own 307 to itself is followed, with the token.
+	resp, err = hc.Post(api.URL+"/v3/self", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatalf("the API's own 307: %v", err)
+	}
+	resp.Body.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"GET /v3/sql/carto_dw/query token=false", "POST /v3/self token=true", "POST /v3/sql/carto_dw/query token=true"}
+	if !slices.Equal(apiSaw, want) {
+		t.Errorf("the API saw %q, want %q", apiSaw, want)
+	}
+}
+
+// TestNonASCIIHostsGetNoToken: İ folds to i, but Go dials the IDNA form of İ.example.com,
+// another domain: such hosts are never an origin the token goes to, and never accepted as one.
+func TestNonASCIIHostsGetNoToken(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	a, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{APIBaseURL: "https://i.example.com",
+		Common: Common{AuthServer: srv.URL, NoCache: true, TokenOrigins: []string{"https://data.example.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u, want := range map[string]bool{
+		"https://i.example.com/v3/sql": true, "https://I.EXAMPLE.COM/v3/sql": true, "https://data.example.com/x": true,
+		"https://\u0130.example.com/v3/sql": false, "https://dat\u0430.example.com/x": false, "https://xn--i-9bb.example.com/": false,
+	} {
+		if got := a.tokenGoesTo(httptest.NewRequest(http.MethodGet, u, nil)); got != want {
+			t.Errorf("token to %s: %v, want %v", u, got, want)
+		}
+	}
+	for _, bad := range []string{"https://\u0130.example.com", "https://d\u00e4ta.example.com"} {
+		if _, err := (&Common{NoCache: true, TokenOrigins: []string{bad}}).resolve(); err == nil || !strings.Contains(err.Error(), "give scheme://host") {
+			t.Errorf("TokenOrigins %q: %v", bad, err)
+		}
+		if _, err := normalizeBaseURL(bad); err == nil || !strings.Contains(err.Error(), "not ASCII") {
+			t.Errorf("API base URL %q: %v", bad, err)
+		}
 	}
 }

@@ -25,6 +25,7 @@ type endpoints struct {
 	authorize    string
 	token        string
 	revoke       string
+	userinfo     string
 	accounts     string
 	copyCode     string // the copy-code redirect URI
 	configScheme string // scheme used for https://<tenant_domain>/config.yaml
@@ -38,6 +39,7 @@ func newEndpoints(server string) (endpoints, error) {
 			authorize:    cartoAuthServer + "/authorize",
 			token:        cartoAuthServer + "/oauth/token",
 			revoke:       cartoAuthServer + "/oauth/revoke",
+			userinfo:     cartoAuthServer + "/userinfo",
 			accounts:     cartoAccountsURL,
 			copyCode:     cartoCopyCodeURL,
 			configScheme: "https",
@@ -53,6 +55,7 @@ func newEndpoints(server string) (endpoints, error) {
 		authorize:    base + "/authorize",
 		token:        base + "/oauth/token",
 		revoke:       base + "/oauth/revoke",
+		userinfo:     base + "/userinfo",
 		accounts:     base + "/accounts",
 		copyCode:     base + "/auth/token",
 		configScheme: u.Scheme,
@@ -65,11 +68,16 @@ func isCartoAuthServer(server string) bool {
 	return err == nil && strings.Trim(u.Path, "/") == "" && origin(u) == cartoAuthServer
 }
 
-// checkURL parses an absolute http(s) URL and refuses http:// unless the host is loopback.
+// checkURL parses an absolute http(s) URL and refuses http:// unless the host is loopback. A
+// host must be written in ASCII: an internationalized name is compared and dialled in its
+// IDNA form, which case folding of the Unicode form does not give (İ folds to i).
 func checkURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("%q is not an absolute http(s) URL", raw)
+	}
+	if !isASCII(u.Host) {
+		return nil, fmt.Errorf("%q: the host name is not ASCII; give its ASCII (IDNA, xn--…) form", raw)
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return nil, fmt.Errorf("%q: %w; use https://", raw, ErrInsecureURL)
@@ -98,10 +106,10 @@ func normalizeBaseURL(raw string) (string, error) {
 }
 
 // origin is u's scheme://host[:port], lower case, without a default port; "" for a URL that
-// is not absolute http(s).
+// is not absolute http(s) or whose host is not ASCII (never the same origin as any other).
 func origin(u *url.URL) string {
 	scheme, host, port := strings.ToLower(u.Scheme), strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), u.Port()
-	if host == "" || (scheme != "https" && scheme != "http") {
+	if host == "" || (scheme != "https" && scheme != "http") || !isASCII(u.Host) {
 		return ""
 	}
 	if port == "" || (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
@@ -111,4 +119,13 @@ func origin(u *url.URL) string {
 		return scheme + "://" + host
 	}
 	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -76,9 +76,22 @@ func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, f
 			l.set.log.Warn("logged in, but discovery failed", "error", err)
 		}
 	}
+	l.set.fillAccount(ctx, e)
 	l.loggedIn = true
-	at.status(display.StateDone, loggedInText(e), "")
+	at.status(display.StateDone, loggedInText(e), l.noRefreshHint(e))
 	return e, nil
+}
+
+// noRefreshHint says when a login that asked for a refresh token but got none will have to be
+// made again ("" when there is nothing to say): without it, every expiry asks again with no
+// word why.
+func (l *oauthLogin) noRefreshHint(e *entry) string {
+	if e.RefreshToken != "" || l.opts.NoOfflineAccess {
+		return ""
+	}
+	until := time.Unix(e.Expiry, 0).Local().Format("Jan 2 15:04 MST")
+	l.set.log.Warn("the auth server gave no refresh token: the login lasts as long as its access token", "until", until)
+	return "The auth server gave no refresh token, so you will be asked to log in again when this token expires (" + until + ")."
 }
 
 const m2mAdvice = "for unattended runs use M2M credentials (gonbauth.FromM2M, CARTO_CREDENTIALS_FILE or CARTO_CREDENTIALS), or log in once interactively so the cached login is reused"

@@ -3,6 +3,7 @@ package gonbauth
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,12 +78,34 @@ func TestNoRefreshTokenMeansLoginOnExpiry(t *testing.T) {
 	if a.cache.cur.Load().RefreshToken != "" {
 		t.Fatal("got a refresh token")
 	}
+	// The user is told at once that this login will not renew itself, and until when it lasts.
+	until := a.Info().Expiry.Local().Format("Jan 2 15:04 MST")
+	if last := p.statuses[len(p.statuses)-1]; last.State != display.StateDone ||
+		!strings.Contains(last.Hint, "no refresh token") || !strings.Contains(last.Hint, "log in again") || !strings.Contains(last.Hint, until) {
+		t.Errorf("the login's last status does not say when it must be made again: %+v", last)
+	}
 	expireInMemory(a)
 	if _, err := a.AccessToken(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if p.reads != 2 {
 		t.Errorf("prompts %d, want 2", p.reads)
+	}
+}
+
+// TestNoRefreshHintOnlyWhenAsked: a login that did not ask for a refresh token is not told it
+// got none.
+func TestNoRefreshHintOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
+	opts := copyCodeOptions(t, srv, p)
+	opts.NoOfflineAccess = true
+	if _, err := FromOAuth(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if last := p.statuses[len(p.statuses)-1]; last.State != display.StateDone || last.Hint != "" {
+		t.Errorf("last status %+v, want done with no hint", last)
 	}
 }
 
