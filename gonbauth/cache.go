@@ -19,6 +19,8 @@ type store struct {
 	base string // file name without extension
 	id   identity
 	log  *slog.Logger
+	// write replaces writeFileAtomic in tests (a full disk).
+	write func(path string, body []byte) error
 }
 
 func newStore(dir string, id identity, log *slog.Logger) *store {
@@ -88,6 +90,9 @@ func (s *store) save(e *entry) error {
 	if err != nil {
 		return err
 	}
+	if s.write != nil {
+		return s.write(s.path(), body)
+	}
 	return writeFileAtomic(s.path(), body)
 }
 
@@ -101,6 +106,20 @@ func (s *store) remove() error {
 		return fmt.Errorf("removing the token cache file: %w", err)
 	}
 	return nil
+}
+
+// withdraw takes a cache entry off disk: removed, or else (a file another process holds open on
+// Windows) emptied in place, which needs no free space and reads as no entry.
+func withdraw(path string, remove func(string) error) error {
+	err := remove(path)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	f, terr := openPrivate(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if terr != nil {
+		return fmt.Errorf("removing: %w; emptying: %w", err, terr)
+	}
+	return f.Close()
 }
 
 func writeFileAtomic(path string, body []byte) (err error) {

@@ -99,9 +99,25 @@ func (c *tokenCache) keep(e *entry, h *heldLock) {
 	if err := c.store.save(e); err != nil {
 		c.warn("could not save the token; it is kept in memory only", "error", err)
 		c.unsaved.Store(e)
+		c.withdrawSpent(e)
 		return
 	}
 	c.unsaved.Store(nil)
+}
+
+// withdrawSpent runs, still under the lock, after e could not be saved: if the file holds
+// another refresh token, e's refresh rotated it and the server has spent it. Another process
+// would present it again, and the server's reuse detection would revoke the whole login, e's
+// refresh token included; so the entry is withdrawn from disk, and other processes ask for a
+// new login instead while this one goes on from memory.
+func (c *tokenCache) withdrawSpent(e *entry) {
+	disk := c.store.load()
+	if disk == nil || disk.RefreshToken == "" || disk.RefreshToken == e.RefreshToken {
+		return
+	}
+	if err := withdraw(c.store.path(), os.Remove); err != nil {
+		c.warn("could not withdraw a spent refresh token from the cache; remove the file, or the next process will end this login", "path", c.store.path(), "error", err)
+	}
 }
 
 // remove forgets the identity's tokens, here and on disk, and returns the newest entry it held
