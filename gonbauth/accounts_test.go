@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -222,5 +224,62 @@ func TestProfileNames(t *testing.T) {
 		if err := checkProfile(name); (err == nil) != ok {
 			t.Errorf("checkProfile(%q) = %v, want ok %v", name, err, ok)
 		}
+	}
+}
+
+// TestLoginRefusesWhatM2MWouldIgnore: with M2M credentials in the environment, options that
+// choose an interactive account are refused by name instead of silently logging in as the M2M
+// client (perhaps of another tenant).
+func TestLoginRefusesWhatM2MWouldIgnore(t *testing.T) {
+	srv := standIn(t, cartotest.Config{})
+	t.Setenv(EnvCredentials, "")
+	t.Setenv(EnvCredentialsFile, writeCreds(t, srv))
+	common := Common{AuthServer: srv.URL, CacheDir: t.TempDir()}
+	_, err := Login(context.Background(), &OAuthOptions{Profile: "client-b", ForceLogin: true, Organization: "org_123", Common: common})
+	for _, want := range []string{`Profile "client-b"`, "ForceLogin", `Organization "org_123"`, EnvCredentialsFile} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Login with Profile, ForceLogin and Organization under M2M: %v; want it to name %s", err, want)
+		}
+	}
+	if n := srv.Count(cartotest.EndpointToken); n != 0 {
+		t.Errorf("%d token requests for a refused Login", n)
+	}
+	// Options about how to ask, or where to keep tokens, do not choose an account: M2M goes on.
+	a, err := Login(context.Background(), &OAuthOptions{Timeout: time.Minute, NoBrowser: true, Common: common})
+	if err != nil || a.Info().Source != SourceEnvironment {
+		t.Errorf("Login under M2M with prompt options: %v", err)
+	}
+}
+
+// TestDamagedDefaultProfileFallsBack: a default-profile file that is damaged (a name no profile
+// may have) or planted (a link) is ignored with a warning, and the default profile is used.
+func TestDamagedDefaultProfileFallsBack(t *testing.T) {
+	t.Parallel()
+	srv, _, opts, _ := oauthLoggedIn(t, cartotest.Config{}) // logged in to the default profile
+	path := filepath.Join(opts.CacheDir, defaultProfileFile)
+	var logs strings.Builder
+	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	opts.DisableInteraction = true
+	for name, damage := range map[string]func() error{
+		"a path":   func() error { return os.WriteFile(path, []byte("../../etc\n"), 0o600) },
+		"binary":   func() error { return os.WriteFile(path, []byte{0, 1, 2, '\n'}, 0o600) },
+		"a link":   func() error { return os.Symlink("/etc/hostname", path) },
+		"too long": func() error { return os.WriteFile(path, []byte(strings.Repeat("a", 65)), 0o600) },
+	} {
+		os.Remove(path)
+		if err := damage(); err != nil {
+			t.Fatal(err)
+		}
+		logs.Reset()
+		a, err := FromOAuth(context.Background(), opts)
+		if err != nil || a.Info().Profile != "" || a.Info().Email != cartotest.TestUser {
+			t.Errorf("%s in the default-profile file: %v; want the default profile's login", name, err)
+		}
+		if !strings.Contains(logs.String(), "ignoring the default profile choice") {
+			t.Errorf("%s in the default-profile file: no warning in %q", name, logs.String())
+		}
+	}
+	if n := srv.Count(cartotest.EndpointToken); n != 1 {
+		t.Errorf("%d token requests, want the one login", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -14,7 +15,9 @@ import (
 // Login logs in the way that fits where it runs, so one notebook works on a laptop and in CI:
 //
 //  1. machine-to-machine credentials from the environment (CARTO_CREDENTIALS_FILE or
-//     CARTO_CREDENTIALS), with opts' APIBaseURL and Common options;
+//     CARTO_CREDENTIALS), with opts' APIBaseURL and Common options; options that choose an
+//     interactive login's account (Profile, Organization, ClientID, Flow, ForceLogin) are
+//     then refused rather than ignored, since the M2M client would log in instead;
 //  2. the cached login of the profile, renewed without a prompt when needed;
 //  3. an interactive login (as FromOAuth) where someone can answer: a notebook cell that is not
 //     run unattended, a terminal, or opts.Prompter;
@@ -26,6 +29,10 @@ func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		opts = &OAuthOptions{}
 	}
 	if os.Getenv(EnvCredentialsFile) != "" || os.Getenv(EnvCredentials) != "" {
+		if ignored := m2mIgnores(opts); ignored != "" {
+			return nil, fmt.Errorf("M2M credentials are set in the environment (%s or %s), so Login would log in as that M2M client and ignore %s; unset them for an interactive login, or drop these options",
+				EnvCredentialsFile, EnvCredentials, ignored)
+		}
 		a, err := FromM2M(ctx, "", &M2MOptions{APIBaseURL: opts.APIBaseURL, Common: opts.Common})
 		if err != nil {
 			return nil, fmt.Errorf("M2M credentials from the environment: %w", err)
@@ -71,4 +78,21 @@ func nobodyToAnswer(opts *OAuthOptions) string {
 		return ""
 	}
 	return "no notebook, and standard input is not a terminal" // /dev/null, a pipe, a file
+}
+
+// m2mIgnores names the options that choose an interactive login's account, which an M2M login
+// cannot honour ("" when none is set).
+func m2mIgnores(opts *OAuthOptions) string {
+	var set []string
+	for _, o := range []struct {
+		name, value string
+	}{{"Profile", opts.Profile}, {"Organization", opts.Organization}, {"ClientID", opts.ClientID}, {"Flow", string(opts.Flow)}} {
+		if o.value != "" {
+			set = append(set, fmt.Sprintf("%s %q", o.name, o.value))
+		}
+	}
+	if opts.ForceLogin {
+		set = append(set, "ForceLogin")
+	}
+	return strings.Join(set, ", ")
 }

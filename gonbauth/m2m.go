@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -73,17 +75,25 @@ func FromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOpti
 // loadCredentials reads the credentials from path, or from the environment when path is "".
 func loadCredentials(path string) (M2MCredentials, error) {
 	var body []byte
+	named := "the credentials file path"
 	switch {
 	case path != "":
 	case os.Getenv(EnvCredentialsFile) != "":
-		path = os.Getenv(EnvCredentialsFile)
+		path, named = os.Getenv(EnvCredentialsFile), "$"+EnvCredentialsFile
 	case os.Getenv(EnvCredentials) != "":
 		return parseCredentials([]byte(os.Getenv(EnvCredentials)), "$"+EnvCredentials)
 	default:
 		return M2MCredentials{}, &CredentialsError{Err: fmt.Errorf("no credentials: give a file, or set %s or %s", EnvCredentialsFile, EnvCredentials)}
 	}
+	if strings.ContainsAny(path, "{}\"\n") { // the JSON itself, or part of it: never repeated
+		return M2MCredentials{}, &CredentialsError{Path: named, Err: fmt.Errorf("holds JSON, not a file path; put the JSON in %s, or the file's path here (its value is not shown: it may hold the client secret)", EnvCredentials)}
+	}
 	f, err := os.Open(path)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, by CredentialsError
+		}
 		return M2MCredentials{}, &CredentialsError{Path: path, Err: err}
 	}
 	defer f.Close()

@@ -157,3 +157,26 @@ func captureStderr(t *testing.T, f func()) string {
 	n, _ := r.Read(b)
 	return string(b[:n])
 }
+
+// TestCredentialsJSONInThePathVariable: the JSON put in CARTO_CREDENTIALS_FILE (or passed as
+// the path) is never repeated in the error, which says where the JSON belongs.
+func TestCredentialsJSONInThePathVariable(t *testing.T) {
+	creds := `{"api_base_url": "https://gcp-us-east1.api.carto.com", "client_id": "id-1234567890", "client_secret": "s3cr3t-value-0123456789"}`
+	t.Setenv(EnvCredentials, "")
+	for _, c := range []struct{ env, arg string }{{creds, ""}, {"", creds}, {"\n" + creds + "\n", ""}, {"", `"s3cr3t-value-0123456789"`}} {
+		t.Setenv(EnvCredentialsFile, c.env)
+		_, err := FromM2M(context.Background(), c.arg, &M2MOptions{Common: Common{NoCache: true}})
+		var ce *CredentialsError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "put the JSON in "+EnvCredentials) {
+			t.Errorf("env %t: err = %v; want a CredentialsError pointing at %s", c.env != "", err, EnvCredentials)
+		}
+		if err != nil {
+			assertNoSecrets(t, err.Error(), "s3cr3t-value-0123456789", "id-1234567890")
+		}
+	}
+	t.Setenv(EnvCredentialsFile, "/nowhere/creds.json")
+	_, err := FromM2M(context.Background(), "", nil)
+	if err == nil || strings.Count(err.Error(), "/nowhere/creds.json") != 1 {
+		t.Errorf("a missing file: %v; want its path named once", err)
+	}
+}

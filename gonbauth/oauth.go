@@ -68,7 +68,7 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if err := validateFlow(opts.Flow, os.Getenv(EnvFlow)); err != nil {
 		return nil, err
 	}
-	profile, err := resolveProfile(opts.Profile, set.cacheDir)
+	profile, err := resolveProfile(opts.Profile, set.cacheDir, set.warn)
 	if err != nil {
 		return nil, err
 	}

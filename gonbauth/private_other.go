@@ -17,3 +17,6 @@ func othersCanRead(fs.FileMode) bool { return false }
 
 // othersCanWrite is false: Go reports Windows files as 0666/0777 whatever their ACL says.
 func othersCanWrite(fs.FileMode) bool { return false }
+
+// nonBlocking is 0 where open has no O_NONBLOCK.
+const nonBlocking = 0

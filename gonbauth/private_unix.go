@@ -35,3 +35,6 @@ func othersCanRead(m fs.FileMode) bool { return m.Perm()&0o044 != 0 }
 // othersCanWrite reports whether users other than the owner may add or replace files in a
 // folder of mode m.
 func othersCanWrite(m fs.FileMode) bool { return m.Perm()&0o022 != 0 }
+
+// nonBlocking keeps an open from blocking on a FIFO.
+const nonBlocking = syscall.O_NONBLOCK

@@ -34,11 +34,19 @@ func checkProfile(name string) error {
 const DefaultProfileName = "default"
 
 // resolveProfile picks the profile: the option's, else $CARTO_PROFILE, else the default
-// chosen with SetDefaultProfile in the cache folder dir ("" when caching is off), else "".
-func resolveProfile(opt, dir string) (string, error) {
+// chosen with SetDefaultProfile in the cache folder dir ("" when caching is off), else "". A
+// damaged or unsafe choice file means the default profile, with a warning.
+func resolveProfile(opt, dir string, warn func(string, ...any)) (string, error) {
 	p := firstNonEmpty(opt, os.Getenv(EnvProfile))
 	if p == "" && dir != "" {
-		p, _ = readDefaultProfile(dir) // an unreadable choice means the default profile
+		var err error
+		if p, err = readDefaultProfile(dir); err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				warn("ignoring the default profile choice; using the default profile (run `cartoauth switch NAME` to choose again)",
+					"file", filepath.Join(dir, defaultProfileFile), "reason", err)
+			}
+			p = ""
+		}
 	}
 	if p == DefaultProfileName {
 		p = ""
