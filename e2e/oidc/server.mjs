@@ -167,7 +167,7 @@ const provider = new Provider(issuer, {
 });
 
 // --- what the provider reports, for /__admin/state ---
-const events = { reuse: 0, grantsRevoked: 0, grantErrors: {}, grantSuccess: {}, revocations: 0, userinfo: 0 };
+const events = { reuse: 0, grantsRevoked: 0, grantErrors: {}, grantSuccess: {}, revocations: {}, userinfo: 0 };
 provider.on('grant.success', (ctx) => {
   const gt = ctx.oidc.params?.grant_type ?? '?';
   events.grantSuccess[gt] = (events.grantSuccess[gt] ?? 0) + 1;
@@ -179,8 +179,6 @@ provider.on('grant.error', (ctx, err) => {
   if (err.error_detail === 'refresh token already used') events.reuse++;
 });
 provider.on('grant.revoked', () => { events.grantsRevoked++; });
-provider.on('revocation.success', () => { events.revocations++; });
-provider.on('userinfo.success', () => { events.userinfo++; });
 provider.on('server_error', (_ctx, err) => { console.error('server_error:', err); });
 
 function adminState() {
@@ -227,6 +225,7 @@ function codePage(res, q) {
 
 async function beside(req, res, u) {
   if (req.method !== 'GET') return false;
+  // userinfo requests are counted on their way to the provider
   switch (u.pathname) {
     case '/auth/token':
       codePage(res, u.searchParams);
@@ -234,6 +233,9 @@ async function beside(req, res, u) {
     case '/config.yaml':
       send(res, 200, 'text/yaml', `apis:\n  baseUrl: ${issuer}/api\n  workspaceUrl: ${issuer}/workspace\n`);
       return true;
+    case '/userinfo':
+      events.userinfo++; // counted here, then answered by the provider
+      return false;
     case '/__admin/state':
       json(res, 200, adminState());
       return true;
@@ -258,6 +260,10 @@ const handle = provider.callback();
 const server = http.createServer(async (req, res) => {
   try {
     const u = new URL(req.url, issuer);
+    if (u.pathname === '/oauth/revoke') {
+      // The provider emits no event for a revocation: its answers are counted by status.
+      res.on('finish', () => { events.revocations[res.statusCode] = (events.revocations[res.statusCode] ?? 0) + 1; });
+    }
     if (!(await beside(req, res, u))) handle(req, res);
   } catch (err) {
     console.error('beside:', err);

@@ -185,3 +185,33 @@ func mustValid(t testing.TB, p *Provider, token string) Whoami {
 	}
 	return w
 }
+
+// result is what a cartoauth run printed.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run runs cartoauth with args in the test's environment (no terminal: stdin is empty),
+// bounded by a minute.
+func (e env) run(t testing.TB, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin(t, "cartoauth"), args...)
+	cmd.Env = e.vars()
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("cartoauth %s still running after a minute:\n%s", strings.Join(args, " "), errb.String())
+	}
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{code: code, stdout: out.String(), stderr: errb.String()}
+}

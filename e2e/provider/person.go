@@ -53,6 +53,8 @@ var (
 	formAction   = regexp.MustCompile(`<form[^>]*action="([^"]+)"[^>]*method="post"`)
 	promptField  = regexp.MustCompile(`<input type="hidden" name="prompt" value="(login|consent)"`)
 	abortLink    = regexp.MustCompile(`<a href="([^"]*/abort)"`)
+	autoSubmit   = regexp.MustCompile(`(?s)document\.forms\[0\]\.submit\(\).*?<form method="post" action="([^"]+)">(.*?)</form>`)
+	hiddenField  = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)"/?>`)
 	codeOnPage   = regexp.MustCompile(`<code id="code">([^<]+)</code>`)
 	errorOnPage  = regexp.MustCompile(`<p id="error">([^<]+)</p>`)
 	maxPageSteps = 8
@@ -63,6 +65,12 @@ var (
 func (p *Person) Open(ctx context.Context, u string) (*Page, error) {
 	page, err := p.do(ctx, http.MethodGet, u, nil)
 	for step := 0; err == nil; step++ {
+		if auto := autoSubmit.FindStringSubmatch(page.Body); auto != nil && step < maxPageSteps {
+			// A page a browser submits by itself (the provider ending another account's
+			// session before a new login).
+			page, err = p.submitHidden(ctx, page, auto[1], auto[2])
+			continue
+		}
 		kind := promptField.FindStringSubmatch(page.Body)
 		if kind == nil {
 			return page, nil
@@ -101,6 +109,19 @@ func (p *Person) Open(ctx context.Context, u string) (*Page, error) {
 	return nil, err
 }
 
+// submitHidden posts a form's hidden fields to its action.
+func (p *Person) submitHidden(ctx context.Context, page *Page, action, fields string) (*Page, error) {
+	u, err := page.resolve(action)
+	if err != nil {
+		return nil, err
+	}
+	form := url.Values{}
+	for _, f := range hiddenField.FindAllStringSubmatch(fields, -1) {
+		form.Set(html.UnescapeString(f[1]), html.UnescapeString(f[2]))
+	}
+	return p.do(ctx, http.MethodPost, u.String(), form)
+}
+
 // resolve resolves a link of the page (an HTML attribute value).
 func (pg *Page) resolve(attr string) (*url.URL, error) {
 	ref, err := url.Parse(html.UnescapeString(attr))
@@ -122,7 +143,7 @@ func (p *Person) CopyCode(ctx context.Context, authURL string) (string, error) {
 	if m := errorOnPage.FindStringSubmatch(page.Body); m != nil {
 		return "", fmt.Errorf("the code page shows an error: %s", html.UnescapeString(m[1]))
 	}
-	return "", fmt.Errorf("landed on %s (status %d) with no code", page.URL.Redacted(), page.Status)
+	return "", fmt.Errorf("landed on %s (status %d) with no code: %.600s", page.URL.Redacted(), page.Status, page.Body)
 }
 
 func (p *Person) do(ctx context.Context, method, u string, form url.Values) (*Page, error) {

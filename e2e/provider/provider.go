@@ -145,9 +145,10 @@ type State struct {
 	GrantsRevoked int            `json:"grantsRevoked"`
 	GrantErrors   map[string]int `json:"grantErrors"`
 	GrantSuccess  map[string]int `json:"grantSuccess"`
-	Revocations   int            `json:"revocations"`
-	Userinfo      int            `json:"userinfo"`
-	Grants        []Grant        `json:"grants"`
+	// Revocations counts the revocation endpoint's answers by HTTP status ("200", "400").
+	Revocations map[string]int `json:"revocations"`
+	Userinfo    int            `json:"userinfo"`
+	Grants      []Grant        `json:"grants"`
 }
 
 // Grant is one live grant at the provider.
