@@ -88,7 +88,7 @@ func (a *Auth) renew(ctx context.Context) (*entry, error) {
 		}
 		e, err := a.obtain(ctx, last, last.usable(now))
 		if err == nil || !last.usable(time.Now().Unix()) {
-			return e, err
+			return e, err // with errRefreshRefused, e is last without its dead refresh token
 		}
 		a.holdOff(err)
 		if IsInvalidGrant(err) { // the refresh token is dead: use the token to its end

@@ -27,6 +27,10 @@ var (
 	ErrRevocationFailed = errors.New("logged out here, but the auth server did not revoke the refresh token")
 )
 
+// errRefreshRefused marks a failed renewal whose refresh token the server refused: the entry
+// returned with it, without that token, is kept all the same.
+var errRefreshRefused = errors.New("the auth server refused the refresh token")
+
 // CredentialsError reports a bad machine-to-machine credentials file or value.
 type CredentialsError struct {
 	Path  string // the file, or the environment variable the JSON came from

@@ -105,15 +105,24 @@ type oauthLogin struct {
 }
 
 func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entry, error) {
+	refused := false
 	if last != nil && last.RefreshToken != "" {
 		e, err := l.refresh(ctx, last)
 		if err == nil || !IsInvalidGrant(err) || ahead {
 			return e, err // ahead of expiry the current token stands: no prompt
 		}
 		l.set.log.Info("the refresh token was rejected; a new login is needed", "error", err)
+		refused = true
 	}
 	if l.opts.DisableInteraction || l.noPrompt {
-		return nil, fmt.Errorf("%w: the cached login is missing or expired and interaction is disabled; log in first (FromOAuth, or `cartoauth login`), or use M2M credentials", ErrInteractionRequired)
+		err := fmt.Errorf("%w: the cached login is missing or expired and interaction is disabled; log in first (FromOAuth, or `cartoauth login`), or use M2M credentials", ErrInteractionRequired)
+		if refused {
+			// Forget the refused refresh token, so that no process presents it again.
+			dead := *last
+			dead.RefreshToken = ""
+			return &dead, fmt.Errorf("%w: %w", errRefreshRefused, err)
+		}
+		return nil, err
 	}
 	// A first login to a named profile: the browser may be logged in to CARTO as someone else.
 	l.promptLogin = l.promptLogin || (last == nil && l.auth.id.Profile != "")

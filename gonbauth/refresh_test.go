@@ -250,3 +250,25 @@ func TestRefusedTokenIsRenewedOnTheNextCall(t *testing.T) {
 		t.Errorf("DW after renewal: %v", err)
 	}
 }
+
+// TestRefusedRefreshTokenIsForgotten: a refresh token the server refused is dropped from the
+// cache, so the next process asks for a login at once instead of presenting it again.
+func TestRefusedRefreshTokenIsForgotten(t *testing.T) {
+	t.Parallel()
+	srv, a, opts, _ := oauthLoggedIn(t, cartotest.Config{})
+	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant","error_description":"grant request is invalid"}`})
+	expireInMemory(a)
+	opts.DisableInteraction = true
+	for i := range 2 {
+		_, err := FromOAuth(context.Background(), opts)
+		if !errors.Is(err, ErrInteractionRequired) || (i == 0 && !strings.Contains(err.Error(), "refused the refresh token")) {
+			t.Errorf("process %d: %v", i, err)
+		}
+	}
+	if n := srv.Count(cartotest.EndpointTokenRT); n != 1 {
+		t.Errorf("%d refresh requests, want 1: the refused token was presented again", n)
+	}
+	if e, err := readEntry(a.cache.store.path()); err != nil || e.RefreshToken != "" {
+		t.Errorf("the cache after the refusal: %v, refresh token kept %v", err, e != nil && e.RefreshToken != "")
+	}
+}

@@ -57,7 +57,9 @@ func (c *tokenCache) peek() *entry {
 }
 
 // update runs change on the newest entry (nil when there is none) and makes its result current,
-// saving it when it is not the entry change was given. done, if not nil, ends the update
+// saving it when it is not the entry change was given. A change that fails with
+// errRefreshRefused returns an entry to keep all the same (the login without its dead refresh
+// token). done, if not nil, ends the update
 // before the lock is taken when the entry in memory already satisfies it (another goroutine
 // just renewed it). A cache that cannot be used degrades to memory with a warning; a wait for
 // another process that ends (ctx, limits, a person who may not be waited for) is an error.
@@ -79,6 +81,11 @@ func (c *tokenCache) update(ctx context.Context, w lockWait, done func(*entry) b
 	defer c.loginAt.Store(0)
 	newest := c.newest(h)
 	next, err := change(withHeldLock(ctx, c, h), newest)
+	if err != nil && next != nil && errors.Is(err, errRefreshRefused) {
+		c.keep(next, h)
+		c.cur.Store(next)
+		return nil, err
+	}
 	if err != nil || next == nil {
 		return next, err
 	}
