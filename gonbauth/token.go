@@ -67,18 +67,22 @@ func newEntry(id identity, t *oauth2.Token, now time.Time) *entry {
 // lifetime is how long the token was issued for (at least one second).
 func (e *entry) lifetime() int64 { return max(e.Expiry-e.IssuedAt, 1) }
 
-// expiredAt is when the token stops being used: a safety margin before its expiry of one
-// minute, or a tenth of its lifetime for tokens issued for less than ten minutes.
-func (e *entry) expiredAt() int64 { return e.Expiry - min(60, e.lifetime()/10) }
+// margin is how long before its expiry a token stops being used: a tenth of its lifetime,
+// at least one second (the clock's resolution here) and at most one minute.
+func (e *entry) margin() int64 { return min(60, max(1, e.lifetime()/10)) }
+
+// expiredAt is when the token stops being used: margin before its expiry.
+func (e *entry) expiredAt() int64 { return e.Expiry - e.margin() }
 
 // refreshAt is when a refresh is tried ahead of expiry: once less than a fifth of the
-// lifetime (at most five minutes) is left. An interactive token with no refresh token cannot
-// be renewed without the user, so it is used until expiredAt.
+// lifetime (at most five minutes, and at least a second before expiredAt) is left. An
+// interactive token with no refresh token cannot be renewed without the user, so it is used
+// until expiredAt.
 func (e *entry) refreshAt() int64 {
 	if e.Identity.Kind == kindOAuth && e.RefreshToken == "" {
 		return e.expiredAt()
 	}
-	return e.Expiry - min(300, e.lifetime()/5)
+	return e.Expiry - min(300, max(e.margin()+1, e.lifetime()/5))
 }
 
 func (e *entry) usable(now int64) bool { return e != nil && now < e.expiredAt() }

@@ -1,7 +1,7 @@
 // server.mjs: panva's oidc-provider (OpenID Certified) configured like CARTO's Auth0 tenant,
 // with what CARTO serves beside Auth0, for the end-to-end tests of carto-auth.
 //
-//   node server.mjs --port P [--access-ttl 8] [--m2m-secret S]
+//   node server.mjs --port P [--access-ttl 8] [--m2m-secret S] [--redirect-uri URI ...]
 //
 // The provider (not written by this project) owns: /authorize, /oauth/token (authorization
 // code with PKCE S256 required, refresh tokens rotated with reuse detection, client
@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     port: { type: 'string' },
     'access-ttl': { type: 'string', default: '8' },
     'm2m-secret': { type: 'string', default: 'e2e-m2m-secret-0123456789abcdef0123456789abcdef' },
+    // More redirect URIs of the interactive clients (a proxy's copy-code page).
+    'redirect-uri': { type: 'string', multiple: true, default: [] },
   },
 });
 const port = Number(args.port);
@@ -48,7 +50,7 @@ const interactive = (clientId) => ({
   token_endpoint_auth_method: 'none',
   grant_types: ['authorization_code', 'refresh_token'],
   response_types: ['code'],
-  redirect_uris: ['http://localhost:10000/callback/', `${issuer}/auth/token`],
+  redirect_uris: ['http://localhost:10000/callback/', `${issuer}/auth/token`, ...args['redirect-uri']],
 });
 
 // --- storage: a Map the admin endpoint can list (the bundled adapter is an LRU of 1000) ---

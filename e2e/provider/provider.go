@@ -55,6 +55,9 @@ type Options struct {
 	AccessTTL time.Duration
 	// Port to listen on; default a free one.
 	Port int
+	// RedirectURIs are more redirect URIs for the interactive clients (the copy-code page of
+	// a proxy in front of the provider).
+	RedirectURIs []string
 }
 
 // Dir returns e2e/oidc, applying the skip policy when node or its npm packages are missing.
@@ -85,8 +88,12 @@ func Start(t testing.TB, opts Options) *Provider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.cmd = exec.Command("node", "server.mjs", "--port", fmt.Sprint(opts.Port),
-		"--access-ttl", fmt.Sprint(int(opts.AccessTTL/time.Second)), "--m2m-secret", m2mSecret)
+	args := []string{"server.mjs", "--port", fmt.Sprint(opts.Port),
+		"--access-ttl", fmt.Sprint(int(opts.AccessTTL/time.Second)), "--m2m-secret", m2mSecret}
+	for _, u := range opts.RedirectURIs {
+		args = append(args, "--redirect-uri", u)
+	}
+	p.cmd = exec.Command("node", args...)
 	p.cmd.Dir, p.cmd.Stderr = dir, log
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {

@@ -1,4 +1,84 @@
-// Command soakworker is one process of the soak (see ../soak_test.go).
+// Command soakworker is one process of the soak (../soak_test.go): it shares the token cache
+// named by CARTO_AUTH_CACHE_DIR with the other workers, calls AccessToken in a loop against
+// CARTO_AUTH_SERVER (the fault proxy), checks every new token at the API (the provider's,
+// given by -api, not through the proxy), and prints one JSON line per call. It never prints a
+// token. It runs until killed.
 package main
 
-func main() {}
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/carto-go/carto-auth/gonbauth"
+)
+
+// Call is one AccessToken call, as printed.
+type Call struct {
+	// At is when the call returned (Unix milliseconds).
+	At int64 `json:"at"`
+	// Millis is how long it took.
+	Millis int64 `json:"ms"`
+	// OK: a token came back. Valid: the API accepted it, and its expiry (as the API reports
+	// it) was after the call returned.
+	OK    bool `json:"ok"`
+	Valid bool `json:"valid,omitempty"`
+	// LogIn: the error asks for a new login (gonbauth.ErrInteractionRequired).
+	LogIn bool   `json:"login,omitempty"`
+	Err   string `json:"err,omitempty"`
+}
+
+func main() {
+	api := flag.String("api", "", "the API base URL whose /v3/whoami checks a token")
+	bound := flag.Duration("bound", 45*time.Second, "the longest a call may take")
+	flag.Parse()
+	enc := json.NewEncoder(os.Stdout)
+	var a *gonbauth.Auth
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), *bound)
+		start := time.Now()
+		var tok string
+		var err error
+		if a == nil {
+			a, err = gonbauth.FromOAuth(ctx, &gonbauth.OAuthOptions{DisableInteraction: true})
+		}
+		if err == nil {
+			tok, err = a.AccessToken(ctx)
+		}
+		c := Call{At: time.Now().UnixMilli(), Millis: time.Since(start).Milliseconds(), OK: err == nil}
+		cancel()
+		if err != nil {
+			c.Err, c.LogIn = err.Error(), errors.Is(err, gonbauth.ErrInteractionRequired)
+		} else {
+			c.Valid = whoami(*api, tok)*1000 > c.At
+		}
+		enc.Encode(c)
+		time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
+	}
+}
+
+// whoami returns the token's expiry as the API reports it, or 0 when it refuses the token.
+func whoami(api, tok string) int64 {
+	req, _ := http.NewRequest(http.MethodGet, api+"/v3/whoami", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	c := &http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Do(req)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "soakworker: the API:", err)
+		return 0
+	}
+	defer resp.Body.Close()
+	var w struct {
+		Exp int64 `json:"exp"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&w) != nil {
+		return 0
+	}
+	return w.Exp
+}
