@@ -13,7 +13,8 @@
 #   --e2e            also what only the end-to-end tests need: JupyterHub, jupyter console,
 #                    tmux, jupyter_server + jupyterlab_server (apt), node + npm (apt, when
 #                    missing; node >= 20.19), and the JupyterLab front end build
-#                    (e2e/jupyterlab/build.sh). `make test` passes it.
+#                    (e2e/jupyterlab/build.sh), and the OpenID provider of the real-provider
+#                    tests (npm ci in e2e/oidc). `make test` passes it.
 #   --no-kernel      do not register the GoNB kernel
 #   --kernel DIR     ONLY register the GoNB kernel spec into the Jupyter data dir DIR
 #                    (DIR/kernels/gonb/kernel.json); gonb must already be built ($GONB, the
@@ -172,8 +173,23 @@ fi
 install_apt
 install_goimports
 build_gonb
+# install_oidc_provider installs e2e/oidc's pinned oidc-provider from its lockfile, once per
+# lockfile.
+install_oidc_provider() {
+	local dir=$ROOT/e2e/oidc want
+	want=$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)
+	if [[ -f $dir/node_modules/.lock-sha256 && $(<"$dir/node_modules/.lock-sha256") == "$want" ]]; then
+		say "oidc-provider: present ($dir/node_modules)"
+		return
+	fi
+	say "oidc-provider: npm ci in $dir"
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	echo "$want" >"$dir/node_modules/.lock-sha256"
+}
+
 if [[ $E2E == 1 ]]; then
 	"$ROOT/e2e/jupyterlab/build.sh"
+	install_oidc_provider
 fi
 if [[ $REGISTER == 1 ]]; then
 	register_kernel ""

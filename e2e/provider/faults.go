@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"io"
+	"log"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -55,7 +57,7 @@ func StartFaultProxy(target string, rates FaultRates) (*FaultProxy, error) {
 	fp := &FaultProxy{URL: "http://" + ln.Addr().String(), Rates: rates, counts: map[string]int{}}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	rp.Transport = slowAnswers{http.DefaultTransport}
-	rp.ErrorLog = nil
+	rp.ErrorLog = log.New(io.Discard, "", 0) // a killed client's request is not news
 	fp.srv = &http.Server{Handler: fp.handler(rp), ReadHeaderTimeout: 10 * time.Second}
 	go fp.srv.Serve(ln)
 	return fp, nil

@@ -60,15 +60,16 @@ func bin(t testing.TB, name string) string {
 // env is a test's environment for gonbauth and cartoauth: the provider as the auth server and
 // a private cache folder, nothing from the machine's own CARTO settings.
 type env struct {
-	p     *Provider
-	cache string
+	p      *Provider
+	cache  string
+	server string // CARTO_AUTH_SERVER: the provider, or a proxy in front of it
 }
 
 func newEnv(t *testing.T, p *Provider) env {
 	for _, v := range []string{"CARTO_CREDENTIALS_FILE", "CARTO_CREDENTIALS", "CARTO_PROFILE", "CARTO_AUTH_FLOW", "CI"} {
 		t.Setenv(v, "")
 	}
-	e := env{p: p, cache: filepath.Join(t.TempDir(), "cache")}
+	e := env{p: p, cache: filepath.Join(t.TempDir(), "cache"), server: p.URL}
 	t.Setenv("CARTO_AUTH_SERVER", p.URL)
 	t.Setenv("CARTO_AUTH_CACHE_DIR", e.cache)
 	return e
@@ -77,7 +78,7 @@ func newEnv(t *testing.T, p *Provider) env {
 // vars is the environment for a child process.
 func (e env) vars(extra ...string) []string {
 	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"CARTO_AUTH_SERVER=" + e.p.URL, "CARTO_AUTH_CACHE_DIR=" + e.cache}
+		"CARTO_AUTH_SERVER=" + e.server, "CARTO_AUTH_CACHE_DIR=" + e.cache}
 	return append(out, extra...)
 }
 
