@@ -158,10 +158,12 @@ func (at *attempt) exchange(ctx context.Context, code, redirectURI string) (*oau
 	cfg.RedirectURL = redirectURI
 	tctx, cancel := at.l.set.tokenCtx(ctx)
 	defer cancel()
+	sent := time.Now()
 	t, err := cfg.Exchange(tctx, code, oauth2.VerifierOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience))
 	if err != nil {
 		return nil, tokenError(err)
 	}
+	countFromSend(t, sent)
 	return t, nil
 }
 

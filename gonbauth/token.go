@@ -44,11 +44,15 @@ type identity struct {
 // defaultLifetime is assumed when a token answer carries no expires_in.
 const defaultLifetime = time.Hour
 
-// newEntry builds an entry from a token answer received at now.
+// newEntry builds an entry from a token answer received at now. An answer with expires_in was
+// issued when its request was sent (see countFromSend).
 func newEntry(id identity, t *oauth2.Token, now time.Time) *entry {
 	exp := t.Expiry
 	if exp.IsZero() {
 		exp = now.Add(defaultLifetime)
+	}
+	if t.ExpiresIn > 0 {
+		now = exp.Add(-time.Duration(t.ExpiresIn) * time.Second)
 	}
 	email, name := accountOf(t)
 	return &entry{

@@ -24,10 +24,12 @@ func (s *settings) fetchToken(ctx context.Context, policy func(error) (time.Dura
 	err := s.retryIf(ctx, "token", policy, func(ctx context.Context) error {
 		tctx, cancel := s.tokenCtx(ctx)
 		defer cancel()
+		sent := time.Now()
 		var err error
 		if t, err = get(tctx); err != nil {
 			return tokenError(err)
 		}
+		countFromSend(t, sent)
 		return nil
 	})
 	return t, err
@@ -69,4 +71,13 @@ func tokenHint(se *ServerError) string {
 		return "the server is busy or down; try again later"
 	}
 	return ""
+}
+
+// countFromSend makes a token answer's expiry count from when its request was sent rather than
+// from when the answer arrived (as x/oauth2 counts it): an answer held up on its way would
+// otherwise make the token look valid for longer than the server issued it for.
+func countFromSend(t *oauth2.Token, sent time.Time) {
+	if !t.Expiry.IsZero() {
+		t.Expiry = t.Expiry.Add(-time.Since(sent))
+	}
 }

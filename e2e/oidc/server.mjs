@@ -169,7 +169,7 @@ const provider = new Provider(issuer, {
 });
 
 // --- what the provider reports, for /__admin/state ---
-const events = { reuse: 0, grantsRevoked: 0, grantErrors: {}, grantSuccess: {}, revocations: {}, userinfo: 0 };
+const events = { reuse: 0, reuseTimes: [], grantsRevoked: 0, grantErrors: {}, grantSuccess: {}, revocations: {}, userinfo: 0 };
 provider.on('grant.success', (ctx) => {
   const gt = ctx.oidc.params?.grant_type ?? '?';
   events.grantSuccess[gt] = (events.grantSuccess[gt] ?? 0) + 1;
@@ -178,7 +178,10 @@ provider.on('grant.error', (ctx, err) => {
   const gt = ctx.oidc?.params?.grant_type ?? '?';
   const k = `${gt}: ${err.error}: ${err.error_detail ?? err.error_description ?? ''}`;
   events.grantErrors[k] = (events.grantErrors[k] ?? 0) + 1;
-  if (err.error_detail === 'refresh token already used') events.reuse++;
+  if (err.error_detail === 'refresh token already used') {
+    events.reuse++;
+    events.reuseTimes.push(Date.now());
+  }
 });
 provider.on('grant.revoked', () => { events.grantsRevoked++; });
 provider.on('server_error', (_ctx, err) => { console.error('server_error:', err); });

@@ -89,7 +89,7 @@ func Start(t testing.TB, opts Options) *Provider {
 		t.Fatal(err)
 	}
 	args := []string{"server.mjs", "--port", fmt.Sprint(opts.Port),
-		"--access-ttl", fmt.Sprint(int(opts.AccessTTL/time.Second)), "--m2m-secret", m2mSecret}
+		"--access-ttl", fmt.Sprint(int(opts.AccessTTL / time.Second)), "--m2m-secret", m2mSecret}
 	for _, u := range opts.RedirectURIs {
 		args = append(args, "--redirect-uri", u)
 	}
@@ -148,7 +148,9 @@ func (p *Provider) APIBaseURL() string { return p.URL + "/api" }
 type State struct {
 	// Reuse counts refresh tokens presented again after they were rotated out (the provider
 	// then revokes the whole grant).
-	Reuse         int            `json:"reuse"`
+	Reuse int `json:"reuse"`
+	// ReuseTimes are when each reuse was detected (Unix milliseconds).
+	ReuseTimes    []int64        `json:"reuseTimes"`
 	GrantsRevoked int            `json:"grantsRevoked"`
 	GrantErrors   map[string]int `json:"grantErrors"`
 	GrantSuccess  map[string]int `json:"grantSuccess"`

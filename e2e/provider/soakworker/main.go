@@ -29,6 +29,10 @@ type Call struct {
 	// it) was after the call returned.
 	OK    bool `json:"ok"`
 	Valid bool `json:"valid,omitempty"`
+	// API is the API's answer to a token it refused; Expiry is when gonbauth says that token
+	// expires (Unix milliseconds).
+	API    int   `json:"api,omitempty"`
+	Expiry int64 `json:"expiry,omitempty"`
 	// LogIn: the error asks for a new login (gonbauth.ErrInteractionRequired).
 	LogIn bool   `json:"login,omitempty"`
 	Err   string `json:"err,omitempty"`
@@ -56,29 +60,33 @@ func main() {
 		if err != nil {
 			c.Err, c.LogIn = err.Error(), errors.Is(err, gonbauth.ErrInteractionRequired)
 		} else {
-			c.Valid = whoami(*api, tok)*1000 > c.At
+			exp, status := whoami(*api, tok)
+			if c.Valid = exp*1000 > c.At; !c.Valid {
+				c.API, c.Expiry = status, a.Info().Expiry.UnixMilli()
+			}
 		}
 		enc.Encode(c)
 		time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
 	}
 }
 
-// whoami returns the token's expiry as the API reports it, or 0 when it refuses the token.
-func whoami(api, tok string) int64 {
+// whoami returns the token's expiry as the API reports it, or 0 when it refuses the token,
+// and the API's status.
+func whoami(api, tok string) (int64, int) {
 	req, _ := http.NewRequest(http.MethodGet, api+"/v3/whoami", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	c := &http.Client{Timeout: 10 * time.Second}
 	resp, err := c.Do(req)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "soakworker: the API:", err)
-		return 0
+		return 0, 0
 	}
 	defer resp.Body.Close()
 	var w struct {
 		Exp int64 `json:"exp"`
 	}
 	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&w) != nil {
-		return 0
+		return 0, resp.StatusCode
 	}
-	return w.Exp
+	return w.Exp, resp.StatusCode
 }
