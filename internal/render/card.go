@@ -1,8 +1,26 @@
-package display
+package render
 
 import (
 	"html"
 	"strings"
+
+	"github.com/carto-go/carto-auth/internal/prompt"
+)
+
+// The contract's types, by their short names.
+type (
+	Login  = prompt.Login
+	Status = prompt.Status
+	State  = prompt.State
+)
+
+const (
+	StateWaiting  = prompt.StateWaiting
+	StateChecking = prompt.StateChecking
+	StateDone     = prompt.StateDone
+	StateFailed   = prompt.StateFailed
+	FlowCopyCode  = prompt.FlowCopyCode
+	FlowLoopback  = prompt.FlowLoopback
 )
 
 // The card draws its own light background with explicit colours on every element, so it reads
@@ -42,22 +60,17 @@ var statusColors = map[State]string{
 	StateFailed:   "color:#b3261e;background:#fce8e6",
 }
 
-// RenderCard renders a login and its status as the HTML of the notebook card: a root element
+// Card renders a login and its status as the HTML of the notebook card: a root element
 // with class "carto-login" and data-state "waiting", "checking", "done" or "failed", the link
 // (class "carto-login-link"), the one-click link when l.OneClickURL is set (class
 // "carto-login-oneclick"), the QR code of the link (img class "carto-login-qr"), the
 // instructions, why this flow, and the status line (class "carto-login-status"). Every value
 // is HTML-escaped; URLs that are not http or https get no link, QR code or probe. Once the
 // login has ended (done, or failed without Retry) the card shrinks to its title and status line. The probe image (class
-// "carto-login-probe") carries its URL in data-src: only the notebook card's script, which
-// RenderCard leaves out, loads it.
-func RenderCard(l Login, s Status) string {
-	return renderCard(l, s, "", qrDataURI(l.URL))
-}
-
-// renderCard is RenderCard with an element id (none when empty) and the QR code's data URI
-// given, so the notebook encodes the QR code once per login rather than once per status.
-func renderCard(l Login, s Status, id, qrSrc string) string {
+// "carto-login-probe") carries its URL in data-src: only the card's scripts, written when id
+// (the card's element id) is not empty, load it. qrSrc is the QR code image of the link (a data
+// URI), or "" for none.
+func Card(l Login, s Status, id, qrSrc string) string {
 	var b strings.Builder
 	b.Grow(1024 + len(qrSrc) + 3*len(l.URL))
 	b.WriteString(`<div`)
@@ -73,7 +86,7 @@ func renderCard(l Login, s Status, id, qrSrc string) string {
 	writeAttr(&b, "style", mainStyle)
 	b.WriteString(`>`)
 	writeElem(&b, "carto-login-title", titleStyle, title(l))
-	done := s.ends() // logged in, or failed for good: the links lead nowhere any more
+	done := s.Ends() // logged in, or failed for good: the links lead nowhere any more
 	web := isWebURL(l.URL)
 	if !done && l.URL != "" {
 		writeSteps(&b, l, web)
@@ -93,7 +106,7 @@ func renderCard(l Login, s Status, id, qrSrc string) string {
 			writeScript(&b, probeScript, id)
 		}
 	}
-	if id != "" && s.ends() {
+	if id != "" && s.Ends() {
 		writeScript(&b, closeInputScript, id)
 	}
 	b.WriteString(`</div>`)

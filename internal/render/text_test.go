@@ -1,4 +1,4 @@
-package display
+package render
 
 import (
 	"strings"
@@ -7,14 +7,14 @@ import (
 
 func TestRenderTextDoneDropsTheLink(t *testing.T) {
 	t.Parallel()
-	got := RenderText(sampleLogin(), Status{State: StateDone, Text: "Logged in"})
+	got := Text(sampleLogin(), Status{State: StateDone, Text: "Logged in"}, false)
 	if want := "Log in to CARTO\n✓ Logged in\n"; got != want {
 		t.Errorf("RenderText(done) = %q, want %q", got, want)
 	}
-	if got := RenderText(sampleLogin(), Status{State: StateFailed, Retry: true}); !strings.Contains(got, "\n"+testURL+"\n") {
+	if got := Text(sampleLogin(), Status{State: StateFailed, Retry: true}, false); !strings.Contains(got, "\n"+testURL+"\n") {
 		t.Errorf("RenderText(failed, retry) lost the URL line:\n%s", got)
 	}
-	if got := RenderText(sampleLogin(), Status{State: StateFailed, Text: "Timed out"}); got != "Log in to CARTO\n✕ Timed out\n" {
+	if got := Text(sampleLogin(), Status{State: StateFailed, Text: "Timed out"}, false); got != "Log in to CARTO\n✕ Timed out\n" {
 		t.Errorf("RenderText(failed for good) = %q, want the title and status only", got)
 	}
 }

@@ -1,7 +1,8 @@
-package display
+package render
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,19 +12,27 @@ import (
 
 // Terminal is a Prompter for plain text streams: a terminal, a log, a pipe. It writes the
 // login as a few lines (the URL on a line of its own, so it can be clicked or copied, and a
-// QR code when out is a terminal) and reads the code as one line of input.
+// QR code when out is a terminal and QR is set) and reads the code as one line of input.
 type Terminal struct {
+	// QR draws a URL as a text QR code ("" when it cannot); nil draws none. NewTerminal sets
+	// it only when out is a terminal.
+	QR func(url string) string
+
 	out   io.Writer
-	lines *lineReader
-	qr    bool // draw a QR code in Show: out is a terminal
+	lines *Lines
 
 	mu sync.Mutex // serialises writes to out
 }
 
 // NewTerminal returns a Terminal that reads from in and writes to out (normally os.Stdin and
-// os.Stderr). All Terminals on os.Stdin share one reader, so no typed line is lost between them.
-func NewTerminal(in io.Reader, out io.Writer) *Terminal {
-	return &Terminal{out: out, lines: readerFor(in), qr: isTerminal(out)}
+// os.Stderr), drawing QR codes with qr (nil for none) when out is a terminal. All Terminals on
+// os.Stdin share one reader, so no typed line is lost between them.
+func NewTerminal(in io.Reader, out io.Writer, qr func(string) string) *Terminal {
+	t := &Terminal{out: out, lines: linesFor(in)}
+	if isTerminal(out) {
+		t.QR = qr
+	}
+	return t
 }
 
 // isTerminal reports whether w is a character device such as a terminal. It is a cheap check
@@ -44,13 +53,13 @@ func (t *Terminal) Show(ctx context.Context, l Login) error {
 		return err
 	}
 	if strings.TrimSpace(l.URL) == "" {
-		return errNoURL
+		return ErrNoURL
 	}
 	var b strings.Builder
 	b.WriteByte('\n')
 	writeLoginText(&b, l, false)
-	if t.qr {
-		if q := qrText(l.URL); q != "" {
+	if t.QR != nil {
+		if q := t.QR(l.URL); q != "" {
 			b.WriteString("Or scan this QR code to log in on a phone:\n")
 			b.WriteString(q)
 		}
@@ -75,12 +84,12 @@ func (t *Terminal) ReadCode(ctx context.Context, prompt string) (string, error) 
 		return "", err
 	}
 	if prompt == "" {
-		prompt = defaultPrompt
+		prompt = DefaultPrompt
 	}
-	if err := t.write(plain(prompt)); err != nil {
+	if err := t.write(Plain(prompt)); err != nil {
 		return "", err
 	}
-	code, err := t.lines.next(ctx)
+	code, err := t.lines.Next(ctx)
 	if err != nil {
 		_ = t.write("\n") // end the prompt's line; nobody typed the line break
 	}
@@ -96,3 +105,9 @@ func (t *Terminal) write(s string) error {
 	}
 	return nil
 }
+
+// ErrNoURL is returned by Show for a login without a URL: there is nothing to open.
+var ErrNoURL = errors.New("display: the login has no URL to open")
+
+// DefaultPrompt asks for the code when ReadCode is given no prompt.
+const DefaultPrompt = "Paste the code: "

@@ -1,17 +1,19 @@
-package display
+package render
 
 import (
 	"strings"
 	"unicode"
+
+	"github.com/carto-go/carto-auth/internal/prompt"
 )
 
-// defaultTitle heads a login whose Title is empty.
-const defaultTitle = "Log in to CARTO"
+// DefaultTitle heads a login whose Title is empty.
+const DefaultTitle = "Log in to CARTO"
 
 // instructions returns the one-line instructions for a flow, worded for a notebook cell or
 // for a terminal. The notebook wording does not say where the code box is: Jupyter shows it
 // under the cell, VS Code at the top of its window, jupyter console as a prompt.
-func instructions(f Flow, notebook bool) string {
+func instructions(f prompt.Flow, notebook bool) string {
 	switch {
 	case f == FlowLoopback && notebook:
 		return "Open the login page and log in; this cell continues by itself."
@@ -32,7 +34,7 @@ const oneClickSteps = "Log in with one click (this cell continues by itself), or
 // steps returns l.Instructions, or the flow's own instructions.
 func steps(l Login, notebook bool) string {
 	if s := strings.TrimSpace(l.Instructions); s != "" {
-		return plain(s)
+		return Plain(s)
 	}
 	if oneClick(l) {
 		return oneClickSteps
@@ -45,7 +47,7 @@ func title(l Login) string {
 	if t := strings.TrimSpace(l.Title); t != "" {
 		return t
 	}
-	return defaultTitle
+	return DefaultTitle
 }
 
 // stateName is the data-state value of a State; unknown states read as "waiting".
@@ -100,9 +102,9 @@ func isWebURL(u string) bool {
 	return ok && !strings.ContainsFunc(u, unicode.IsSpace)
 }
 
-// plain removes control characters (terminal escapes, line breaks) from a value written to a
+// Plain removes control characters (terminal escapes, line breaks) from a value written to a
 // terminal, so a value can neither forge lines nor drive the terminal.
-func plain(s string) string {
+func Plain(s string) string {
 	if !strings.ContainsFunc(s, unicode.IsControl) {
 		return s
 	}
@@ -117,23 +119,18 @@ func plain(s string) string {
 // StatusLine renders s as one line of plain text without a line break, for example
 // "✕ Login failed: access denied. Ask your CARTO admin for access.".
 func StatusLine(s Status) string {
-	line := statusIcon(s.State) + " " + plain(statusText(s))
+	line := statusIcon(s.State) + " " + Plain(statusText(s))
 	if h := strings.TrimSpace(s.Hint); h != "" {
-		line += " " + plain(h)
+		line += " " + Plain(h)
 	}
 	return line
 }
 
-// RenderText renders a login as plain text: the title, the instructions (worded for a
-// terminal), the URL on a line of its own, why this flow, and the status line.
-func RenderText(l Login, s Status) string {
-	return renderText(l, s, false)
-}
-
-// renderText is RenderText with the instructions worded for a notebook or a terminal.
-func renderText(l Login, s Status, notebook bool) string {
+// Text renders a login as plain text: the title, the instructions (worded for a notebook cell
+// or a terminal), the URL on a line of its own, why this flow, and the status line.
+func Text(l Login, s Status, notebook bool) string {
 	var b strings.Builder
-	if s.ends() {
+	if s.Ends() {
 		l = Login{Title: l.Title} // logged in or failed for good: the link is of no more use
 	}
 	writeLoginText(&b, l, notebook)
@@ -146,7 +143,7 @@ func renderText(l Login, s Status, notebook bool) string {
 // and why, each on its own line; only the title when there is no URL (a status set before any
 // Show).
 func writeLoginText(b *strings.Builder, l Login, notebook bool) {
-	b.WriteString(plain(title(l)))
+	b.WriteString(Plain(title(l)))
 	b.WriteByte('\n')
 	if l.URL == "" {
 		return
@@ -154,11 +151,11 @@ func writeLoginText(b *strings.Builder, l Login, notebook bool) {
 	b.WriteString(steps(l, notebook))
 	b.WriteByte('\n')
 	if oneClick(l) {
-		b.WriteString("One click: " + plain(l.OneClickURL) + "\nWith a code: ")
+		b.WriteString("One click: " + Plain(l.OneClickURL) + "\nWith a code: ")
 	}
-	b.WriteString(plain(l.URL))
+	b.WriteString(Plain(l.URL))
 	b.WriteByte('\n')
 	if why := strings.TrimSpace(l.Why); why != "" {
-		b.WriteString("(" + strings.TrimSuffix(plain(why), ".") + ")\n")
+		b.WriteString("(" + strings.TrimSuffix(Plain(why), ".") + ")\n")
 	}
 }

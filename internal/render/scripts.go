@@ -1,4 +1,4 @@
-package display
+package render
 
 import (
 	"encoding/json"
@@ -53,9 +53,9 @@ func jsString(s string) string {
 	return string(b)
 }
 
-// resultHTML is the HTML of the output that repeats a login's result for text frontends: the
+// ResultHTML is the HTML of the output that repeats a login's result for text frontends: the
 // status line, hidden, since the card above already shows it.
-func resultHTML(s Status) string {
+func ResultHTML(s Status) string {
 	var b strings.Builder
 	b.WriteString(`<div`)
 	writeAttr(&b, "class", "carto-login-result")

@@ -1,4 +1,4 @@
-package display
+package render
 
 import (
 	"bufio"
@@ -9,13 +9,15 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/carto-go/carto-auth/internal/prompt"
 )
 
-// lineReader reads lines from an io.Reader in one goroutine, started on the first read, and
+// Lines reads lines from an io.Reader in one goroutine, started on the first read, and
 // hands them out one per call, so a read that gives up (its context ended) loses no line: the
 // next read gets it. The goroutine blocks on the reader until a line or the end of input
 // arrives; it is never stopped, like any read of standard input.
-type lineReader struct {
+type Lines struct {
 	in    io.Reader
 	once  sync.Once
 	lines chan string
@@ -23,33 +25,33 @@ type lineReader struct {
 	end   error // the error that ended reading, once the channel is closed
 }
 
-// newLineReader returns a lineReader on in.
-func newLineReader(in io.Reader) *lineReader {
-	return &lineReader{in: in, lines: make(chan string)}
+// NewLines returns a Lines on in.
+func NewLines(in io.Reader) *Lines {
+	return &Lines{in: in, lines: make(chan string)}
 }
 
 var (
 	stdinOnce  sync.Once
-	stdinLines *lineReader
+	stdinLines *Lines
 )
 
-// stdinReader returns the one lineReader on os.Stdin shared by every prompter in this process,
-// so two prompters never race for the same input.
-func stdinReader() *lineReader {
-	stdinOnce.Do(func() { stdinLines = newLineReader(os.Stdin) })
+// Stdin returns the one Lines on os.Stdin shared by every prompter in this process, so two
+// prompters never race for the same input.
+func Stdin() *Lines {
+	stdinOnce.Do(func() { stdinLines = NewLines(os.Stdin) })
 	return stdinLines
 }
 
-// readerFor returns the shared reader for os.Stdin and a new reader for anything else.
-func readerFor(in io.Reader) *lineReader {
+// linesFor returns the shared reader for os.Stdin and a new reader for anything else.
+func linesFor(in io.Reader) *Lines {
 	if f, ok := in.(*os.File); ok && f == os.Stdin {
-		return stdinReader()
+		return Stdin()
 	}
-	return newLineReader(in)
+	return NewLines(in)
 }
 
 // run reads lines until the end of input, then records why reading ended and closes lines.
-func (r *lineReader) run() {
+func (r *Lines) run() {
 	br := bufio.NewReader(r.in)
 	for {
 		line, err := br.ReadString('\n')
@@ -66,9 +68,9 @@ func (r *lineReader) run() {
 	}
 }
 
-// next returns the next line without its line break. At the end of input it returns an error
-// wrapping ErrNoInput (and the read error, unless it is io.EOF); when ctx ends first, ctx.Err().
-func (r *lineReader) next(ctx context.Context) (string, error) {
+// Next returns the next line without its line break. At the end of input it returns an error
+// wrapping prompt.ErrNoInput (and the read error, unless it is io.EOF); when ctx ends first, ctx.Err().
+func (r *Lines) Next(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -85,12 +87,12 @@ func (r *lineReader) next(ctx context.Context) (string, error) {
 }
 
 // endErr is the error next returns once the input has ended.
-func (r *lineReader) endErr() error {
+func (r *Lines) endErr() error {
 	r.mu.Lock()
 	end := r.end
 	r.mu.Unlock()
 	if end == nil || errors.Is(end, io.EOF) {
-		return fmt.Errorf("display: reading the code: %w", ErrNoInput)
+		return fmt.Errorf("display: reading the code: %w", prompt.ErrNoInput)
 	}
-	return fmt.Errorf("display: reading the code: %w: %w", ErrNoInput, end)
+	return fmt.Errorf("display: reading the code: %w: %w", prompt.ErrNoInput, end)
 }
