@@ -40,6 +40,12 @@ var (
 	apiRunners = map[string]string{"papermill": "papermill", "nbclient": "nbclient", "nbconvert": "jupyter nbconvert"}
 )
 
+// unattended reports a run where nobody can answer a prompt (CI systems set CI).
+func unattended(getenv func(string) string) bool {
+	v := getenv("CI")
+	return v != "" && v != "0" && v != "false"
+}
+
 // process is an ancestor of the kernel: its command line and working folder.
 type process struct {
 	argv []string
@@ -177,6 +183,7 @@ func readScript(path string) []byte {
 	b, _ := io.ReadAll(io.LimitReader(f, maxScript))
 	return b
 }
+
 // parentPID reads the parent's pid from dir/stat, or 0.
 func parentPID(dir string) int {
 	b, err := os.ReadFile(filepath.Join(dir, "stat"))

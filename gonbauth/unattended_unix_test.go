@@ -27,4 +27,3 @@ func TestReadScriptRefusesFIFOs(t *testing.T) {
 		t.Fatal("readScript blocked on a FIFO")
 	}
 }
-

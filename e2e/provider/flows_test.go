@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carto-go/carto-auth/gonbauth"
+	"github.com/carto-go/carto-auth/carto"
 )
 
 // TestM2M: client credentials with the secret in the body; the API accepts the token, and a
@@ -18,7 +18,7 @@ func TestM2M(t *testing.T) {
 	p := Start(t, Options{})
 	e := newEnv(t, p)
 	creds := writeFile(t, "m2m.json", p.M2MCredentials())
-	a, err := gonbauth.FromM2M(context.Background(), creds, nil)
+	a, err := carto.FromM2M(context.Background(), creds, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestCopyCode(t *testing.T) {
 		t.Errorf("token of %q", w.Sub)
 	}
 	in := a.Info()
-	if in.Email != "ana@example.com" || in.Name != "Ana Example" || in.APIBaseURL != p.APIBaseURL() || !in.HasRefreshToken || in.Source != gonbauth.SourceInteractive {
+	if in.Email != "ana@example.com" || in.Name != "Ana Example" || in.APIBaseURL != p.APIBaseURL() || !in.HasRefreshToken || in.Source != carto.SourceInteractive {
 		t.Errorf("Info %+v", in)
 	}
 	if st := pp.lastStatus(); !strings.Contains(st.Text, "as ana@example.com") || st.Hint != "" {
@@ -79,7 +79,7 @@ func TestLoopback(t *testing.T) {
 	newEnv(t, p)
 	who := NewPerson("ana@example.com")
 	landed := make(chan *Page, 1)
-	opts := &gonbauth.OAuthOptions{Flow: gonbauth.FlowLoopback, Prompter: &personPrompter{who: who},
+	opts := &carto.OAuthOptions{Flow: carto.FlowLoopback, Prompter: &personPrompter{who: who},
 		OpenBrowser: func(u string) error {
 			go func() {
 				pg, err := who.Open(context.Background(), u)
@@ -92,7 +92,7 @@ func TestLoopback(t *testing.T) {
 		}}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	a, err := gonbauth.FromOAuth(ctx, opts)
+	a, err := carto.FromOAuth(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestLoopback(t *testing.T) {
 	}
 	tok, _ := a.AccessToken(ctx)
 	mustValid(t, p, tok)
-	if in := a.Info(); in.Flow != string(gonbauth.FlowLoopback) || in.Email != "ana@example.com" {
+	if in := a.Info(); in.Flow != string(carto.FlowLoopback) || in.Email != "ana@example.com" {
 		t.Errorf("Info %+v", in)
 	}
 }
@@ -113,11 +113,11 @@ func TestDeniedConsent(t *testing.T) {
 	e := newEnv(t, p)
 	who := NewPerson("ana@example.com")
 	who.Deny = true
-	opts := &gonbauth.OAuthOptions{Flow: gonbauth.FlowLoopback, Prompter: &personPrompter{who: who},
+	opts := &carto.OAuthOptions{Flow: carto.FlowLoopback, Prompter: &personPrompter{who: who},
 		OpenBrowser: func(u string) error { go who.Open(context.Background(), u); return nil }}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := gonbauth.FromOAuth(ctx, opts); !errors.Is(err, gonbauth.ErrAccessDenied) {
+	if _, err := carto.FromOAuth(ctx, opts); !errors.Is(err, carto.ErrAccessDenied) {
 		t.Errorf("denied consent: %v, want ErrAccessDenied", err)
 	}
 	if files := e.cacheFiles(t); len(files) != 0 {
@@ -139,13 +139,13 @@ func TestPromptLoginOnANewProfile(t *testing.T) {
 	seen := len(who.Seen())
 	// The same browser, a new cache identity (another organization) of the default profile:
 	// the provider's session is reused, no login page.
-	copyCodeLogin(t, who, &gonbauth.OAuthOptions{Organization: "org_other"})
+	copyCodeLogin(t, who, &carto.OAuthOptions{Organization: "org_other"})
 	if got := who.Seen()[seen:]; slices.Contains(got, "login") {
 		t.Errorf("a login of the default profile showed the login page again: %v", got)
 	}
 	seen = len(who.Seen())
 	who.Login = "bob@example.com"
-	b, _ := copyCodeLogin(t, who, &gonbauth.OAuthOptions{Profile: "client-b"})
+	b, _ := copyCodeLogin(t, who, &carto.OAuthOptions{Profile: "client-b"})
 	if got := who.Seen()[seen:]; !slices.Contains(got, "login") {
 		t.Errorf("the first login of a new profile did not show the login page: %v", got)
 	}
@@ -169,7 +169,7 @@ func TestBadCodes(t *testing.T) {
 		},
 	} {
 		pp := &personPrompter{who: NewPerson("ana@example.com"), paste: paste}
-		_, err := gonbauth.FromOAuth(ctx, &gonbauth.OAuthOptions{Flow: gonbauth.FlowCopyCode, Prompter: pp})
+		_, err := carto.FromOAuth(ctx, &carto.OAuthOptions{Flow: carto.FlowCopyCode, Prompter: pp})
 		if err == nil || !strings.Contains(err.Error(), "no accepted code after 3 tries") || !strings.Contains(err.Error(), "invalid_grant") {
 			t.Errorf("%s codes: %v", name, err)
 		}
@@ -183,7 +183,7 @@ func TestBadCodes(t *testing.T) {
 		time.Sleep(2 * time.Second)
 		return code
 	}}
-	_, err := gonbauth.FromOAuth(ctx, &gonbauth.OAuthOptions{Flow: gonbauth.FlowCopyCode, Prompter: pp, ClientID: ShortCodeClient})
+	_, err := carto.FromOAuth(ctx, &carto.OAuthOptions{Flow: carto.FlowCopyCode, Prompter: pp, ClientID: ShortCodeClient})
 	if err == nil || !strings.Contains(pp.statusTexts(), "That code was rejected") || !strings.Contains(pp.statusTexts(), "invalid_grant") {
 		t.Errorf("an expired code: %v; status lines:\n%s", err, pp.statusTexts())
 	}
@@ -191,18 +191,18 @@ func TestBadCodes(t *testing.T) {
 	// with the second's verifier.
 	who := NewPerson("ana@example.com")
 	first := &personPrompter{who: who}
-	opts := &gonbauth.OAuthOptions{Prompter: first}
-	if err := gonbauth.StartLogin(ctx, opts); err != nil {
+	opts := &carto.OAuthOptions{Prompter: first}
+	if err := carto.StartLogin(ctx, opts); err != nil {
 		t.Fatal(err)
 	}
 	code, err := who.CopyCode(ctx, first.shown[0].URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := gonbauth.StartLogin(ctx, &gonbauth.OAuthOptions{Prompter: &personPrompter{who: who}}); err != nil {
+	if err := carto.StartLogin(ctx, &carto.OAuthOptions{Prompter: &personPrompter{who: who}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := gonbauth.FinishLogin(ctx, code, &gonbauth.OAuthOptions{Prompter: &personPrompter{who: who}}); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+	if _, err := carto.FinishLogin(ctx, code, &carto.OAuthOptions{Prompter: &personPrompter{who: who}}); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
 		t.Errorf("a code finished with another login's verifier: %v", err)
 	}
 	if files := e.cacheFiles(t); len(files) != 0 {
@@ -223,7 +223,7 @@ func TestBadCodes(t *testing.T) {
 func TestNoRefreshTokenFromAnOpenIDServer(t *testing.T) {
 	p := Start(t, Options{})
 	newEnv(t, p)
-	a, pp := copyCodeLogin(t, NewPerson("ana@example.com"), &gonbauth.OAuthOptions{ClientID: OpenIDDefaultClient})
+	a, pp := copyCodeLogin(t, NewPerson("ana@example.com"), &carto.OAuthOptions{ClientID: OpenIDDefaultClient})
 	in := a.Info()
 	if in.HasRefreshToken {
 		t.Fatal("the OpenID-default client got a refresh token")
@@ -234,28 +234,28 @@ func TestNoRefreshTokenFromAnOpenIDServer(t *testing.T) {
 	}
 }
 
-// TestLoginChain: gonbauth.Login as a notebook calls it: nobody to answer, then a login by the
+// TestLoginChain: carto.Login as a notebook calls it: nobody to answer, then a login by the
 // person, then the cache, then M2M credentials from the environment.
 func TestLoginChain(t *testing.T) {
 	p := Start(t, Options{})
 	newEnv(t, p)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := gonbauth.Login(ctx, nil); !errors.Is(err, gonbauth.ErrInteractionRequired) {
+	if _, err := carto.Login(ctx, nil); !errors.Is(err, carto.ErrInteractionRequired) {
 		t.Errorf("Login with nobody to answer (stdin of go test is no terminal): %v", err)
 	}
 	who := NewPerson("ana@example.com")
-	a, err := gonbauth.Login(ctx, &gonbauth.OAuthOptions{Flow: gonbauth.FlowCopyCode, Prompter: &personPrompter{who: who}})
-	if err != nil || a.Info().Source != gonbauth.SourceInteractive {
+	a, err := carto.Login(ctx, &carto.OAuthOptions{Flow: carto.FlowCopyCode, Prompter: &personPrompter{who: who}})
+	if err != nil || a.Info().Source != carto.SourceInteractive {
 		t.Fatalf("interactive Login: %v", err)
 	}
-	b, err := gonbauth.Login(ctx, nil)
-	if err != nil || b.Info().Source != gonbauth.SourceCache || b.Info().Email != "ana@example.com" {
+	b, err := carto.Login(ctx, nil)
+	if err != nil || b.Info().Source != carto.SourceCache || b.Info().Email != "ana@example.com" {
 		t.Fatalf("cached Login: %v", err)
 	}
 	t.Setenv("CARTO_CREDENTIALS", string(p.M2MCredentials()))
-	m, err := gonbauth.Login(ctx, nil)
-	if err != nil || m.Info().Source != gonbauth.SourceEnvironment || m.Info().ClientID != M2MClient {
+	m, err := carto.Login(ctx, nil)
+	if err != nil || m.Info().Source != carto.SourceEnvironment || m.Info().ClientID != M2MClient {
 		t.Fatalf("Login with M2M credentials in the environment: %v", err)
 	}
 	tok, _ := m.AccessToken(ctx)

@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carto-go/carto-auth/display"
+	"github.com/carto-go/carto-auth/carto"
 	"github.com/carto-go/carto-auth/e2e/testenv"
-	"github.com/carto-go/carto-auth/gonbauth"
 )
 
 // bins holds the programs built once for the package: cartoauth and the soak worker.
@@ -105,19 +104,19 @@ type personPrompter struct {
 	paste func(code string, n int) string
 
 	mu       sync.Mutex
-	shown    []display.Login
-	statuses []display.Status
+	shown    []carto.LoginMessage
+	statuses []carto.Status
 	reads    int
 }
 
-func (pp *personPrompter) Show(_ context.Context, l display.Login) error {
+func (pp *personPrompter) Show(_ context.Context, l carto.LoginMessage) error {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
 	pp.shown = append(pp.shown, l)
 	return nil
 }
 
-func (pp *personPrompter) SetStatus(_ context.Context, s display.Status) error {
+func (pp *personPrompter) SetStatus(_ context.Context, s carto.Status) error {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
 	pp.statuses = append(pp.statuses, s)
@@ -140,11 +139,11 @@ func (pp *personPrompter) ReadCode(ctx context.Context, _ string) (string, error
 }
 
 // lastStatus is the last status line shown.
-func (pp *personPrompter) lastStatus() display.Status {
+func (pp *personPrompter) lastStatus() carto.Status {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
 	if len(pp.statuses) == 0 {
-		return display.Status{}
+		return carto.Status{}
 	}
 	return pp.statuses[len(pp.statuses)-1]
 }
@@ -161,16 +160,16 @@ func (pp *personPrompter) statusTexts() string {
 }
 
 // copyCodeLogin logs the person in by copy-code with the given options.
-func copyCodeLogin(t *testing.T, who *Person, opts *gonbauth.OAuthOptions) (*gonbauth.Auth, *personPrompter) {
+func copyCodeLogin(t *testing.T, who *Person, opts *carto.OAuthOptions) (*carto.Auth, *personPrompter) {
 	t.Helper()
 	pp := &personPrompter{who: who}
 	if opts == nil {
-		opts = &gonbauth.OAuthOptions{}
+		opts = &carto.OAuthOptions{}
 	}
-	opts.Flow, opts.Prompter = gonbauth.FlowCopyCode, pp
+	opts.Flow, opts.Prompter = carto.FlowCopyCode, pp
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	a, err := gonbauth.FromOAuth(ctx, opts)
+	a, err := carto.FromOAuth(ctx, opts)
 	if err != nil {
 		t.Fatalf("copy-code login: %v\nstatus lines:\n%s", err, pp.statusTexts())
 	}

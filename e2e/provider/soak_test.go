@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carto-go/carto-auth/carto"
 	"github.com/carto-go/carto-auth/e2e/testenv"
-	"github.com/carto-go/carto-auth/gonbauth"
 )
 
 // The soak: workers (separate processes) share one token cache and call AccessToken in a loop
@@ -76,7 +76,7 @@ type soak struct {
 	nextID  int
 
 	kills     []kill
-	loopy     int // failed refreshes after a loss beyond one per worker
+	loopy     int    // failed refreshes after a loss beyond one per worker
 	pending   []kill // renewing kills not yet followed by a refresh that proves no loss
 	losses    []kill // the kills the provider's reuse detections were attributed to
 	windows   [][2]int64
@@ -139,7 +139,7 @@ func TestSoak(t *testing.T) {
 func (s *soak) login(force bool) {
 	s.t.Helper()
 	s.proxy.Enable(false)
-	copyCodeLogin(s.t, s.person, &gonbauth.OAuthOptions{ForceLogin: force})
+	copyCodeLogin(s.t, s.person, &carto.OAuthOptions{ForceLogin: force})
 }
 
 // spawn starts a worker.

@@ -16,7 +16,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/carto-go/carto-auth/gonbauth"
+	"github.com/carto-go/carto-auth/carto"
 )
 
 // Call is one AccessToken call, as printed.
@@ -33,7 +33,7 @@ type Call struct {
 	// expires (Unix milliseconds).
 	API    int   `json:"api,omitempty"`
 	Expiry int64 `json:"expiry,omitempty"`
-	// LogIn: the error asks for a new login (gonbauth.ErrInteractionRequired).
+	// LogIn: the error asks for a new login (carto.ErrInteractionRequired).
 	LogIn bool   `json:"login,omitempty"`
 	Err   string `json:"err,omitempty"`
 }
@@ -43,14 +43,14 @@ func main() {
 	bound := flag.Duration("bound", 45*time.Second, "the longest a call may take")
 	flag.Parse()
 	enc := json.NewEncoder(os.Stdout)
-	var a *gonbauth.Auth
+	var a *carto.Auth
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), *bound)
 		start := time.Now()
 		var tok string
 		var err error
 		if a == nil {
-			a, err = gonbauth.FromOAuth(ctx, &gonbauth.OAuthOptions{DisableInteraction: true})
+			a, err = carto.FromOAuth(ctx, &carto.OAuthOptions{DisableInteraction: true})
 		}
 		if err == nil {
 			tok, err = a.AccessToken(ctx)
@@ -58,7 +58,7 @@ func main() {
 		c := Call{At: time.Now().UnixMilli(), Millis: time.Since(start).Milliseconds(), OK: err == nil}
 		cancel()
 		if err != nil {
-			c.Err, c.LogIn = err.Error(), errors.Is(err, gonbauth.ErrInteractionRequired)
+			c.Err, c.LogIn = err.Error(), errors.Is(err, carto.ErrInteractionRequired)
 		} else {
 			exp, status := whoami(*api, tok)
 			if c.Valid = exp*1000 > c.At; !c.Valid {

@@ -1,0 +1,88 @@
+package carto
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+var (
+	// ErrInteractionRequired means a login needs the user but interaction was disabled or
+	// nobody can answer (an unattended run). Use M2M credentials for unattended jobs.
+	ErrInteractionRequired = errors.New("interactive login required")
+	// ErrAccessDenied means the user or the authorization server refused the login.
+	ErrAccessDenied = errors.New("access denied")
+	// ErrStateMismatch means a pasted URL or a callback belongs to another login attempt.
+	ErrStateMismatch = errors.New("state mismatch: the code belongs to another login attempt")
+	// ErrInsecureURL means an endpoint uses http:// on a host that is not loopback.
+	ErrInsecureURL = errors.New("insecure URL: secrets must not travel in clear text")
+	// ErrLoginInProgress means another process holds this login's cache lock for an
+	// interactive login, and the caller may not wait for a person (it comes with
+	// ErrInteractionRequired).
+	ErrLoginInProgress = errors.New("another process is logging in")
+	// ErrNoAPIBaseURL means no API base URL is known for this login.
+	ErrNoAPIBaseURL = errors.New("no API base URL")
+	// ErrRevocationFailed means a logout forgot the login here but the auth server did not
+	// revoke its refresh token, which stays usable there until it expires.
+	ErrRevocationFailed = errors.New("logged out here, but the auth server did not revoke the refresh token")
+)
+
+// errRefreshRefused marks a failed renewal whose refresh token the server refused: the entry
+// returned with it, without that token, is kept all the same.
+var errRefreshRefused = errors.New("the auth server refused the refresh token")
+
+// CredentialsError reports a bad machine-to-machine credentials file or value.
+type CredentialsError struct {
+	Path  string // the file, or the environment variable the JSON came from
+	Field string // the offending key, when one is to blame
+	Err   error
+}
+
+func (e *CredentialsError) Error() string {
+	where := e.Path
+	if where == "" {
+		where = "M2M credentials"
+	}
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %q: %v", where, e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", where, e.Err)
+}
+
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// ServerError is a non-success answer from a CARTO or Auth0 endpoint. It carries the
+// server's RFC 6749 error fields, never the request's secrets.
+type ServerError struct {
+	Endpoint    string // what was called, e.g. "token", "accounts"
+	Status      int    // HTTP status; 0 when the body, not the status, was wrong
+	Code        string // the server's "error" field, e.g. "invalid_grant"
+	Description string // the server's "error_description"
+	Hint        string // what to do next
+
+	retryAfter time.Duration
+}
+
+func (e *ServerError) Error() string {
+	msg := e.Endpoint + " endpoint"
+	if e.Status != 0 {
+		msg += fmt.Sprintf(" answered %d", e.Status)
+	}
+	if e.Code != "" {
+		msg += ": " + e.Code
+	}
+	if e.Description != "" {
+		msg += ": " + e.Description
+	}
+	if e.Hint != "" {
+		msg += " (" + e.Hint + ")"
+	}
+	return msg
+}
+
+// IsInvalidGrant reports whether err is an invalid_grant answer (a rejected, expired or
+// already used code or refresh token).
+func IsInvalidGrant(err error) bool {
+	var se *ServerError
+	return errors.As(err, &se) && se.Code == "invalid_grant"
+}

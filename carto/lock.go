@@ -1,0 +1,215 @@
+package carto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Lock timing. A busy lock is tried again every lockPoll; after lockNotice the waiter is told
+// who holds it. A caller that cannot prompt gives up on a holder in an interactive login after
+// interactiveHolderPatience (that login may take minutes); any wait ends after lockLimit unless
+// the caller gives its own limit.
+var (
+	lockPoll                  = 25 * time.Millisecond
+	lockNotice                = time.Second
+	interactiveHolderPatience = 3 * time.Second
+	lockLimit                 = 3 * time.Minute
+)
+
+// lockWait is how a caller waits for another process holding an identity's lock.
+type lockWait struct {
+	// mayPrompt: the caller could log in interactively itself, so it waits for another
+	// process's interactive login to end (and adopts its token) rather than give up.
+	mayPrompt bool
+	// noWait: a busy lock ends the call at once with errLockBusy (a renewal ahead of expiry,
+	// which keeps the current token).
+	noWait bool
+	// limit bounds the whole wait; 0 means lockLimit.
+	limit time.Duration
+	// notice, if not nil, is called once when the wait passes lockNotice.
+	notice func(lockHolder)
+}
+
+// max is the bound of the wait.
+func (w lockWait) max() time.Duration {
+	if w.limit > 0 {
+		return w.limit
+	}
+	return lockLimit
+}
+
+// lockHolder is what the lock file says about the process holding it.
+type lockHolder struct {
+	pid         int
+	interactive bool // in an interactive login, which waits for a person
+}
+
+func (h lockHolder) String() string {
+	if h.pid <= 0 {
+		return "another process"
+	}
+	if name := processName(h.pid); name != "" {
+		return fmt.Sprintf("process %d (%s)", h.pid, name)
+	}
+	return fmt.Sprintf("process %d", h.pid)
+}
+
+// The lock file holds a fixed-width record "<pid> <mode>\n", rewritten in place (never
+// truncated) by each holder: mode 'r' while renewing, 'i' once an interactive login starts,
+// '-' once released.
+const (
+	lockRecordLen  = 13
+	lockModeOffset = 11
+)
+
+// errCacheUnusable wraps the errors of a cache folder or lock file that cannot be used; the
+// caller then keeps tokens in memory.
+var errCacheUnusable = errors.New("the token cache cannot be used")
+
+// heldLock is a held cross-process lock; the zero heldLock (no cache) holds nothing, and a
+// degraded one stands for a lock that could not be used: the cache is then not touched.
+type heldLock struct {
+	f        *os.File
+	degraded bool
+}
+
+// unlock releases the lock, leaving a record that names no holder.
+func (h *heldLock) unlock() {
+	if h != nil && h.f != nil {
+		h.f.WriteAt(fmt.Appendf(nil, "%10d -\n", 0), 0)
+		unlock(h.f)
+		h.f.Close()
+	}
+}
+
+// markInteractive tells waiters that the holder now waits for a person.
+func (h *heldLock) markInteractive() {
+	if h != nil && h.f != nil {
+		h.f.WriteAt([]byte{'i'}, lockModeOffset)
+	}
+}
+
+// lock takes the identity's cross-process lock, held across read → renew → write. It is an
+// flock on a separate file, so it dies with its process: a killed holder never blocks anyone.
+func (s *store) lock(ctx context.Context, w lockWait) (*heldLock, error) {
+	f, err := s.openLock()
+	if f == nil || err != nil {
+		return &heldLock{}, err
+	}
+	start, interactiveSince, seen := time.Now(), time.Time{}, lockHolder{}
+	for {
+		ok, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("locking the token cache: %w", err)
+		}
+		if ok {
+			f.WriteAt(fmt.Appendf(nil, "%10d r\n", os.Getpid()), 0)
+			return &heldLock{f: f}, nil
+		}
+		if w.noWait {
+			f.Close()
+			return nil, errLockBusy
+		}
+		holder, waited := readHolder(f), time.Since(start)
+		if w.notice != nil && waited >= lockNotice {
+			w.notice(holder)
+			w.notice = nil
+		}
+		switch {
+		case !holder.interactive:
+			interactiveSince = time.Time{}
+		case interactiveSince.IsZero() || holder != seen:
+			interactiveSince = time.Now()
+		}
+		seen = holder
+		if err := giveUp(w.mayPrompt, holder, waited, w.max(), interactiveSince); err != nil {
+			f.Close()
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("waiting for %s, which is using this login's token cache: %w", holder, ctx.Err())
+		case <-time.After(lockPoll):
+		}
+	}
+}
+
+// giveUp says why a wait for a busy lock must end, or nil to go on waiting.
+func giveUp(mayPrompt bool, holder lockHolder, waited, limit time.Duration, interactiveSince time.Time) error {
+	if !mayPrompt && !interactiveSince.IsZero() && time.Since(interactiveSince) >= interactiveHolderPatience {
+		return fmt.Errorf("%w: %w: %s is logging in to this CARTO account interactively, and this call may not prompt; finish (or stop) that login, then try again; %s",
+			ErrInteractionRequired, ErrLoginInProgress, holder, m2mAdvice)
+	}
+	if waited >= limit {
+		return fmt.Errorf("gave up after %s waiting for %s, which holds this login's token cache lock; stop it or try again", limit, holder)
+	}
+	return nil
+}
+
+// tryLockNow takes the lock if it is free at once; nil when it is busy or unusable.
+func (s *store) tryLockNow() *heldLock {
+	f, err := s.openLock()
+	if f == nil || err != nil {
+		return nil
+	}
+	if ok, _ := tryLock(f); !ok {
+		f.Close()
+		return nil
+	}
+	f.WriteAt(fmt.Appendf(nil, "%10d r\n", os.Getpid()), 0)
+	return &heldLock{f: f}
+}
+
+// lockUsable reports, without opening it, whether the lock file could be used: missing, or a
+// regular file of this user. A cache whose lock cannot be used is not read at all.
+func (s *store) lockUsable() bool {
+	if !s.enabled() {
+		return false
+	}
+	fi, err := os.Lstat(filepath.Join(s.dir, s.base+".lock"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return checkPrivateDir(s.dir) == nil
+	}
+	return err == nil && fi.Mode().IsRegular() && ownedByMe(fi) == nil
+}
+
+// openLock opens the lock file (nil, nil without a cache), refusing links and foreign files.
+func (s *store) openLock() (*os.File, error) {
+	if !s.enabled() {
+		return nil, nil
+	}
+	if err := ensurePrivateDir(s.dir); err != nil {
+		return nil, fmt.Errorf("%w: %w", errCacheUnusable, err)
+	}
+	f, err := openPrivate(filepath.Join(s.dir, s.base+".lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("%w: opening the lock: %w", errCacheUnusable, err)
+	}
+	return f, nil
+}
+
+func readHolder(f *os.File) lockHolder {
+	buf := make([]byte, lockRecordLen)
+	n, _ := f.ReadAt(buf, 0)
+	rec := string(buf[:n])
+	pid, _ := strconv.Atoi(strings.TrimSpace(rec[:min(len(rec), lockModeOffset-1)]))
+	return lockHolder{pid: pid, interactive: n > lockModeOffset && rec[lockModeOffset] == 'i'}
+}
+
+// processName is the command name of pid where the system tells it (Linux), else "".
+func processName(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}

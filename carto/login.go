@@ -1,0 +1,166 @@
+package carto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+const loginTitle = "Log in to CARTO"
+
+// attempt is one interactive login: its PKCE verifier and state, shared by both ways the code
+// may come back (pasted, or through the loopback listener).
+type attempt struct {
+	l        *oauthLogin
+	p        Prompter
+	state    string
+	verifier string
+	why      string
+}
+
+// login runs an interactive login, bounded by the login timeout, and discovers the API base
+// URL unless the caller gave one.
+func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
+	timeout := l.opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultLoginTimeout
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
+	defer cancel()
+	p := l.getPrompter()
+	prober, _ := p.(Prober)
+	inBrowser := prober != nil && prober.Probes() // the card, in the person's own browser
+	choice, err := chooseFlow(l.opts.Flow, os.Getenv, fileExists)
+	if err != nil {
+		return nil, err
+	}
+	markInteractive(ctx) // processes waiting for this login that cannot prompt give up
+	at := &attempt{l: l, p: p, state: randomString(24), verifier: oauth2.GenerateVerifier(), why: choice.why}
+	oneClick := inBrowser && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.remote
+	l.set.log.Info("starting an interactive login", "flow", choice.flow, "one_click_probe", oneClick, "why", choice.why)
+	var t *oauth2.Token
+	var flow Flow
+	switch {
+	case oneClick:
+		t, flow, err = at.oneClick(ctx)
+	case choice.flow == FlowLoopback:
+		t, flow, err = at.loopbackOrCopyCode(ctx, !inBrowser && !l.opts.NoBrowser)
+	default:
+		t, err = at.copyCode(ctx, "")
+		flow = FlowCopyCode
+	}
+	if err != nil {
+		err = loginError(ctx, err, timeout)
+		at.status(StateFailed, capitalize(err.Error()), "")
+		return nil, err
+	}
+	return l.finish(ctx, at, t, flow)
+}
+
+// finish builds the entry of a completed login, discovers the API base URL unless the caller
+// gave one, and reports the result in the status line.
+func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, flow Flow) (*entry, error) {
+	e := newEntry(l.auth.id, t, time.Now())
+	e.Flow, e.APIBaseURL = string(flow), l.auth.id.APIBaseURL
+	if e.APIBaseURL == "" {
+		var err error
+		if e.TenantDomain, e.APIBaseURL, err = l.set.discover(ctx, e.AccessToken); err != nil {
+			// The login stands and is cached; FromOAuth retries discovery and reports.
+			l.set.log.Warn("logged in, but discovery failed", "error", err)
+		}
+	}
+	l.set.fillAccount(ctx, e)
+	l.loggedIn = true
+	at.status(StateDone, loggedInText(e), l.noRefreshHint(e))
+	return e, nil
+}
+
+// noRefreshHint says when a login that asked for a refresh token but got none will have to be
+// made again ("" when there is nothing to say): without it, every expiry asks again with no
+// word why.
+func (l *oauthLogin) noRefreshHint(e *entry) string {
+	if e.RefreshToken != "" || l.opts.NoOfflineAccess {
+		return ""
+	}
+	until := time.Unix(e.Expiry, 0).Local().Format("Jan 2 15:04 MST")
+	l.set.log.Warn("the auth server gave no refresh token: the login lasts as long as its access token", "until", until)
+	return "The auth server gave no refresh token, so you will be asked to log in again when this token expires (" + until + ")."
+}
+
+const m2mAdvice = "for unattended runs use M2M credentials (gonbauth.FromM2M, CARTO_CREDENTIALS_FILE or CARTO_CREDENTIALS), or log in once interactively so the cached login is reused"
+
+// errLoginTimeout ends a login that nobody completed in time; errors.Is treats it as a
+// context.DeadlineExceeded too.
+var errLoginTimeout error = loginTimeout{}
+
+type loginTimeout struct{}
+
+func (loginTimeout) Error() string        { return "the login timed out" }
+func (loginTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// loginError adds what to do to the errors a user can hit while logging in.
+func loginError(ctx context.Context, err error, timeout time.Duration) error {
+	switch {
+	case errors.Is(context.Cause(ctx), errLoginTimeout):
+		return fmt.Errorf("%w: %w after %s: nobody completed the login; run it again, and %s", ErrInteractionRequired, errLoginTimeout, timeout, m2mAdvice)
+	case errors.Is(err, ErrNoInput):
+		return fmt.Errorf("%w: nobody can paste the code (%v); run in a terminal or notebook, or %s", ErrInteractionRequired, err, m2mAdvice)
+	}
+	return err
+}
+
+func loggedInText(e *entry) string {
+	where := firstNonEmpty(e.TenantDomain, e.APIBaseURL, "CARTO")
+	if who := firstNonEmpty(e.Email, e.Name); who != "" {
+		where += " as " + who
+	}
+	if via := map[string]string{string(FlowCopyCode): "pasted code", string(FlowLoopback): "one-click browser login"}[e.Flow]; via != "" {
+		where += " (" + via + ")"
+	}
+	return fmt.Sprintf("Logged in to %s · token valid until %s", where, time.Unix(e.Expiry, 0).Local().Format("Jan 2 15:04 MST"))
+}
+
+func (at *attempt) status(state State, text, hint string) {
+	at.p.SetStatus(context.Background(), Status{State: state, Text: text, Hint: hint})
+}
+
+// authURL is the authorization URL for one redirect URI, with state unless it is "" (the
+// copy-code flow, see copyCode).
+func (at *attempt) authURL(redirectURI, state string) string {
+	cfg := at.l.cfg
+	cfg.RedirectURL = redirectURI
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience)}
+	if org := at.l.opts.Organization; org != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("organization", org))
+	}
+	if at.l.promptLogin {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"))
+	}
+	return cfg.AuthCodeURL(state, opts...)
+}
+
+// exchange trades a code for tokens. It is not retried: a code is single-use.
+func (at *attempt) exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error) {
+	cfg := at.l.cfg
+	cfg.RedirectURL = redirectURI
+	tctx, cancel := at.l.set.tokenCtx(ctx)
+	defer cancel()
+	sent := time.Now()
+	t, err := cfg.Exchange(tctx, code, oauth2.VerifierOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience))
+	if err != nil {
+		return nil, tokenError(err)
+	}
+	countFromSend(t, sent)
+	return t, nil
+}
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

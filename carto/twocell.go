@@ -1,0 +1,121 @@
+package carto
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// PendingLoginLifetime is how long a login started by StartLogin can be finished.
+const PendingLoginLifetime = 10 * time.Minute
+
+// ErrNoPendingLogin means FinishLogin found no login to finish: none was started, it was
+// finished already, or it expired.
+var ErrNoPendingLogin = errors.New("no pending login")
+
+// pending is a started copy-code login waiting for its code, kept on disk (0600) between two
+// cells. Its authorization request carried no state (see copyCode), so none is kept.
+type pending struct {
+	Identity    identity `json:"identity"`
+	Verifier    string   `json:"verifier"`
+	RedirectURI string   `json:"redirect_uri"`
+	Expires     int64    `json:"expires"` // Unix seconds
+}
+
+// StartLogin begins a two-cell login for frontends without input boxes: it shows the login
+// (card or terminal lines) and stores the pending login, then returns at once. Paste the code
+// the login page shows into FinishLogin, in a later cell, within PendingLoginLifetime. It uses
+// the copy-code flow and needs the on-disk cache.
+func StartLogin(ctx context.Context, opts *OAuthOptions) error {
+	l, err := newOAuthLogin(opts)
+	if err != nil {
+		return err
+	}
+	if !l.auth.cache.store.enabled() {
+		return errors.New("the two-cell login keeps its state on disk; it cannot run with NoCache")
+	}
+	at := &attempt{l: l, p: l.getPrompter(), verifier: oauth2.GenerateVerifier()}
+	p := pending{Identity: l.auth.id, Verifier: at.verifier, RedirectURI: l.set.ep.copyCode,
+		Expires: time.Now().Add(PendingLoginLifetime).Unix()}
+	body, _ := json.Marshal(p)
+	if err := ensurePrivateDir(l.set.cacheDir); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(l.pendingPath(), body); err != nil {
+		return err
+	}
+	at.show(ctx, LoginMessage{URL: at.authURL(p.RedirectURI, ""), Flow: FlowCopyCode,
+		Instructions: "Open the login page, log in, copy the code it shows, and pass it to gonbauth.FinishLogin in the next cell.",
+		Why:          fmt.Sprintf("Two-cell login: the link works until %s.", time.Unix(p.Expires, 0).Local().Format("15:04"))})
+	at.status(StateWaiting, "Waiting for FinishLogin with the code…", "")
+	return nil
+}
+
+// FinishLogin completes the login StartLogin began, with the code (or the whole redirect URL)
+// the user pasted, and returns the logged-in Auth. opts must name the same identity (auth
+// server, client, organization, API base URL) as in StartLogin.
+func FinishLogin(ctx context.Context, pasted string, opts *OAuthOptions) (*Auth, error) {
+	l, err := newOAuthLogin(opts)
+	if err != nil {
+		return nil, err
+	}
+	e, err := l.finishPending(ctx, pasted)
+	if err != nil {
+		return nil, err
+	}
+	if l.auth.APIBaseURL() == "" { // discovery failed in finish; try once more, and report
+		if err := l.discoverInto(ctx, e); err != nil {
+			return nil, err
+		}
+	}
+	return l.auth, nil
+}
+
+// finishPending exchanges the pasted code of the pending login and keeps the new entry, all
+// through the cache writer. The pending login is removed once it has succeeded (single use).
+func (l *oauthLogin) finishPending(ctx context.Context, pasted string) (*entry, error) {
+	return l.auth.cache.update(ctx, lockWait{}, nil, func(ctx context.Context, _ *entry) (*entry, error) {
+		p, err := l.readPending()
+		if err != nil {
+			return nil, err
+		}
+		code, err := parsePaste(pasted, "") // the copy-code request sends no state
+		if err != nil {
+			return nil, fmt.Errorf("finishing the login: %w", err)
+		}
+		at := &attempt{l: l, p: l.getPrompter(), verifier: p.Verifier}
+		t, err := at.exchange(ctx, code, p.RedirectURI)
+		if err != nil {
+			return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
+		}
+		os.Remove(l.pendingPath())
+		return l.finish(ctx, at, t, FlowCopyCode)
+	})
+}
+
+func (l *oauthLogin) pendingPath() string { return l.auth.cache.store.pendingPath() }
+
+func (l *oauthLogin) readPending() (*pending, error) {
+	body, err := readPrivate(l.pendingPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: it was finished already or never started; run StartLogin first", ErrNoPendingLogin)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the pending login: %w", err)
+	}
+	var p pending
+	if err := json.Unmarshal(body, &p); err != nil || p.Identity != l.auth.id || p.Verifier == "" {
+		return nil, fmt.Errorf("%w: the pending login file is damaged or for other options; run StartLogin again", ErrNoPendingLogin)
+	}
+	if time.Now().Unix() > p.Expires {
+		os.Remove(l.pendingPath())
+		return nil, fmt.Errorf("%w: the pending login expired at %s; run StartLogin again", ErrNoPendingLogin, time.Unix(p.Expires, 0).Local().Format("15:04"))
+	}
+	return &p, nil
+}
