@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 // pasteAs answers the copy-code prompt with a code for the stand-in account email, and records
@@ -75,7 +76,7 @@ func TestABrokenIDTokenNeverFailsALogin(t *testing.T) {
 	for _, raw := range []any{nil, 42, "", "a.b", "a.!!!.c", "a." + b64(`not json`) + ".c", "a." + b64(`{"email":["x"]}`) + ".c",
 		"a." + b64(`{"email":"x@y.z\u0007\n","name":"`+strings.Repeat("n", 300)+`"}`) + ".c"} {
 		t0 := (&oauth2.Token{AccessToken: "at"}).WithExtra(map[string]any{"id_token": raw})
-		email, name := accountOf(t0)
+		email, name := wire.AccountOf(t0)
 		if strings.ContainsAny(email+name, "\x07\n") || len([]rune(name)) > 200 {
 			t.Errorf("id_token %v: email %q name %q", raw, email, name)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 // HTTPClient returns a client for CARTO's APIs: it adds "Authorization: Bearer <token>" to
@@ -33,8 +35,8 @@ func (a *Auth) checkAPIRedirect(req *http.Request, via []*http.Request) error {
 	}
 	code := req.Response.StatusCode
 	from := via[len(via)-1].URL
-	if (code == http.StatusTemporaryRedirect || code == http.StatusPermanentRedirect) && a.trusts(origin(req.URL)) && !a.trusts(origin(from)) {
-		return fmt.Errorf("refusing a %d redirect from %s into the CARTO API at %s: it would resend your request there", code, origin(from), origin(req.URL))
+	if (code == http.StatusTemporaryRedirect || code == http.StatusPermanentRedirect) && a.trusts(wire.Origin(req.URL)) && !a.trusts(wire.Origin(from)) {
+		return fmt.Errorf("refusing a %d redirect from %s into the CARTO API at %s: it would resend your request there", code, wire.Origin(from), wire.Origin(req.URL))
 	}
 	return nil
 }
@@ -73,12 +75,12 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // or one the caller allowed, and so was every earlier hop of its redirects (no third party can
 // make the client call the API with the token), with no step down from https.
 func (a *Auth) tokenGoesTo(req *http.Request) bool {
-	if !a.trusts(origin(req.URL)) {
+	if !a.trusts(wire.Origin(req.URL)) {
 		return false
 	}
 	for prev := req.Response; prev != nil && prev.Request != nil; prev = prev.Request.Response {
 		hop := prev.Request.URL
-		if !a.trusts(origin(hop)) || (hop.Scheme == "https" && req.URL.Scheme != "https") {
+		if !a.trusts(wire.Origin(hop)) || (hop.Scheme == "https" && req.URL.Scheme != "https") {
 			return false
 		}
 	}
@@ -89,7 +91,7 @@ func (a *Auth) trusts(o string) bool {
 	if o == "" {
 		return false
 	}
-	if base, err := url.Parse(a.APIBaseURL()); err == nil && origin(base) == o {
+	if base, err := url.Parse(a.APIBaseURL()); err == nil && wire.Origin(base) == o {
 		return true
 	}
 	for _, t := range a.set.tokenOrigins {

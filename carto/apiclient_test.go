@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 // headerLog records the Authorization header each path was requested with.
@@ -207,7 +208,7 @@ func TestNonASCIIHostsGetNoToken(t *testing.T) {
 		if _, err := (&Common{NoCache: true, TokenOrigins: []string{bad}}).resolve(); err == nil || !strings.Contains(err.Error(), "give scheme://host") {
 			t.Errorf("TokenOrigins %q: %v", bad, err)
 		}
-		if _, err := normalizeBaseURL(bad); err == nil || !strings.Contains(err.Error(), "not ASCII") {
+		if _, err := wire.NormalizeBaseURL(bad); err == nil || !strings.Contains(err.Error(), "not ASCII") {
 			t.Errorf("API base URL %q: %v", bad, err)
 		}
 	}

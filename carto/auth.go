@@ -1,6 +1,7 @@
 package carto
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sync/atomic"
@@ -217,5 +218,5 @@ func (in Info) Account() string {
 	if in.Kind == kindM2M {
 		return in.ClientID
 	}
-	return firstNonEmpty(in.Email, in.Name)
+	return cmp.Or(in.Email, in.Name)
 }

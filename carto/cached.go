@@ -90,7 +90,7 @@ func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int
 func entryInfo(e *entry, path string) Info {
 	in := Info{Kind: e.Identity.Kind, Profile: e.Identity.Profile, Email: e.Email, Name: e.Name, Flow: e.Flow, AuthServer: e.Identity.AuthServer, ClientID: e.Identity.ClientID,
 		Organization: e.Identity.Organization, TenantDomain: e.TenantDomain,
-		APIBaseURL: firstNonEmpty(e.Identity.APIBaseURL, e.APIBaseURL), CacheFile: path,
+		APIBaseURL: cmp.Or(e.Identity.APIBaseURL, e.APIBaseURL), CacheFile: path,
 		HasRefreshToken: e.RefreshToken != ""}
 	if e.Expiry > 0 {
 		in.Expiry = time.Unix(e.Expiry, 0)

@@ -1,6 +1,7 @@
 package carto
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,8 +21,8 @@ const (
 
 // copyCode shows the copy-code login and reads pasted codes until one is accepted.
 func (at *attempt) copyCode(ctx context.Context, why string) (*oauth2.Token, error) {
-	redirect := at.l.set.ep.copyCode
-	at.show(ctx, LoginMessage{URL: at.authURL(redirect, ""), Flow: FlowCopyCode, Why: firstNonEmpty(why, at.why)})
+	redirect := at.l.set.ep.CopyCode
+	at.show(ctx, LoginMessage{URL: at.authURL(redirect, ""), Flow: FlowCopyCode, Why: cmp.Or(why, at.why)})
 	at.status(StateWaiting, "Waiting for the code…", "")
 	return at.readCodes(ctx, redirect)
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 // CartoDWCredentials returns the CARTO Data Warehouse project id and a Google access token for
@@ -23,12 +25,12 @@ func (a *Auth) CartoDWCredentials(ctx context.Context) (projectID, token string,
 	if err != nil {
 		return "", "", err
 	}
-	err = a.set.retry(ctx, "carto-dw token", func(ctx context.Context) error {
-		body, err := a.set.get(ctx, "carto-dw token", base+"/v3/connections/carto-dw/token", tok)
+	err = a.set.client.Retry(ctx, "carto-dw token", func(ctx context.Context) error {
+		body, err := a.set.client.Get(ctx, "carto-dw token", base+"/v3/connections/carto-dw/token", tok)
 		if err != nil {
 			return err
 		}
-		return jsonInto(body, &dw, "carto-dw token")
+		return wire.JSONInto(body, &dw, "carto-dw token")
 	})
 	if err != nil {
 		var se *ServerError
@@ -58,8 +60,8 @@ func dwError(err error) error {
 // cartodw: "" (Google's) for CARTO itself; for a login against another auth server (a CARTO
 // stand-in such as cartotest or `cartoauth sandbox`, which serves BigQuery too) the stand-in's.
 func (a *Auth) DWEndpoint() string {
-	if a.set.ep.server == cartoAuthServer {
+	if a.set.ep.Server == wire.CartoAuthServer {
 		return ""
 	}
-	return a.set.ep.server + "/bigquery/v2/"
+	return a.set.ep.Server + "/bigquery/v2/"
 }

@@ -3,7 +3,8 @@ package carto
 import (
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 var (
@@ -15,7 +16,7 @@ var (
 	// ErrStateMismatch means a pasted URL or a callback belongs to another login attempt.
 	ErrStateMismatch = errors.New("state mismatch: the code belongs to another login attempt")
 	// ErrInsecureURL means an endpoint uses http:// on a host that is not loopback.
-	ErrInsecureURL = errors.New("insecure URL: secrets must not travel in clear text")
+	ErrInsecureURL = wire.ErrInsecureURL
 	// ErrLoginInProgress means another process holds this login's cache lock for an
 	// interactive login, and the caller may not wait for a person (it comes with
 	// ErrInteractionRequired).
@@ -52,37 +53,10 @@ func (e *CredentialsError) Error() string {
 func (e *CredentialsError) Unwrap() error { return e.Err }
 
 // ServerError is a non-success answer from a CARTO or Auth0 endpoint. It carries the
-// server's RFC 6749 error fields, never the request's secrets.
-type ServerError struct {
-	Endpoint    string // what was called, e.g. "token", "accounts"
-	Status      int    // HTTP status; 0 when the body, not the status, was wrong
-	Code        string // the server's "error" field, e.g. "invalid_grant"
-	Description string // the server's "error_description"
-	Hint        string // what to do next
-
-	retryAfter time.Duration
-}
-
-func (e *ServerError) Error() string {
-	msg := e.Endpoint + " endpoint"
-	if e.Status != 0 {
-		msg += fmt.Sprintf(" answered %d", e.Status)
-	}
-	if e.Code != "" {
-		msg += ": " + e.Code
-	}
-	if e.Description != "" {
-		msg += ": " + e.Description
-	}
-	if e.Hint != "" {
-		msg += " (" + e.Hint + ")"
-	}
-	return msg
-}
+// server's RFC 6749 error fields (Endpoint, Status, Code, Description) and a Hint, never the
+// request's secrets.
+type ServerError = wire.ServerError
 
 // IsInvalidGrant reports whether err is an invalid_grant answer (a rejected, expired or
 // already used code or refresh token).
-func IsInvalidGrant(err error) bool {
-	var se *ServerError
-	return errors.As(err, &se) && se.Code == "invalid_grant"
-}
+func IsInvalidGrant(err error) bool { return wire.IsInvalidGrant(err) }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 func TestInsecureEndpointsAreRefused(t *testing.T) {
@@ -25,7 +26,7 @@ func TestInsecureEndpointsAreRefused(t *testing.T) {
 		t.Errorf("err = %v, want ErrInsecureURL", err)
 	}
 	for _, ok := range []string{"http://localhost:8080", "http://127.0.0.1:1", "http://[::1]:2", "https://x.carto.com"} {
-		if _, err := checkURL(ok); err != nil {
+		if _, err := wire.CheckURL(ok); err != nil {
 			t.Errorf("%s refused: %v", ok, err)
 		}
 	}
@@ -113,7 +114,7 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 	srv.Inject(cartotest.EndpointDWToken, cartotest.Fault{Status: 500, Times: 10})
 	_, _, err = a.CartoDWCredentials(context.Background())
 	errs = append(errs, err)
-	_, _, err = a.set.discover(context.Background(), "bogus-token-"+e.AccessToken)
+	_, _, err = a.set.client.Discover(context.Background(), a.set.ep, "bogus-token-"+e.AccessToken)
 	errs = append(errs, err)
 	for _, err := range errs {
 		if err == nil {

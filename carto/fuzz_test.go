@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -100,7 +101,7 @@ func FuzzTokenResponse(f *testing.F) {
 			}
 			return
 		}
-		msg := tokenError(err).Error()
+		msg := wire.TokenError(err).Error()
 		if strings.Contains(msg, "fuzz-secret-value") {
 			t.Fatalf("secret in error %q", msg)
 		}

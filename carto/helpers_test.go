@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	retryBase = 20 * time.Millisecond // keep retry tests quick; the policy is the same
+	retryBackoff = 20 * time.Millisecond // keep retry tests quick; the policy is the same
 }
 
 // standIn starts a cartotest server for one test.

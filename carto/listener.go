@@ -1,6 +1,7 @@
 package carto
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 // loopback is the local listener of the loopback flow: it receives the browser's redirect on
@@ -116,7 +119,7 @@ func (lb *loopback) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e := q.Get("error"); e != "" {
-		desc := clip(firstNonEmpty(q.Get("error_description"), e))
+		desc := wire.Clip(cmp.Or(q.Get("error_description"), e))
 		page(w, http.StatusOK, "Login cancelled", "CARTO said: "+desc+". You can close this tab.")
 		lb.deliver(callback{err: fmt.Errorf("%w: %s", ErrAccessDenied, desc)})
 		return

@@ -1,12 +1,14 @@
 package carto
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"time"
 
+	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
 
@@ -68,7 +70,7 @@ func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, f
 	e.Flow, e.APIBaseURL = string(flow), l.auth.id.APIBaseURL
 	if e.APIBaseURL == "" {
 		var err error
-		if e.TenantDomain, e.APIBaseURL, err = l.set.discover(ctx, e.AccessToken); err != nil {
+		if e.TenantDomain, e.APIBaseURL, err = l.set.client.Discover(ctx, l.set.ep, e.AccessToken); err != nil {
 			// The login stands and is cached; FromOAuth retries discovery and reports.
 			l.set.log.Warn("logged in, but discovery failed", "error", err)
 		}
@@ -114,8 +116,8 @@ func loginError(ctx context.Context, err error, timeout time.Duration) error {
 }
 
 func loggedInText(e *entry) string {
-	where := firstNonEmpty(e.TenantDomain, e.APIBaseURL, "CARTO")
-	if who := firstNonEmpty(e.Email, e.Name); who != "" {
+	where := cmp.Or(e.TenantDomain, e.APIBaseURL, "CARTO")
+	if who := cmp.Or(e.Email, e.Name); who != "" {
 		where += " as " + who
 	}
 	if via := map[string]string{string(FlowCopyCode): "pasted code", string(FlowLoopback): "one-click browser login"}[e.Flow]; via != "" {
@@ -147,14 +149,14 @@ func (at *attempt) authURL(redirectURI, state string) string {
 func (at *attempt) exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error) {
 	cfg := at.l.cfg
 	cfg.RedirectURL = redirectURI
-	tctx, cancel := at.l.set.tokenCtx(ctx)
+	tctx, cancel := at.l.set.client.TokenContext(ctx)
 	defer cancel()
 	sent := time.Now()
 	t, err := cfg.Exchange(tctx, code, oauth2.VerifierOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience))
 	if err != nil {
-		return nil, tokenError(err)
+		return nil, wire.TokenError(err)
 	}
-	countFromSend(t, sent)
+	wire.CountFromSend(t, sent)
 	return t, nil
 }
 

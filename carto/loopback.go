@@ -1,6 +1,7 @@
 package carto
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -42,7 +43,7 @@ func (at *attempt) listen() (*loopback, error) {
 	if port == 0 {
 		port = DefaultLoopbackPort
 	}
-	return startLoopback(firstNonEmpty(host, os.Getenv(EnvLoopbackHost), "localhost"), port, at.state, func(msg string, args ...any) {
+	return startLoopback(cmp.Or(host, os.Getenv(EnvLoopbackHost), "localhost"), port, at.state, func(msg string, args ...any) {
 		at.l.set.log.Info(msg, args...)
 	})
 }

@@ -1,6 +1,7 @@
 package carto
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -44,20 +46,20 @@ func FromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOpti
 	if err != nil {
 		return nil, err
 	}
-	base, err := normalizeBaseURL(firstNonEmpty(opts.APIBaseURL, creds.APIBaseURL))
+	base, err := wire.NormalizeBaseURL(cmp.Or(opts.APIBaseURL, creds.APIBaseURL))
 	if err != nil {
 		return nil, err
 	}
-	a := newAuth(set, identity{Kind: kindM2M, AuthServer: set.ep.server, ClientID: creds.ClientID, APIBaseURL: base})
+	a := newAuth(set, identity{Kind: kindM2M, AuthServer: set.ep.Server, ClientID: creds.ClientID, APIBaseURL: base})
 	cc := &clientcredentials.Config{
 		ClientID:       creds.ClientID,
 		ClientSecret:   creds.ClientSecret,
-		TokenURL:       set.ep.token,
+		TokenURL:       set.ep.Token,
 		EndpointParams: map[string][]string{"audience": {Audience}},
 		AuthStyle:      oauth2.AuthStyleInParams,
 	}
 	a.obtain = func(ctx context.Context, _ *entry, _ bool) (*entry, error) {
-		t, err := set.fetchToken(ctx, retryable, cc.Token)
+		t, err := set.client.FetchToken(ctx, wire.Retryable, cc.Token)
 		if err != nil {
 			return nil, fmt.Errorf("M2M login: %w", err)
 		}
@@ -100,7 +102,7 @@ func loadCredentials(path string) (M2MCredentials, error) {
 	if fi, err := f.Stat(); err == nil && othersCanRead(fi.Mode()) {
 		warnOnce("credentials file %s is readable by other users; run: chmod 600 %s", path, path)
 	}
-	if body, err = readLimited(f); err != nil {
+	if body, err = wire.ReadLimited(f); err != nil {
 		return M2MCredentials{}, &CredentialsError{Path: path, Err: err}
 	}
 	return parseCredentials(body, path)
@@ -133,7 +135,7 @@ func (c M2MCredentials) validate(where string) error {
 			return &CredentialsError{Path: where, Field: f.key, Err: errors.New("missing or empty; download the credentials again from CARTO Workspace → Developers")}
 		}
 	}
-	if _, err := normalizeBaseURL(c.APIBaseURL); err != nil {
+	if _, err := wire.NormalizeBaseURL(c.APIBaseURL); err != nil {
 		return &CredentialsError{Path: where, Field: "api_base_url", Err: err}
 	}
 	return nil

@@ -4,12 +4,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
 	"os"
-	"strings"
 	"time"
 
+	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
 
@@ -59,7 +57,7 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := normalizeBaseURL(opts.APIBaseURL)
+	base, err := wire.NormalizeBaseURL(opts.APIBaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -70,12 +68,12 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if err != nil {
 		return nil, err
 	}
-	clientID := firstNonEmpty(opts.ClientID, PublicClientID)
-	a := newAuth(set, identity{Kind: kindOAuth, AuthServer: set.ep.server, ClientID: clientID,
+	clientID := cmp.Or(opts.ClientID, PublicClientID)
+	a := newAuth(set, identity{Kind: kindOAuth, AuthServer: set.ep.Server, ClientID: clientID,
 		Organization: opts.Organization, APIBaseURL: base, Profile: profile})
 	l := &oauthLogin{opts: opts, set: set, auth: a, cfg: oauth2.Config{
 		ClientID: clientID,
-		Endpoint: oauth2.Endpoint{AuthURL: set.ep.authorize, TokenURL: set.ep.token, AuthStyle: oauth2.AuthStyleInParams},
+		Endpoint: oauth2.Endpoint{AuthURL: set.ep.Authorize, TokenURL: set.ep.Token, AuthStyle: oauth2.AuthStyleInParams},
 	}}
 	l.cfg.Scopes = []string{"openid", "email", "profile"} // the account's name and email, shown
 	if !opts.NoOfflineAccess {
@@ -130,7 +128,7 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entr
 // refresh trades the refresh token for a new access token. A rotated refresh token comes back
 // in the new entry, which the caller stores before anything else can use the old one.
 func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
-	t, err := l.set.fetchToken(ctx, unsent, func(ctx context.Context) (*oauth2.Token, error) {
+	t, err := l.set.client.FetchToken(ctx, wire.Unsent, func(ctx context.Context) (*oauth2.Token, error) {
 		return l.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: last.RefreshToken}).Token()
 	})
 	if err != nil {
@@ -151,7 +149,7 @@ func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
 // discoverInto finds the API base URL for e's token and stores it in the newest entry, through
 // the cache writer, so that a refresh token another process rotated meanwhile is kept.
 func (l *oauthLogin) discoverInto(ctx context.Context, e *entry) error {
-	tenant, base, err := l.set.discover(ctx, e.AccessToken)
+	tenant, base, err := l.set.client.Discover(ctx, l.set.ep, e.AccessToken)
 	if err != nil {
 		return err
 	}
@@ -166,32 +164,14 @@ func (l *oauthLogin) discoverInto(ctx context.Context, e *entry) error {
 	return err
 }
 
-// revoker returns the function that revokes id's refresh tokens at its auth server, with the
-// form body RFC 7009 requires (Auth0 takes it too; OpenID servers refuse JSON).
+// revoker returns the function that revokes id's refresh tokens at its auth server.
 func (s *settings) revoker(id identity) func(ctx context.Context, refreshToken string) error {
 	return func(ctx context.Context, refreshToken string) error {
-		ep, err := newEndpoints(id.AuthServer)
+		ep, err := wire.NewEndpoints(id.AuthServer)
 		if err != nil {
 			return err
 		}
-		form := url.Values{"client_id": {id.ClientID}, "token": {refreshToken}, "token_type_hint": {"refresh_token"}}
-		ctx, cancel := context.WithTimeout(ctx, defaultHTTPTimeout)
-		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.revoke, strings.NewReader(form.Encode()))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := s.hc.Do(req)
-		if err != nil {
-			return fmt.Errorf("revoke endpoint: %w", redactURLError(err))
-		}
-		defer resp.Body.Close()
-		answer, _ := readLimited(resp.Body)
-		if resp.StatusCode/100 != 2 {
-			return answerError("revoke", resp, answer)
-		}
-		return nil
+		return s.client.Revoke(ctx, ep, id.ClientID, refreshToken)
 	}
 }
 

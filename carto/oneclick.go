@@ -23,7 +23,7 @@ func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 	defer lb.close()
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
-	redirect := at.l.set.ep.copyCode
+	redirect := at.l.set.ep.CopyCode
 	card := LoginMessage{URL: at.authURL(redirect, ""), Flow: FlowCopyCode, ProbeURL: lb.probeURL,
 		Why: fmt.Sprintf("Copy-code login. A one-click login is added here if your browser can reach this kernel: "+
 			"local Jupyter, or Docker with port %s published.", loopbackPort(lb))}

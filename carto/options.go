@@ -2,6 +2,7 @@ package carto
 
 import (
 	"github.com/carto-go/carto-auth/internal/prompt"
+	"github.com/carto-go/carto-auth/internal/wire"
 
 	"errors"
 	"fmt"
@@ -40,7 +41,6 @@ const (
 const (
 	DefaultLoginTimeout = 5 * time.Minute
 	DefaultLoopbackPort = 10000
-	defaultHTTPTimeout  = 30 * time.Second
 )
 
 // OAuthOptions configures [FromOAuth]. Pass nil to accept the defaults.
@@ -108,10 +108,14 @@ type Common struct {
 	TokenOrigins []string
 }
 
+// retryBackoff is the first wait before retrying an auth request (tests shorten it).
+var retryBackoff = 500 * time.Millisecond
+
 // settings are Common resolved against the environment.
 type settings struct {
-	ep       endpoints
-	cacheDir string // "" when caching is off
+	ep       wire.Endpoints
+	client   *wire.Client // the auth requests, through hc
+	cacheDir string       // "" when caching is off
 	hc       *http.Client
 	callerHC bool // hc is the caller's
 	log      *slog.Logger
@@ -126,25 +130,26 @@ func (c *Common) resolve() (*settings, error) {
 	if server == "" {
 		server = os.Getenv(EnvAuthServer)
 	}
-	ep, err := newEndpoints(server)
+	ep, err := wire.NewEndpoints(server)
 	if err != nil {
 		return nil, err
 	}
 	s := &settings{ep: ep, hc: c.HTTPClient, callerHC: c.HTTPClient != nil, log: c.Logger}
 	for _, raw := range c.TokenOrigins {
-		u, err := checkURL(raw)
+		u, err := wire.CheckURL(raw)
 		if err != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 			return nil, fmt.Errorf("token origin %q: give scheme://host[:port] over https (or http on loopback)", raw)
 		}
-		s.tokenOrigins = append(s.tokenOrigins, origin(u))
+		s.tokenOrigins = append(s.tokenOrigins, wire.Origin(u))
 	}
 	if s.hc == nil {
-		s.hc = &http.Client{Timeout: defaultHTTPTimeout}
+		s.hc = &http.Client{Timeout: wire.DefaultTimeout}
 	}
-	s.hc = sameOriginRedirects(s.hc)
+	s.hc = wire.SameOriginRedirects(s.hc)
 	if s.log == nil {
 		s.log, s.quiet = slog.New(slog.DiscardHandler), true
 	}
+	s.client = &wire.Client{HC: s.hc, Log: s.log, Backoff: retryBackoff}
 	if !c.NoCache {
 		if s.cacheDir, err = cacheDir(c.CacheDir); err != nil {
 			return nil, err

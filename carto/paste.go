@@ -1,10 +1,13 @@
 package carto
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 // errEmptyPaste means the user submitted nothing; the prompt asks again.
@@ -30,7 +33,7 @@ func parsePaste(raw, wantState string) (string, error) {
 		return "", err
 	}
 	if e := q.Get("error"); e != "" {
-		return "", fmt.Errorf("%w: %s", ErrAccessDenied, clip(firstNonEmpty(q.Get("error_description"), e)))
+		return "", fmt.Errorf("%w: %s", ErrAccessDenied, wire.Clip(cmp.Or(q.Get("error_description"), e)))
 	}
 	if st := q.Get("state"); st != "" && st != wantState {
 		return "", ErrStateMismatch

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 // ErrUnsafeCacheDir means the token cache folder cannot be trusted with tokens: it is a
@@ -101,5 +103,5 @@ func readPrivate(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readLimited(f)
+	return wire.ReadLimited(f)
 }

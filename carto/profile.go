@@ -1,6 +1,7 @@
 package carto
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,7 +38,7 @@ const DefaultProfileName = "default"
 // chosen with SetDefaultProfile in the cache folder dir ("" when caching is off), else "". A
 // damaged or unsafe choice file means the default profile, with a warning.
 func resolveProfile(opt, dir string, warn func(string, ...any)) (string, error) {
-	p := firstNonEmpty(opt, os.Getenv(EnvProfile))
+	p := cmp.Or(opt, os.Getenv(EnvProfile))
 	if p == "" && dir != "" {
 		var err error
 		if p, err = readDefaultProfile(dir); err != nil {

@@ -3,6 +3,7 @@ package carto
 import (
 	"time"
 
+	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
 
@@ -54,7 +55,7 @@ func newEntry(id identity, t *oauth2.Token, now time.Time) *entry {
 	if t.ExpiresIn > 0 {
 		now = exp.Add(-time.Duration(t.ExpiresIn) * time.Second)
 	}
-	email, name := accountOf(t)
+	email, name := wire.AccountOf(t)
 	return &entry{
 		Email:        email,
 		Name:         name,

@@ -41,7 +41,7 @@ func StartLogin(ctx context.Context, opts *OAuthOptions) error {
 		return errors.New("the two-cell login keeps its state on disk; it cannot run with NoCache")
 	}
 	at := &attempt{l: l, p: l.getPrompter(), verifier: oauth2.GenerateVerifier()}
-	p := pending{Identity: l.auth.id, Verifier: at.verifier, RedirectURI: l.set.ep.copyCode,
+	p := pending{Identity: l.auth.id, Verifier: at.verifier, RedirectURI: l.set.ep.CopyCode,
 		Expires: time.Now().Add(PendingLoginLifetime).Unix()}
 	body, _ := json.Marshal(p)
 	if err := ensurePrivateDir(l.set.cacheDir); err != nil {

@@ -1,9 +1,6 @@
 package carto
 
-import (
-	"context"
-	"encoding/json"
-)
+import "context"
 
 // fillAccount sets the email and name of a new login from the userinfo endpoint when its ID
 // token had neither (OpenID servers put them only there by default). For display only: one
@@ -12,18 +9,10 @@ func (s *settings) fillAccount(ctx context.Context, e *entry) {
 	if e.Email != "" || e.Name != "" {
 		return
 	}
-	body, err := s.get(ctx, "userinfo", s.ep.userinfo, e.AccessToken)
+	email, name, err := s.client.Account(ctx, s.ep, e.AccessToken)
 	if err != nil {
 		s.log.Info("the account's email and name are unknown", "error", err)
 		return
 	}
-	var claims struct {
-		Email string `json:"email"`
-		Name  string `json:"name"`
-	}
-	if json.Unmarshal(body, &claims) != nil {
-		s.log.Info("the account's email and name are unknown: the userinfo answer is not JSON")
-		return
-	}
-	e.Email, e.Name = displayable(claims.Email), displayable(claims.Name)
+	e.Email, e.Name = email, name
 }

@@ -1,4 +1,4 @@
-package carto
+package wire
 
 import (
 	"encoding/base64"
@@ -9,11 +9,11 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// accountOf reads the email and name from the ID token of a token answer, for display only:
+// AccountOf reads the email and name from the ID token of a token answer, for display only:
 // the answer came straight from the token endpoint over TLS, and nothing is decided on it.
 // A missing or malformed ID token gives empty values, never an error; the ID token itself is
 // not kept.
-func accountOf(t *oauth2.Token) (email, name string) {
+func AccountOf(t *oauth2.Token) (email, name string) {
 	raw, _ := t.Extra("id_token").(string)
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
@@ -30,11 +30,11 @@ func accountOf(t *oauth2.Token) (email, name string) {
 	if json.Unmarshal(payload, &claims) != nil {
 		return "", ""
 	}
-	return displayable(claims.Email), displayable(claims.Name)
+	return Displayable(claims.Email), Displayable(claims.Name)
 }
 
-// displayable keeps a claim fit to show on one line: printable, at most 200 characters.
-func displayable(s string) string {
+// Displayable keeps a claim fit to show on one line: printable, at most 200 characters.
+func Displayable(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsPrint(r) {
 			return r

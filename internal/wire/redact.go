@@ -1,13 +1,13 @@
-package carto
+package wire
 
 import (
 	"errors"
 	"net/url"
 )
 
-// redactURLError drops the query string from a *url.Error so that no parameter of a request
+// RedactURLError drops the query string from a *url.Error so that no parameter of a request
 // can reach an error message.
-func redactURLError(err error) error {
+func RedactURLError(err error) error {
 	var ue *url.Error
 	if !errors.As(err, &ue) {
 		return err

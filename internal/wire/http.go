@@ -1,11 +1,13 @@
-package carto
+package wire
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -16,21 +18,33 @@ import (
 
 const maxBody = 1 << 20 // answers over 1 MiB are refused
 
+// Client makes the requests of a login: tokens, discovery, userinfo, revocation, the DW token.
+// Its HTTP client follows redirects only within an origin (see SameOriginRedirects).
+type Client struct {
+	HC  *http.Client
+	Log *slog.Logger
+	// Backoff is the first wait before a retry (it doubles, with jitter); 0 means 500 ms.
+	Backoff time.Duration
+}
+
 // Retry policy for idempotent calls (client credentials, refresh, discovery, DW token).
-var (
-	retryAttempts = 4
-	retryBase     = 500 * time.Millisecond
-	retryMaxWait  = 20 * time.Second
+const (
+	retryAttempts  = 4
+	defaultBackoff = 500 * time.Millisecond
+	retryMaxWait   = 20 * time.Second
 )
 
-// sameOriginRedirects returns a copy of hc for the auth requests (tokens, discovery, DW token,
+// DefaultTimeout bounds every request of a Client.
+const DefaultTimeout = 30 * time.Second
+
+// SameOriginRedirects returns a copy of hc for the auth requests (tokens, discovery, DW token,
 // revocation), which carry secrets in headers or bodies: it follows a redirect only from a GET
 // to the same origin. Any other redirect answer is returned as it came, and reported.
-func sameOriginRedirects(hc *http.Client) *http.Client {
+func SameOriginRedirects(hc *http.Client) *http.Client {
 	c := *hc
 	next := hc.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if via[0].Method != http.MethodGet || origin(req.URL) != origin(via[0].URL) {
+		if via[0].Method != http.MethodGet || Origin(req.URL) != Origin(via[0].URL) {
 			return http.ErrUseLastResponse
 		}
 		if next != nil {
@@ -44,27 +58,28 @@ func sameOriginRedirects(hc *http.Client) *http.Client {
 	return &c
 }
 
-// getJSON GETs url (with a Bearer token when token != "") and decodes a JSON answer into v.
-func (s *settings) getJSON(ctx context.Context, endpoint, url, token string, v any) error {
-	return s.retry(ctx, endpoint, func(ctx context.Context) error {
-		body, err := s.get(ctx, endpoint, url, token)
+// GetJSON GETs url (with a Bearer token when token != "") and decodes a JSON answer into v.
+func (c *Client) GetJSON(ctx context.Context, endpoint, url, token string, v any) error {
+	return c.Retry(ctx, endpoint, func(ctx context.Context) error {
+		body, err := c.Get(ctx, endpoint, url, token)
 		if err != nil {
 			return err
 		}
-		return jsonInto(body, v, endpoint)
+		return JSONInto(body, v, endpoint)
 	})
 }
 
-func jsonInto(body []byte, v any, endpoint string) error {
+// JSONInto decodes a JSON answer of endpoint into v.
+func JSONInto(body []byte, v any, endpoint string) error {
 	if err := json.Unmarshal(body, v); err != nil {
 		return &ServerError{Endpoint: endpoint, Description: "the answer is not valid JSON", Hint: "check the server address"}
 	}
 	return nil
 }
 
-// get makes one GET and returns the body of a 2xx answer, or a *ServerError.
-func (s *settings) get(ctx context.Context, endpoint, url, token string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, defaultHTTPTimeout)
+// Get makes one GET and returns the body of a 2xx answer, or a *ServerError.
+func (c *Client) Get(ctx context.Context, endpoint, url, token string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, DefaultTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -73,22 +88,23 @@ func (s *settings) get(ctx context.Context, endpoint, url, token string) ([]byte
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := s.hc.Do(req)
+	resp, err := c.HC.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s endpoint: %w", endpoint, redactURLError(err))
+		return nil, fmt.Errorf("%s endpoint: %w", endpoint, RedactURLError(err))
 	}
 	defer resp.Body.Close()
-	body, err := readLimited(resp.Body)
+	body, err := ReadLimited(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("%s endpoint: %w", endpoint, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, answerError(endpoint, resp, body)
+		return nil, AnswerError(endpoint, resp, body)
 	}
 	return body, nil
 }
 
-func readLimited(r io.Reader) ([]byte, error) {
+// ReadLimited reads an answer of at most 1 MiB.
+func ReadLimited(r io.Reader) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r, maxBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer: %w", err)
@@ -99,8 +115,8 @@ func readLimited(r io.Reader) ([]byte, error) {
 	return body, nil
 }
 
-// answerError turns a non-2xx answer into a *ServerError with the server's error fields.
-func answerError(endpoint string, resp *http.Response, body []byte) error {
+// AnswerError turns a non-2xx answer into a *ServerError with the server's error fields.
+func AnswerError(endpoint string, resp *http.Response, body []byte) error {
 	se := &ServerError{Endpoint: endpoint, Status: resp.StatusCode}
 	var fields struct {
 		Error       any    `json:"error"`
@@ -108,10 +124,10 @@ func answerError(endpoint string, resp *http.Response, body []byte) error {
 		Message     string `json:"message"`
 	}
 	if json.Unmarshal(body, &fields) == nil {
-		se.Code = fieldText(fields.Error)
-		se.Description = firstNonEmpty(fields.Description, fields.Message)
+		se.Code = FieldText(fields.Error)
+		se.Description = cmp.Or(fields.Description, fields.Message)
 	}
-	se.Description = clip(se.Description)
+	se.Description = Clip(se.Description)
 	se.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
 	if resp.StatusCode == http.StatusUnauthorized {
 		se.Hint = "the token was refused; log in again"
@@ -119,8 +135,8 @@ func answerError(endpoint string, resp *http.Response, body []byte) error {
 	return se
 }
 
-// fieldText renders an "error" field that may be a string or an object.
-func fieldText(v any) string {
+// FieldText renders an "error" field that may be a string or an object.
+func FieldText(v any) string {
 	switch e := v.(type) {
 	case string:
 		return e
@@ -132,24 +148,16 @@ func fieldText(v any) string {
 		}
 	}
 	b, _ := json.Marshal(v)
-	return clip(string(b))
+	return Clip(string(b))
 }
 
-func clip(s string) string {
+// Clip trims s and cuts it to 300 bytes, for error text taken from an answer.
+func Clip(s string) string {
 	s = strings.TrimSpace(s)
 	if len(s) > 300 {
 		s = s[:300] + "…"
 	}
 	return s
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func parseRetryAfter(v string) time.Duration {
@@ -165,16 +173,16 @@ func parseRetryAfter(v string) time.Duration {
 	return 0
 }
 
-// retry runs call until it succeeds, fails for good, or the attempts run out. Connection
+// Retry runs call until it succeeds, fails for good, or the attempts run out. Connection
 // errors, 429 and 5xx are retried with exponential backoff and jitter, honouring Retry-After.
-func (s *settings) retry(ctx context.Context, endpoint string, call func(context.Context) error) error {
-	return s.retryIf(ctx, endpoint, retryable, call)
+func (c *Client) Retry(ctx context.Context, endpoint string, call func(context.Context) error) error {
+	return c.RetryIf(ctx, endpoint, Retryable, call)
 }
 
-// unsent is the retry policy for calls that must not run twice (a rotating refresh token):
+// Unsent is the retry policy for calls that must not run twice (a rotating refresh token):
 // only failures that prove the server did not act on the request — no connection made, 429,
 // 503 — are retried.
-func unsent(err error) (time.Duration, bool) {
+func Unsent(err error) (time.Duration, bool) {
 	var se *ServerError
 	if errors.As(err, &se) {
 		return se.retryAfter, se.Status == http.StatusTooManyRequests || se.Status == http.StatusServiceUnavailable
@@ -183,7 +191,9 @@ func unsent(err error) (time.Duration, bool) {
 	return 0, errors.As(err, &oe) && oe.Op == "dial"
 }
 
-func (s *settings) retryIf(ctx context.Context, endpoint string, retryable func(error) (time.Duration, bool), call func(context.Context) error) error {
+// RetryIf is Retry with the policy given: which errors are worth another try, and how long
+// the server asked to wait.
+func (c *Client) RetryIf(ctx context.Context, endpoint string, retryable func(error) (time.Duration, bool), call func(context.Context) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
 		if err = call(ctx); err == nil || attempt == retryAttempts || ctx.Err() != nil {
@@ -194,13 +204,13 @@ func (s *settings) retryIf(ctx context.Context, endpoint string, retryable func(
 			return err
 		}
 		if wait == 0 {
-			backoff := retryBase << (attempt - 1)
+			backoff := cmp.Or(c.Backoff, defaultBackoff) << (attempt - 1)
 			wait = backoff/2 + rand.N(backoff)
 		}
 		if wait > retryMaxWait {
 			return fmt.Errorf("%w (the server asks to wait %s; try again later)", err, wait.Round(time.Second))
 		}
-		s.log.Warn("retrying", "endpoint", endpoint, "attempt", attempt, "wait", wait, "error", err)
+		c.Log.Warn("retrying", "endpoint", endpoint, "attempt", attempt, "wait", wait, "error", err)
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%w (gave up waiting to retry: %w)", err, ctx.Err())
@@ -209,8 +219,8 @@ func (s *settings) retryIf(ctx context.Context, endpoint string, retryable func(
 	}
 }
 
-// retryable says whether err is worth another try, and how long the server asked to wait.
-func retryable(err error) (time.Duration, bool) {
+// Retryable says whether err is worth another try, and how long the server asked to wait.
+func Retryable(err error) (time.Duration, bool) {
 	var se *ServerError
 	if errors.As(err, &se) {
 		return se.retryAfter, se.Status == http.StatusTooManyRequests || se.Status >= 500

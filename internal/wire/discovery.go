@@ -1,4 +1,4 @@
-package carto
+package wire
 
 import (
 	"bytes"
@@ -9,39 +9,39 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// discover finds the tenant and its API base URL after an interactive login:
+// Discover finds the tenant and its API base URL after an interactive login:
 // accounts → tenant_domain → <scheme>://<tenant_domain>/config.yaml → apis.baseUrl.
-func (s *settings) discover(ctx context.Context, token string) (tenant, baseURL string, err error) {
+func (c *Client) Discover(ctx context.Context, ep Endpoints, token string) (tenant, baseURL string, err error) {
 	var acc struct {
 		TenantDomain string `json:"tenant_domain"`
 		Error        any    `json:"error"`
 	}
-	if err := s.getJSON(ctx, "accounts", s.ep.accounts, token, &acc); err != nil {
+	if err := c.GetJSON(ctx, "accounts", ep.Accounts, token, &acc); err != nil {
 		return "", "", discoveryError(err)
 	}
 	if truthy(acc.Error) {
-		return "", "", discoveryError(&ServerError{Endpoint: "accounts", Code: fieldText(acc.Error)})
+		return "", "", discoveryError(&ServerError{Endpoint: "accounts", Code: FieldText(acc.Error)})
 	}
 	if !validHost(acc.TenantDomain) {
-		return "", "", discoveryError(fmt.Errorf("accounts endpoint gave no usable tenant_domain (%q)", clip(acc.TenantDomain)))
+		return "", "", discoveryError(fmt.Errorf("accounts endpoint gave no usable tenant_domain (%q)", Clip(acc.TenantDomain)))
 	}
-	configURL := s.ep.configScheme + "://" + acc.TenantDomain + "/config.yaml"
-	if _, err := checkURL(configURL); err != nil {
+	configURL := ep.ConfigScheme + "://" + acc.TenantDomain + "/config.yaml"
+	if _, err := CheckURL(configURL); err != nil {
 		return "", "", discoveryError(err)
 	}
 	var body []byte
-	err = s.retry(ctx, "config.yaml", func(ctx context.Context) error {
-		body, err = s.get(ctx, "config.yaml", configURL, "")
+	err = c.Retry(ctx, "config.yaml", func(ctx context.Context) error {
+		body, err = c.Get(ctx, "config.yaml", configURL, "")
 		return err
 	})
 	if err != nil {
 		return "", "", discoveryError(err)
 	}
-	base := yamlValue(body, "apis", "baseUrl")
+	base := YAMLValue(body, "apis", "baseUrl")
 	if base == "" {
 		return "", "", discoveryError(fmt.Errorf("%s has no apis.baseUrl", configURL))
 	}
-	if baseURL, err = normalizeBaseURL(base); err != nil {
+	if baseURL, err = NormalizeBaseURL(base); err != nil {
 		return "", "", discoveryError(err)
 	}
 	return acc.TenantDomain, baseURL, nil
@@ -76,9 +76,9 @@ func validHost(h string) bool {
 	return true
 }
 
-// yamlValue finds the string at path from the top of a YAML (or JSON) document, or "" when
+// YAMLValue finds the string at path from the top of a YAML (or JSON) document, or "" when
 // there is none or the document does not parse: apis.baseUrl, never other.apis.baseUrl.
-func yamlValue(doc []byte, path ...string) string {
+func YAMLValue(doc []byte, path ...string) string {
 	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	var node any
 	if yaml.Unmarshal(doc, &node) != nil {
