@@ -66,7 +66,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := base.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {
 		t.auth.set.log.Info("CARTO refused the access token; it will be renewed")
-		t.auth.cache.refuse(tok)
+		t.auth.cache.Refuse(tok)
 	}
 	return resp, err
 }

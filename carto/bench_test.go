@@ -72,16 +72,3 @@ func BenchmarkFromOAuthWarmCache(b *testing.B) {
 		b.Fatalf("prompted %d times", p.reads)
 	}
 }
-
-func BenchmarkCacheLockRoundTrip(b *testing.B) {
-	s := newStore(b.TempDir(), identity{Kind: kindM2M, ClientID: "bench"}, nil)
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		h, err := s.lock(ctx, lockWait{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		h.unlock()
-	}
-}

@@ -113,7 +113,7 @@ func TestCorruptCacheIsAMissAndIsReplaced(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(a.cache.store.path(), []byte(body), 0o600); err != nil {
+			if err := os.WriteFile(a.cache.Path(), []byte(body), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			b, err := FromM2M(context.Background(), creds, opts)
@@ -123,7 +123,7 @@ func TestCorruptCacheIsAMissAndIsReplaced(t *testing.T) {
 			if srv.Count(cartotest.EndpointTokenCC) != 2 {
 				t.Errorf("token requests %d, want 2 (the corrupt file is a miss)", srv.Count(cartotest.EndpointTokenCC))
 			}
-			if e, err := readEntry(b.cache.store.path()); err != nil || e.AccessToken == "" {
+			if e, err := diskEntry(b); err != nil || e.AccessToken == "" {
 				t.Errorf("the corrupt file was not replaced: %v", err)
 			}
 		})

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"time"
+
+	"github.com/carto-go/carto-auth/internal/cache"
+	"github.com/carto-go/carto-auth/internal/wire"
 )
 
 // CachedLogins lists the logins kept in a cache folder ("" means the default folder), without
@@ -20,7 +22,7 @@ func CachedLogins(dir string) ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPrivateDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := cache.CheckPrivateDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err // not this user's logins, or not only theirs
 	}
 	paths, err := filepath.Glob(filepath.Join(dir, "gonbauth-*.json"))
@@ -29,7 +31,7 @@ func CachedLogins(dir string) ([]Info, error) {
 	}
 	var out []Info
 	for _, p := range paths {
-		e, err := readEntry(p)
+		e, err := cache.ReadEntry(p)
 		if err != nil {
 			continue // not ours, or torn by an older writer: ignored as on login
 		}
@@ -65,15 +67,17 @@ func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int
 		if len(profiles) > 0 && !slices.Contains(profiles, in.Profile) {
 			continue
 		}
-		e, err := readEntry(in.CacheFile)
+		e, err := cache.ReadEntry(in.CacheFile)
 		if err != nil {
 			continue
 		}
-		a := newAuth(set, e.Identity)
-		if e.Identity.Kind == kindOAuth {
-			a.revoke = set.revoker(e.Identity)
-		}
-		err = a.Logout(ctx)
+		err = logout(ctx, newCache(set, e.Identity), func(ctx context.Context, refreshToken string) error {
+			ep, err := wire.NewEndpoints(e.Identity.AuthServer)
+			if err != nil {
+				return err
+			}
+			return set.client.Revoke(ctx, ep, e.Identity.ClientID, refreshToken)
+		})
 		if err != nil && !errors.Is(err, ErrRevocationFailed) {
 			return n, err
 		}
@@ -85,15 +89,4 @@ func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int
 		}
 	}
 	return n, errors.Join(notRevoked...)
-}
-
-func entryInfo(e *entry, path string) Info {
-	in := Info{Kind: e.Identity.Kind, Profile: e.Identity.Profile, Email: e.Email, Name: e.Name, Flow: e.Flow, AuthServer: e.Identity.AuthServer, ClientID: e.Identity.ClientID,
-		Organization: e.Identity.Organization, TenantDomain: e.TenantDomain,
-		APIBaseURL: cmp.Or(e.Identity.APIBaseURL, e.APIBaseURL), CacheFile: path,
-		HasRefreshToken: e.RefreshToken != ""}
-	if e.Expiry > 0 {
-		in.Expiry = time.Unix(e.Expiry, 0)
-	}
-	return in
 }

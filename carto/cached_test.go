@@ -22,7 +22,7 @@ func TestCachedLoginsAndForget(t *testing.T) {
 		t.Fatalf("CachedLogins = %+v, %v", infos, err)
 	}
 	js, _ := json.Marshal(infos)
-	e := a.cache.cur.Load()
+	e := a.cache.Current()
 	assertNoSecrets(t, string(js), e.AccessToken, e.RefreshToken)
 	n, err := ForgetCachedLogins(context.Background(), &opts.Common)
 	if err != nil || n != 2 {

@@ -44,7 +44,7 @@ func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	}
 	why := nobodyToAnswer(opts)
 	canAsk := !opts.DisableInteraction && why == ""
-	l.auth.mayPrompt = canAsk // a wait for another process's login is worth it only then
+	l.mayPrompt = canAsk // a wait for another process's login is worth it only then
 	if !opts.ForceLogin {
 		l.noPrompt = true
 		a, err := l.open(ctx)

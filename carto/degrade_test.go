@@ -40,16 +40,12 @@ func TestUnwritableCacheDegradesToMemory(t *testing.T) {
 func TestSecondLoginWaitsForTheFirstInsteadOfPrompting(t *testing.T) {
 	t.Parallel()
 	srv, first, opts, _ := oauthLoggedIn(t, cartotest.Config{})
-	good := *first.cache.cur.Load()
-	expireInMemory(first) // the cache now holds an expired token…
-	e := *first.cache.cur.Load()
+	good := *first.cache.Current()
+	e := expired(&good) // the cache now holds an expired token…
 	e.RefreshToken = "" // …with no way to refresh it: a new login is needed
-	first.cache.store.save(&e)
+	putEntry(t, first, e)
 
-	held, err := first.cache.store.lock(context.Background(), lockWait{}) // "another notebook" is logging in
-	if err != nil {
-		t.Fatal(err)
-	}
+	held := holdLock(t, first, false) // "another notebook" is logging in
 	p := &fakePrompter{answer: func(LoginMessage, int) (string, error) { t.Error("prompted a second login"); return "", nil }}
 	opts.Prompter = p
 	done := make(chan error, 1)
@@ -64,8 +60,7 @@ func TestSecondLoginWaitsForTheFirstInsteadOfPrompting(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	first.cache.store.save(&good) // the other login finishes and stores its token
-	held.unlock()
+	held.finish(&good) // the other login finishes and stores its token
 	if err := <-done; err != nil {
 		t.Fatalf("the waiting login: %v", err)
 	}
@@ -86,22 +81,14 @@ func TestSecondLoginWaitsForTheFirstInsteadOfPrompting(t *testing.T) {
 func TestCallersThatMayNotPromptGiveUpOnAnotherProcesssLogin(t *testing.T) {
 	t.Parallel()
 	_, first, opts, _ := oauthLoggedIn(t, cartotest.Config{})
-	e := *first.cache.cur.Load()
-	ahead := e // still usable, but due for a refresh
-	ahead.IssuedAt, ahead.Expiry = time.Now().Unix()-3500, time.Now().Unix()+100
-	e.IssuedAt, e.Expiry, e.RefreshToken = 1, 2, "" // expired, no way to refresh: a login is needed
-	first.cache.store.save(&e)
-
-	held, err := first.cache.store.lock(context.Background(), lockWait{}) // another process's login…
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.unlock()
-	held.markInteractive() // …waiting for a person
+	e := expired(first.cache.Current())
+	e.RefreshToken = "" // expired, no way to refresh: a login is needed
+	putEntry(t, first, e)
+	held := holdLock(t, first, true) // another process's login, waiting for a person
 
 	opts.DisableInteraction, opts.Prompter = true, &fakePrompter{}
 	start := time.Now()
-	_, err = FromOAuth(context.Background(), opts)
+	_, err := FromOAuth(context.Background(), opts)
 	if took := time.Since(start); !errors.Is(err, ErrInteractionRequired) || !errors.Is(err, ErrLoginInProgress) || took > 10*time.Second {
 		t.Fatalf("FromOAuth without interaction: %v after %s; want ErrInteractionRequired/ErrLoginInProgress within 10 s", err, took)
 	}
@@ -110,7 +97,13 @@ func TestCallersThatMayNotPromptGiveUpOnAnotherProcesssLogin(t *testing.T) {
 	}
 
 	// A renewal ahead of expiry never waits for a person: the current token stands.
-	first.cache.cur.Store(&ahead)
+	held.finish(nil)
+	ahead := *first.cache.Current() // still usable, but due for a refresh
+	ahead.Expiry = time.Now().Add(100 * time.Second).Truncate(time.Second)
+	ahead.IssuedAt = ahead.Expiry.Add(-3600 * time.Second)
+	putEntry(t, first, &ahead)
+	held = holdLock(t, first, true)
+	defer held.finish(nil)
 	start = time.Now()
 	tok, err := first.AccessToken(context.Background())
 	if took := time.Since(start); err != nil || tok != ahead.AccessToken || took > 10*time.Second {

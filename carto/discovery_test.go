@@ -25,7 +25,7 @@ func TestCartoDWCredentials(t *testing.T) {
 
 func TestDWWithoutBaseURL(t *testing.T) {
 	t.Parallel()
-	a := newAuth(&settings{}, identity{Kind: kindOAuth})
+	a := newAuth(&settings{}, identity{Kind: kindOAuth}, &m2mLogin{})
 	if _, _, err := a.CartoDWCredentials(context.Background()); !errors.Is(err, ErrNoAPIBaseURL) || !strings.Contains(err.Error(), "APIBaseURL") {
 		t.Fatalf("err = %v", err)
 	}

@@ -16,7 +16,7 @@ func TestDWEndpointFollowsTheAuthServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := newAuth(set, identity{}).DWEndpoint(); got != want {
+		if got := newAuth(set, identity{}, &m2mLogin{}).DWEndpoint(); got != want {
 			t.Errorf("auth server %q: DWEndpoint %q, want %q", server, got, want)
 		}
 	}

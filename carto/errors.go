@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/carto-go/carto-auth/internal/cache"
+
 	"github.com/carto-go/carto-auth/internal/wire"
 )
 
@@ -27,6 +29,17 @@ var (
 	// revoke its refresh token, which stays usable there until it expires.
 	ErrRevocationFailed = errors.New("logged out here, but the auth server did not revoke the refresh token")
 )
+
+// cacheError turns a wait for the cache's lock that ended on a person (another process's, or
+// this one's, interactive login) into the engine's errors.
+func cacheError(err error) error {
+	var ie *cache.InteractiveError
+	if errors.As(err, &ie) {
+		return fmt.Errorf("%w: %w: %v, and this call may not prompt; finish (or stop) that login, then try again",
+			ErrInteractionRequired, ErrLoginInProgress, ie)
+	}
+	return err
+}
 
 // errRefreshRefused marks a failed renewal whose refresh token the server refused: the entry
 // returned with it, without that token, is kept all the same.

@@ -105,7 +105,7 @@ func TestHungEndpointFailsAtTheDeadline(t *testing.T) {
 func TestSecretsNeverReachErrors(t *testing.T) {
 	t.Parallel()
 	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
-	e := a.cache.cur.Load()
+	e := a.cache.Current()
 	secrets := []string{e.AccessToken, e.RefreshToken}
 	var errs []error
 	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant"}`})
@@ -134,13 +134,13 @@ func TestTruncatedAnswerLeavesTheCacheUntouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	expireInMemory(a)
-	before, _ := os.ReadFile(a.cache.store.path())
+	before, _ := os.ReadFile(a.cache.Path())
 	srv.Inject(cartotest.EndpointToken, cartotest.Fault{Status: 200, Body: `{"access_token":"abc","expires_in":`})
 	_, err = FromM2M(context.Background(), creds, opts)
 	if err == nil || !strings.Contains(err.Error(), "not a valid token response") {
 		t.Fatalf("err = %v", err)
 	}
-	after, _ := os.ReadFile(a.cache.store.path())
+	after, _ := os.ReadFile(a.cache.Path())
 	if string(before) != string(after) {
 		t.Error("a failed renewal changed the cache file")
 	}

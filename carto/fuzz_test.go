@@ -60,17 +60,6 @@ func FuzzParseCredentials(f *testing.F) {
 	})
 }
 
-func FuzzParseEntry(f *testing.F) {
-	f.Add([]byte(`{"version":1,"identity":{"kind":"m2m","auth_server":"x","client_id":"y"},"access_token":"t","expiry":2000000000,"issued_at":1}`))
-	f.Add([]byte(`{"version":1,"access_token":"`))
-	f.Fuzz(func(t *testing.T, body []byte) {
-		e, err := parseEntry(body)
-		if err == nil && (e.AccessToken == "" || e.Expiry <= 0 || e.Version != entryVersion) {
-			t.Fatalf("accepted a bad entry %+v", e)
-		}
-	})
-}
-
 // FuzzTokenResponse serves arbitrary token answers to the real x/oauth2 client and checks
 // that our handling never panics, never accepts an answer without a token, and never puts
 // the answer's access token into an error.

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carto-go/carto-auth/internal/cache"
+
 	"golang.org/x/oauth2"
 
 	"github.com/carto-go/carto-auth/cartotest"
@@ -161,8 +163,6 @@ func mustStat(t *testing.T, path string) os.FileMode {
 	return fi.Mode().Perm()
 }
 
-func nowUnix() int64 { return time.Now().Unix() }
-
 func oauthConfig(srv *cartotest.Server) oauth2.Config {
 	return oauth2.Config{ClientID: PublicClientID, Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
 }
@@ -172,3 +172,101 @@ func inCI() bool {
 	v := os.Getenv("CI")
 	return v != "" && v != "0" && v != "false"
 }
+
+// putEntry makes e the cached login of a's identity, in memory and on disk, as another
+// process storing it would.
+func putEntry(t testing.TB, a *Auth, e *entry) {
+	t.Helper()
+	if err := replaceEntry(a, e); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func replaceEntry(a *Auth, e *entry) error {
+	_, _, err := a.cache.Update(context.Background(), cache.Wait{}, cache.Replace(e))
+	return err
+}
+
+// diskEntry reads a's cache file.
+func diskEntry(a *Auth) (*entry, error) { return cache.ReadEntry(a.cache.Path()) }
+
+// otherHolder holds an identity's cache lock as another process would (its own open of the
+// lock file), until finish.
+type otherHolder struct {
+	locked  chan struct{}
+	release chan *entry
+	done    chan struct{}
+}
+
+// holdLock takes a's identity's lock in the background, marking it as waiting for a person
+// when interactive, and returns once it is held.
+func holdLock(t *testing.T, a *Auth, interactive bool) *otherHolder {
+	t.Helper()
+	other := cache.New(a.id, cache.Options{Dir: a.set.cacheDir})
+	h := &otherHolder{locked: make(chan struct{}), release: make(chan *entry), done: make(chan struct{})}
+	go func() {
+		defer close(h.done)
+		if _, _, err := other.Update(context.Background(), cache.Wait{MayPrompt: true}, holding{h, interactive}); err != nil {
+			t.Errorf("the other process's update: %v", err)
+		}
+	}()
+	select {
+	case <-h.locked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the other process never got the lock")
+	}
+	return h
+}
+
+// finish stores e (unless nil) as the other process's result and releases the lock.
+func (h *otherHolder) finish(e *entry) {
+	h.release <- e
+	<-h.done
+}
+
+type holding struct {
+	h           *otherHolder
+	interactive bool
+}
+
+func (holding) Satisfied(*entry) bool { return false }
+
+func (x holding) Apply(_ context.Context, newest *entry, lock cache.Lock) (*entry, error) {
+	if x.interactive {
+		lock.Interactive()
+	}
+	close(x.h.locked)
+	if next := <-x.h.release; next != nil {
+		return next, nil
+	}
+	return newest, nil
+}
+
+// expired returns a copy of e issued long ago and expired.
+func expired(e *entry) *entry {
+	x := *e
+	x.IssuedAt, x.Expiry = time.Unix(1, 0), time.Unix(2, 0)
+	return &x
+}
+
+// testClock is a clock the test moves.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

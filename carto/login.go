@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/carto-go/carto-auth/internal/cache"
+
 	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
@@ -24,9 +26,9 @@ type attempt struct {
 	why      string
 }
 
-// login runs an interactive login, bounded by the login timeout, and discovers the API base
-// URL unless the caller gave one.
-func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
+// login runs an interactive login under the cache's lock, bounded by the login timeout, and
+// discovers the API base URL unless the caller gave one.
+func (l *oauthLogin) login(ctx context.Context, lock cache.Lock) (*entry, error) {
 	timeout := l.opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultLoginTimeout
@@ -40,7 +42,7 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	markInteractive(ctx) // processes waiting for this login that cannot prompt give up
+	lock.Interactive() // callers waiting for this login that may not prompt give up
 	at := &attempt{l: l, p: p, state: randomString(24), verifier: oauth2.GenerateVerifier(), why: choice.why}
 	oneClick := inBrowser && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.remote
 	l.set.log.Info("starting an interactive login", "flow", choice.flow, "one_click_probe", oneClick, "why", choice.why)
@@ -66,7 +68,7 @@ func (l *oauthLogin) login(ctx context.Context) (*entry, error) {
 // finish builds the entry of a completed login, discovers the API base URL unless the caller
 // gave one, and reports the result in the status line.
 func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, flow Flow) (*entry, error) {
-	e := newEntry(l.auth.id, t, time.Now())
+	e := newEntry(l.auth.id, t, l.set.now())
 	e.Flow, e.APIBaseURL = string(flow), l.auth.id.APIBaseURL
 	if e.APIBaseURL == "" {
 		var err error
@@ -88,7 +90,7 @@ func (l *oauthLogin) noRefreshHint(e *entry) string {
 	if e.RefreshToken != "" || l.opts.NoOfflineAccess {
 		return ""
 	}
-	until := time.Unix(e.Expiry, 0).Local().Format("Jan 2 15:04 MST")
+	until := e.Expiry.Local().Format("Jan 2 15:04 MST")
 	l.set.log.Warn("the auth server gave no refresh token: the login lasts as long as its access token", "until", until)
 	return "The auth server gave no refresh token, so you will be asked to log in again when this token expires (" + until + ")."
 }
@@ -123,7 +125,7 @@ func loggedInText(e *entry) string {
 	if via := map[string]string{string(FlowCopyCode): "pasted code", string(FlowLoopback): "one-click browser login"}[e.Flow]; via != "" {
 		where += " (" + via + ")"
 	}
-	return fmt.Sprintf("Logged in to %s · token valid until %s", where, time.Unix(e.Expiry, 0).Local().Format("Jan 2 15:04 MST"))
+	return fmt.Sprintf("Logged in to %s · token valid until %s", where, e.Expiry.Local().Format("Jan 2 15:04 MST"))
 }
 
 func (at *attempt) status(state State, text, hint string) {

@@ -40,7 +40,7 @@ func TestLogoutRevokesWithFormBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := a.cache.current().RefreshToken
+	rt := a.cache.Current().RefreshToken
 	if err := a.Logout(context.Background()); err != nil {
 		t.Fatalf("Logout: %v", err)
 	}
@@ -67,7 +67,7 @@ func TestLogoutRevocationRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	access := a.cache.current().AccessToken
+	access := a.cache.Current().AccessToken
 	srv.Inject(cartotest.EndpointRevoke, cartotest.Fault{Status: 400, Body: `{"error":"invalid_request","error_description":"only application/x-www-form-urlencoded content-type bodies are supported"}`})
 	err = a.Logout(context.Background())
 	if !errors.Is(err, ErrRevocationFailed) {

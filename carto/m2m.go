@@ -9,8 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"time"
 
+	"github.com/carto-go/carto-auth/internal/cache"
 	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -50,29 +50,46 @@ func FromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOpti
 	if err != nil {
 		return nil, err
 	}
-	a := newAuth(set, identity{Kind: kindM2M, AuthServer: set.ep.Server, ClientID: creds.ClientID, APIBaseURL: base})
-	cc := &clientcredentials.Config{
+	m := &m2mLogin{set: set, cc: clientcredentials.Config{
 		ClientID:       creds.ClientID,
 		ClientSecret:   creds.ClientSecret,
 		TokenURL:       set.ep.Token,
 		EndpointParams: map[string][]string{"audience": {Audience}},
 		AuthStyle:      oauth2.AuthStyleInParams,
-	}
-	a.obtain = func(ctx context.Context, _ *entry, _ bool) (*entry, error) {
-		t, err := set.client.FetchToken(ctx, wire.Retryable, cc.Token)
-		if err != nil {
-			return nil, fmt.Errorf("M2M login: %w", err)
-		}
-		e := newEntry(a.id, t, time.Now())
-		e.Flow, e.APIBaseURL = kindM2M, base
-		return e, nil
-	}
+	}}
+	a := newAuth(set, identity{Kind: kindM2M, AuthServer: set.ep.Server, ClientID: creds.ClientID, APIBaseURL: base}, m)
+	m.id = a.id
 	if _, err := a.AccessToken(ctx); err != nil {
 		return nil, err
 	}
 	a.source = SourceM2M
 	return a, nil
 }
+
+// m2mLogin renews a machine-to-machine login: client credentials, with nobody to ask.
+type m2mLogin struct {
+	set *settings
+	id  identity
+	cc  clientcredentials.Config
+}
+
+func (m *m2mLogin) obtain(ctx context.Context, _ *entry, _ bool, _ cache.Lock) (*entry, error) {
+	t, err := m.set.client.FetchToken(ctx, wire.Retryable, m.cc.Token)
+	if err != nil {
+		return nil, fmt.Errorf("M2M login: %w", err)
+	}
+	e := newEntry(m.id, t, m.set.now())
+	e.Flow, e.APIBaseURL = kindM2M, m.id.APIBaseURL
+	return e, nil
+}
+
+// wait never waits for a person: an M2M login prompts no one.
+func (m *m2mLogin) wait(context.Context) cache.Wait { return cache.Wait{} }
+
+func (m *m2mLogin) adopted(context.Context, *entry) {}
+
+// revoke has nothing to revoke: M2M logins hold no refresh token.
+func (m *m2mLogin) revoke(context.Context, string) error { return nil }
 
 // loadCredentials reads the credentials from path, or from the environment when path is "".
 func loadCredentials(path string) (M2MCredentials, error) {
@@ -99,7 +116,7 @@ func loadCredentials(path string) (M2MCredentials, error) {
 		return M2MCredentials{}, &CredentialsError{Path: path, Err: err}
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && othersCanRead(fi.Mode()) {
+	if fi, err := f.Stat(); err == nil && cache.OthersCanRead(fi.Mode()) {
 		warnOnce("credentials file %s is readable by other users; run: chmod 600 %s", path, path)
 	}
 	if body, err = wire.ReadLimited(f); err != nil {

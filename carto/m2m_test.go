@@ -63,10 +63,7 @@ func TestM2MIsRequestedAgainOnExpiry(t *testing.T) {
 
 // expireInMemory makes the current token look expired to a.
 func expireInMemory(a *Auth) {
-	e := *a.cache.cur.Load()
-	e.IssuedAt, e.Expiry = 1, 2
-	a.cache.cur.Store(&e)
-	a.cache.store.save(&e)
+	replaceEntry(a, expired(a.cache.Current()))
 }
 
 func TestBadCredentialsFiles(t *testing.T) {

@@ -25,8 +25,6 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "token":
 		os.Exit(tokenWorker())
-	case "write-loop":
-		os.Exit(writeLoopWorker())
 	case "refuse":
 		os.Exit(refuseWorker())
 	case "rotate":

@@ -7,6 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/carto-go/carto-auth/internal/cache"
+
 	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
@@ -28,8 +30,10 @@ func (l *oauthLogin) open(ctx context.Context) (*Auth, error) {
 	var err error
 	if l.opts.ForceLogin {
 		l.promptLogin = true
-		_, err = a.cache.update(ctx, lockWait{mayPrompt: true, notice: a.onLockWait, limit: a.waitLimit}, nil,
-			func(ctx context.Context, _ *entry) (*entry, error) { return l.login(ctx) })
+		w := l.wait(ctx)
+		w.MayPrompt = true
+		_, _, err = a.cache.Update(ctx, w, forcedLogin{l})
+		err = cacheError(err)
 	} else {
 		_, err = a.AccessToken(ctx)
 	}
@@ -41,7 +45,7 @@ func (l *oauthLogin) open(ctx context.Context) (*Auth, error) {
 		a.source = SourceInteractive
 	}
 	if a.APIBaseURL() == "" { // a cached login whose discovery failed earlier
-		if err := l.discoverInto(ctx, a.cache.current()); err != nil {
+		if err := l.discoverInto(ctx, a.cache.Current()); err != nil {
 			return nil, err
 		}
 	}
@@ -69,9 +73,7 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 		return nil, err
 	}
 	clientID := cmp.Or(opts.ClientID, PublicClientID)
-	a := newAuth(set, identity{Kind: kindOAuth, AuthServer: set.ep.Server, ClientID: clientID,
-		Organization: opts.Organization, APIBaseURL: base, Profile: profile})
-	l := &oauthLogin{opts: opts, set: set, auth: a, cfg: oauth2.Config{
+	l := &oauthLogin{opts: opts, set: set, mayPrompt: !opts.DisableInteraction, cfg: oauth2.Config{
 		ClientID: clientID,
 		Endpoint: oauth2.Endpoint{AuthURL: set.ep.Authorize, TokenURL: set.ep.Token, AuthStyle: oauth2.AuthStyleInParams},
 	}}
@@ -79,10 +81,8 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if !opts.NoOfflineAccess {
 		l.cfg.Scopes = append(l.cfg.Scopes, "offline_access")
 	}
-	a.obtain, a.revoke, a.onLockWait, a.onAdopt = l.obtain, set.revoker(a.id), l.lockWait, l.adopted
-	a.mayPrompt = !opts.DisableInteraction
-	// Waiting for another process's login makes sense as long as a login of our own would.
-	a.waitLimit = cmp.Or(opts.Timeout, DefaultLoginTimeout) + time.Minute
+	l.auth = newAuth(set, identity{Kind: kindOAuth, AuthServer: set.ep.Server, ClientID: clientID,
+		Organization: opts.Organization, APIBaseURL: base, Profile: profile}, l)
 	return l, nil
 }
 
@@ -94,13 +94,15 @@ type oauthLogin struct {
 	cfg      oauth2.Config
 	prompter Prompter // set on first use
 	waited   bool     // the user was told that another process is logging in
-	// noPrompt keeps a login from prompting even without DisableInteraction (Login's first,
-	// cache-only try); promptLogin asks the login page to offer another account; loggedIn
-	// says a login completed.
-	noPrompt, promptLogin, loggedIn bool
+	// mayPrompt: an expired login may be renewed by an interactive login, so a wait for
+	// another process's interactive login goes on instead of giving up (Login sets it from
+	// whether anyone can answer). noPrompt keeps a login from prompting even so (Login's
+	// first, cache-only try); promptLogin asks the login page to offer another account;
+	// loggedIn says a login completed.
+	mayPrompt, noPrompt, promptLogin, loggedIn bool
 }
 
-func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entry, error) {
+func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool, lock cache.Lock) (*entry, error) {
 	refused := false
 	if last != nil && last.RefreshToken != "" {
 		e, err := l.refresh(ctx, last)
@@ -122,7 +124,22 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool) (*entr
 	}
 	// A first login to a named profile: the browser may be logged in to CARTO as someone else.
 	l.promptLogin = l.promptLogin || (last == nil && l.auth.id.Profile != "")
-	return l.login(ctx)
+	return l.login(ctx, lock)
+}
+
+// wait is how a renewal of an expired login waits for another process holding the lock: when
+// this one could prompt, as long as a login of its own would take, telling the person.
+func (l *oauthLogin) wait(ctx context.Context) cache.Wait {
+	if !l.mayPrompt {
+		return cache.Wait{}
+	}
+	return cache.Wait{MayPrompt: true, Limit: cmp.Or(l.opts.Timeout, DefaultLoginTimeout) + time.Minute,
+		Notice: func(h cache.Holder) { l.lockWait(ctx, h) }}
+}
+
+// revoke revokes a refresh token of this login at its auth server.
+func (l *oauthLogin) revoke(ctx context.Context, refreshToken string) error {
+	return l.set.client.Revoke(ctx, l.set.ep, l.auth.id.ClientID, refreshToken)
 }
 
 // refresh trades the refresh token for a new access token. A rotated refresh token comes back
@@ -134,7 +151,7 @@ func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("refreshing the CARTO token: %w", err)
 	}
-	e := newEntry(l.auth.id, t, time.Now())
+	e := newEntry(l.auth.id, t, l.set.now())
 	if e.RefreshToken == "" {
 		e.RefreshToken = last.RefreshToken
 	}
@@ -153,44 +170,26 @@ func (l *oauthLogin) discoverInto(ctx context.Context, e *entry) error {
 	if err != nil {
 		return err
 	}
-	_, err = l.auth.cache.update(ctx, lockWait{}, nil, func(_ context.Context, newest *entry) (*entry, error) {
-		if newest == nil {
-			newest = e
-		}
-		updated := *newest
-		updated.TenantDomain, updated.APIBaseURL = tenant, base
-		return &updated, nil
-	})
-	return err
-}
-
-// revoker returns the function that revokes id's refresh tokens at its auth server.
-func (s *settings) revoker(id identity) func(ctx context.Context, refreshToken string) error {
-	return func(ctx context.Context, refreshToken string) error {
-		ep, err := wire.NewEndpoints(id.AuthServer)
-		if err != nil {
-			return err
-		}
-		return s.client.Revoke(ctx, ep, id.ClientID, refreshToken)
-	}
+	_, _, err = l.auth.cache.Update(ctx, cache.Wait{}, discovered{e, tenant, base})
+	return cacheError(err)
 }
 
 // lockWait tells the user that another process is logging this identity in.
-func (l *oauthLogin) lockWait(holder lockHolder) {
+func (l *oauthLogin) lockWait(ctx context.Context, holder cache.Holder) {
 	msg := fmt.Sprintf("Another login for this CARTO account is in progress in %s; waiting for it to finish instead of opening a second login.", holder)
 	l.set.log.Info(msg)
 	if l.opts.DisableInteraction {
 		return // nothing is shown when nothing may be asked
 	}
 	l.waited = true
-	l.getPrompter().SetStatus(context.Background(), Status{State: StateWaiting, Text: msg})
+	l.getPrompter().SetStatus(ctx, Status{State: StateWaiting, Text: msg})
 }
 
 // adopted ends the status shown while waiting for another process's login, whose token this
 // one now uses.
-func (l *oauthLogin) adopted(e *entry) {
+func (l *oauthLogin) adopted(ctx context.Context, e *entry) {
 	if l.waited {
-		l.getPrompter().SetStatus(context.Background(), Status{State: StateDone,
+		l.getPrompter().SetStatus(ctx, Status{State: StateDone,
 			Text: loggedInText(e), Hint: "Logged in by the other login, whose token this cell now uses."})
 	}
 }

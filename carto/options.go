@@ -1,6 +1,7 @@
 package carto
 
 import (
+	"github.com/carto-go/carto-auth/internal/cache"
 	"github.com/carto-go/carto-auth/internal/prompt"
 	"github.com/carto-go/carto-auth/internal/wire"
 
@@ -106,6 +107,8 @@ type Common struct {
 	// TokenOrigins are origins (scheme://host[:port]) that Auth.HTTPClient sends the token to
 	// besides the API base URL's; each must be https, or http on a loopback host.
 	TokenOrigins []string
+
+	clock func() time.Time // tests drive time; nil is time.Now
 }
 
 // retryBackoff is the first wait before retrying an auth request (tests shorten it).
@@ -123,6 +126,8 @@ type settings struct {
 	cacheErr error // why the cache folder is not used, when it is not safe
 	// tokenOrigins are the caller's extra origins for the API client's token.
 	tokenOrigins []string
+	// now is the clock: Common.clock, else time.Now.
+	now func() time.Time
 }
 
 func (c *Common) resolve() (*settings, error) {
@@ -134,7 +139,10 @@ func (c *Common) resolve() (*settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &settings{ep: ep, hc: c.HTTPClient, callerHC: c.HTTPClient != nil, log: c.Logger}
+	s := &settings{ep: ep, hc: c.HTTPClient, callerHC: c.HTTPClient != nil, log: c.Logger, now: c.clock}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	for _, raw := range c.TokenOrigins {
 		u, err := wire.CheckURL(raw)
 		if err != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
@@ -154,7 +162,7 @@ func (c *Common) resolve() (*settings, error) {
 		if s.cacheDir, err = cacheDir(c.CacheDir); err != nil {
 			return nil, err
 		}
-		if err := checkPrivateDir(s.cacheDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := cache.CheckPrivateDir(s.cacheDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			s.warn("tokens are kept in memory only, so the next process logs in again", "reason", err)
 			s.cacheDir, s.cacheErr = "", err
 		}

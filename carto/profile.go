@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+
+	"github.com/carto-go/carto-auth/internal/cache"
 )
 
 // EnvProfile names the profile used when OAuthOptions.Profile is empty.
@@ -70,7 +72,7 @@ func DefaultProfile(dir string) (string, error) {
 }
 
 func readDefaultProfile(dir string) (string, error) {
-	body, err := readPrivate(filepath.Join(dir, defaultProfileFile))
+	body, err := cache.ReadPrivate(filepath.Join(dir, defaultProfileFile))
 	if err != nil {
 		return "", err
 	}
@@ -94,7 +96,7 @@ func SetDefaultProfile(dir, profile string) error {
 	if err != nil {
 		return err
 	}
-	if err := ensurePrivateDir(dir); err != nil {
+	if err := cache.EnsurePrivateDir(dir); err != nil {
 		return err
 	}
 	path := filepath.Join(dir, defaultProfileFile)
@@ -104,5 +106,5 @@ func SetDefaultProfile(dir, profile string) error {
 		}
 		return nil
 	}
-	return writeFileAtomic(path, []byte(profile+"\n"))
+	return cache.WriteFileAtomic(path, []byte(profile+"\n"))
 }

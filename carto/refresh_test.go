@@ -3,7 +3,9 @@ package carto
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +27,7 @@ func oauthLoggedIn(t *testing.T, cfg cartotest.Config) (*cartotest.Server, *Auth
 func TestRefreshRotatesAndPersists(t *testing.T) {
 	t.Parallel()
 	srv, a, opts, p := oauthLoggedIn(t, cartotest.Config{RotateRefreshTokens: true})
-	first := a.cache.cur.Load()
+	first := a.cache.Current()
 	if first.RefreshToken == "" {
 		t.Fatal("no refresh token despite offline_access")
 	}
@@ -35,7 +37,7 @@ func TestRefreshRotatesAndPersists(t *testing.T) {
 	if err != nil || !srv.ValidAccessToken(tok) {
 		t.Fatalf("refresh: %v", err)
 	}
-	disk, err := readEntry(a.cache.store.path())
+	disk, err := diskEntry(a)
 	if err != nil || disk.RefreshToken == first.RefreshToken || disk.AccessToken != tok {
 		t.Fatalf("the rotated refresh token was not stored: %v", err)
 	}
@@ -74,7 +76,7 @@ func TestRejectedRefreshTokenNeedsALogin(t *testing.T) {
 func TestNoRefreshTokenMeansLoginOnExpiry(t *testing.T) {
 	t.Parallel()
 	_, a, _, p := oauthLoggedIn(t, cartotest.Config{NoRefreshToken: true})
-	if a.cache.cur.Load().RefreshToken != "" {
+	if a.cache.Current().RefreshToken != "" {
 		t.Fatal("got a refresh token")
 	}
 	// The user is told at once that this login will not renew itself, and until when it lasts.
@@ -111,11 +113,10 @@ func TestNoRefreshHintOnlyWhenAsked(t *testing.T) {
 func TestFailedRefreshAheadKeepsTheValidToken(t *testing.T) {
 	t.Parallel()
 	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
-	e := *a.cache.cur.Load()
-	e.Expiry = nowUnix() + 150 // still valid, but inside the refresh-ahead window
-	e.IssuedAt = e.Expiry - 1000
-	a.cache.cur.Store(&e)
-	a.cache.store.save(&e)
+	e := *a.cache.Current()
+	e.Expiry = time.Now().Add(150 * time.Second).Truncate(time.Second) // still valid, but inside the refresh-ahead window
+	e.IssuedAt = e.Expiry.Add(-1000 * time.Second)
+	putEntry(t, a, &e)
 	srv.Inject(cartotest.EndpointToken, cartotest.Fault{Status: 503, Times: 10})
 	tok, err := a.AccessToken(context.Background())
 	if err != nil || tok != e.AccessToken {
@@ -132,7 +133,7 @@ func TestLogoutForgetsAndRevokes(t *testing.T) {
 	if srv.Count(cartotest.EndpointRevoke) != 1 {
 		t.Errorf("revocations %d", srv.Count(cartotest.EndpointRevoke))
 	}
-	if _, err := readEntry(a.cache.store.path()); err == nil {
+	if _, err := diskEntry(a); err == nil {
 		t.Error("the cache file is still there")
 	}
 	opts.DisableInteraction = true
@@ -170,11 +171,10 @@ var _ Prompter = (*fakePrompter)(nil)
 
 // intoRefreshWindow makes a's token valid for secs more seconds, inside the refresh-ahead window.
 func intoRefreshWindow(a *Auth, secs, lifetime int64) *entry {
-	e := *a.cache.cur.Load()
-	e.Expiry = nowUnix() + secs
-	e.IssuedAt = e.Expiry - lifetime
-	a.cache.cur.Store(&e)
-	a.cache.store.save(&e)
+	e := *a.cache.Current()
+	e.Expiry = time.Now().Add(time.Duration(secs) * time.Second).Truncate(time.Second)
+	e.IssuedAt = e.Expiry.Add(-time.Duration(lifetime) * time.Second)
+	replaceEntry(a, &e)
 	return &e
 }
 
@@ -197,13 +197,34 @@ func TestRejectedRefreshAheadNeverPrompts(t *testing.T) {
 	}
 }
 
+// TestTokenExpiringDuringAFailedRenewalIsNotReturned: a token with a second of use left goes
+// into a renewal that fails; the test clock moves two seconds while the refresh request is on
+// its way, so the token has expired when the answer comes, and it must not be returned.
 func TestTokenExpiringDuringAFailedRenewalIsNotReturned(t *testing.T) {
 	t.Parallel()
-	srv, a, _, _ := oauthLoggedIn(t, cartotest.Config{})
-	intoRefreshWindow(a, 2, 10) // usable for one more second
-	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant"}`, Delay: 1500 * time.Millisecond})
-	if _, err := a.AccessToken(context.Background()); err == nil {
-		t.Fatal("an expired token came back with no error")
+	srv := standIn(t, cartotest.Config{})
+	clk := &testClock{t: time.Now()}
+	var armed atomic.Bool
+	opts := copyCodeOptions(t, srv, &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })})
+	opts.clock = clk.Now
+	opts.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if armed.Load() && r.URL.Path == "/oauth/token" {
+			clk.Advance(2 * time.Second) // the request takes two seconds
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	a, err := FromOAuth(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := *a.cache.Current()
+	e.Expiry = clk.Now().Add(2 * time.Second).Truncate(time.Second) // usable for one more second
+	e.IssuedAt = e.Expiry.Add(-10 * time.Second)
+	putEntry(t, a, &e)
+	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant"}`})
+	armed.Store(true)
+	if tok, err := a.AccessToken(context.Background()); err == nil {
+		t.Fatalf("a token that expired during the renewal came back (the same: %v)", tok == e.AccessToken)
 	}
 }
 
@@ -267,7 +288,7 @@ func TestRefusedRefreshTokenIsForgotten(t *testing.T) {
 	if n := srv.Count(cartotest.EndpointTokenRT); n != 1 {
 		t.Errorf("%d refresh requests, want 1: the refused token was presented again", n)
 	}
-	if e, err := readEntry(a.cache.store.path()); err != nil || e.RefreshToken != "" {
+	if e, err := diskEntry(a); err != nil || e.RefreshToken != "" {
 		t.Errorf("the cache after the refusal: %v, refresh token kept %v", err, e != nil && e.RefreshToken != "")
 	}
 }

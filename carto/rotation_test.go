@@ -113,7 +113,7 @@ func TestRefusedTokenNeverBringsBackARotatedRefreshToken(t *testing.T) {
 	}
 	third := runWorker(t, "token", append(env, "WORKER_START="+goFile)...)
 
-	disk, err := readEntry(newStore(opts.CacheDir, identityOf(t, opts), nil).path())
+	disk, err := diskEntry(authOf(t, opts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,12 +133,12 @@ func TestRefusedTokenNeverBringsBackARotatedRefreshToken(t *testing.T) {
 	}
 }
 
-// identityOf is the cache identity that opts log in as.
-func identityOf(t *testing.T, opts *OAuthOptions) identity {
+// authOf is the Auth that opts log in as, not logged in.
+func authOf(t *testing.T, opts *OAuthOptions) *Auth {
 	t.Helper()
 	l, err := newOAuthLogin(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return l.auth.id
+	return l.auth
 }

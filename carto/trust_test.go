@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,15 +63,11 @@ func TestAuthRequestsFollowNoRedirectElsewhere(t *testing.T) {
 func TestQueuedCallersThatMayNotPromptAllGiveUpFast(t *testing.T) {
 	t.Parallel()
 	_, first, opts, _ := oauthLoggedIn(t, cartotest.Config{})
-	e := *first.cache.cur.Load()
-	e.IssuedAt, e.Expiry, e.RefreshToken = 1, 2, ""
-	first.cache.store.save(&e)
-	held, err := first.cache.store.lock(context.Background(), lockWait{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.unlock()
-	held.markInteractive()
+	e := expired(first.cache.Current())
+	e.RefreshToken = ""
+	putEntry(t, first, e)
+	held := holdLock(t, first, true)
+	defer held.finish(nil)
 	opts.DisableInteraction, opts.Prompter = true, &fakePrompter{}
 	l, err := newOAuthLogin(opts)
 	if err != nil {
@@ -104,11 +101,11 @@ func TestAnUnusableLockKeepsTheCacheUntouched(t *testing.T) {
 	t.Parallel()
 	srv, first, opts, _ := oauthLoggedIn(t, cartotest.Config{RotateRefreshTokens: true})
 	expireInMemory(first)
-	before, err := os.ReadFile(first.cache.store.path())
+	before, err := os.ReadFile(first.cache.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
-	lock := filepath.Join(opts.CacheDir, first.cache.store.base+".lock")
+	lock := strings.TrimSuffix(first.cache.Path(), ".json") + ".lock"
 	target := filepath.Join(t.TempDir(), "elsewhere")
 	os.Remove(lock)
 	if err := os.Symlink(target, lock); err != nil {
@@ -127,7 +124,7 @@ func TestAnUnusableLockKeepsTheCacheUntouched(t *testing.T) {
 	if n, reuse := srv.Count(cartotest.EndpointTokenRT), srv.ReuseDetected(); n != 0 || reuse != 0 {
 		t.Errorf("refreshes %d, reuse detected %d; want none", n, reuse)
 	}
-	if after, _ := os.ReadFile(first.cache.store.path()); string(after) != string(before) {
+	if after, _ := os.ReadFile(first.cache.Path()); string(after) != string(before) {
 		t.Error("the cache file was written without the lock")
 	}
 	if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {

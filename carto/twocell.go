@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/carto-go/carto-auth/internal/cache"
 	"golang.org/x/oauth2"
 )
 
@@ -37,17 +38,17 @@ func StartLogin(ctx context.Context, opts *OAuthOptions) error {
 	if err != nil {
 		return err
 	}
-	if !l.auth.cache.store.enabled() {
+	if l.pendingPath() == "" {
 		return errors.New("the two-cell login keeps its state on disk; it cannot run with NoCache")
 	}
 	at := &attempt{l: l, p: l.getPrompter(), verifier: oauth2.GenerateVerifier()}
 	p := pending{Identity: l.auth.id, Verifier: at.verifier, RedirectURI: l.set.ep.CopyCode,
 		Expires: time.Now().Add(PendingLoginLifetime).Unix()}
 	body, _ := json.Marshal(p)
-	if err := ensurePrivateDir(l.set.cacheDir); err != nil {
+	if err := cache.EnsurePrivateDir(l.set.cacheDir); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(l.pendingPath(), body); err != nil {
+	if err := cache.WriteFileAtomic(l.pendingPath(), body); err != nil {
 		return err
 	}
 	at.show(ctx, LoginMessage{URL: at.authURL(p.RedirectURI, ""), Flow: FlowCopyCode,
@@ -80,29 +81,42 @@ func FinishLogin(ctx context.Context, pasted string, opts *OAuthOptions) (*Auth,
 // finishPending exchanges the pasted code of the pending login and keeps the new entry, all
 // through the cache writer. The pending login is removed once it has succeeded (single use).
 func (l *oauthLogin) finishPending(ctx context.Context, pasted string) (*entry, error) {
-	return l.auth.cache.update(ctx, lockWait{}, nil, func(ctx context.Context, _ *entry) (*entry, error) {
-		p, err := l.readPending()
-		if err != nil {
-			return nil, err
-		}
-		code, err := parsePaste(pasted, "") // the copy-code request sends no state
-		if err != nil {
-			return nil, fmt.Errorf("finishing the login: %w", err)
-		}
-		at := &attempt{l: l, p: l.getPrompter(), verifier: p.Verifier}
-		t, err := at.exchange(ctx, code, p.RedirectURI)
-		if err != nil {
-			return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
-		}
-		os.Remove(l.pendingPath())
-		return l.finish(ctx, at, t, FlowCopyCode)
-	})
+	e, _, err := l.auth.cache.Update(ctx, cache.Wait{}, finished{l, pasted})
+	return e, cacheError(err)
 }
 
-func (l *oauthLogin) pendingPath() string { return l.auth.cache.store.pendingPath() }
+// finished is the Change of a two-cell login's second cell: the pending login, finished with
+// the pasted code, replaces whatever the cache holds.
+type finished struct {
+	l      *oauthLogin
+	pasted string
+}
+
+func (finished) Satisfied(*entry) bool { return false }
+
+func (f finished) Apply(ctx context.Context, _ *entry, _ cache.Lock) (*entry, error) {
+	l := f.l
+	p, err := l.readPending()
+	if err != nil {
+		return nil, err
+	}
+	code, err := parsePaste(f.pasted, "") // the copy-code request sends no state
+	if err != nil {
+		return nil, fmt.Errorf("finishing the login: %w", err)
+	}
+	at := &attempt{l: l, p: l.getPrompter(), verifier: p.Verifier}
+	t, err := at.exchange(ctx, code, p.RedirectURI)
+	if err != nil {
+		return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
+	}
+	os.Remove(l.pendingPath())
+	return l.finish(ctx, at, t, FlowCopyCode)
+}
+
+func (l *oauthLogin) pendingPath() string { return l.auth.cache.PendingPath() }
 
 func (l *oauthLogin) readPending() (*pending, error) {
-	body, err := readPrivate(l.pendingPath())
+	body, err := cache.ReadPrivate(l.pendingPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: it was finished already or never started; run StartLogin first", ErrNoPendingLogin)
 	}

@@ -1,11 +1,10 @@
 //go:build windows
 
-package carto
+package cache
 
 import (
 	"errors"
 	"os"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/windows"
@@ -27,11 +26,6 @@ func unlock(f *os.File) {
 	ol := new(windows.Overlapped)
 	ol.Offset = lockRecordLen
 	windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, ol)
-}
-
-// addrInUse reports a busy port: Windows says WSAEADDRINUSE.
-func addrInUse(err error) bool {
-	return errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, windows.WSAEADDRINUSE)
 }
 
 // replaceFile renames tmp over path, retrying for a moment while another process has path

@@ -1,4 +1,4 @@
-package carto
+package cache
 
 import (
 	"context"
@@ -23,42 +23,43 @@ var (
 	lockLimit                 = 3 * time.Minute
 )
 
-// lockWait is how a caller waits for another process holding an identity's lock.
-type lockWait struct {
-	// mayPrompt: the caller could log in interactively itself, so it waits for another
-	// process's interactive login to end (and adopts its token) rather than give up.
-	mayPrompt bool
-	// noWait: a busy lock ends the call at once with errLockBusy (a renewal ahead of expiry,
-	// which keeps the current token).
-	noWait bool
-	// limit bounds the whole wait; 0 means lockLimit.
-	limit time.Duration
-	// notice, if not nil, is called once when the wait passes lockNotice.
-	notice func(lockHolder)
+// Wait is how a caller waits for another caller (in this process or another) holding an
+// identity's lock.
+type Wait struct {
+	// MayPrompt: the caller could log in interactively itself, so it waits for another's
+	// interactive login to end (and adopts its token) rather than give up.
+	MayPrompt bool
+	// NoWait: a busy lock ends the call at once with ErrBusy (a renewal ahead of expiry, which
+	// keeps the current token).
+	NoWait bool
+	// Limit bounds the whole wait; 0 means three minutes.
+	Limit time.Duration
+	// Notice, if not nil, is called once when the wait passes a second, to tell the person.
+	Notice func(Holder)
 }
 
 // max is the bound of the wait.
-func (w lockWait) max() time.Duration {
-	if w.limit > 0 {
-		return w.limit
+func (w Wait) max() time.Duration {
+	if w.Limit > 0 {
+		return w.Limit
 	}
 	return lockLimit
 }
 
-// lockHolder is what the lock file says about the process holding it.
-type lockHolder struct {
-	pid         int
-	interactive bool // in an interactive login, which waits for a person
+// Holder is what the lock file says about the process holding it.
+type Holder struct {
+	PID         int
+	Interactive bool // in an interactive login, which waits for a person
 }
 
-func (h lockHolder) String() string {
-	if h.pid <= 0 {
+func (h Holder) String() string {
+	if h.PID <= 0 {
 		return "another process"
 	}
-	if name := processName(h.pid); name != "" {
-		return fmt.Sprintf("process %d (%s)", h.pid, name)
+	if name := processName(h.PID); name != "" {
+		return fmt.Sprintf("process %d (%s)", h.PID, name)
 	}
-	return fmt.Sprintf("process %d", h.pid)
+	return fmt.Sprintf("process %d", h.PID)
 }
 
 // The lock file holds a fixed-width record "<pid> <mode>\n", rewritten in place (never
@@ -98,12 +99,12 @@ func (h *heldLock) markInteractive() {
 
 // lock takes the identity's cross-process lock, held across read → renew → write. It is an
 // flock on a separate file, so it dies with its process: a killed holder never blocks anyone.
-func (s *store) lock(ctx context.Context, w lockWait) (*heldLock, error) {
+func (s *store) lock(ctx context.Context, w Wait) (*heldLock, error) {
 	f, err := s.openLock()
 	if f == nil || err != nil {
 		return &heldLock{}, err
 	}
-	start, interactiveSince, seen := time.Now(), time.Time{}, lockHolder{}
+	start, interactiveSince, seen := time.Now(), time.Time{}, Holder{}
 	for {
 		ok, err := tryLock(f)
 		if err != nil {
@@ -114,23 +115,23 @@ func (s *store) lock(ctx context.Context, w lockWait) (*heldLock, error) {
 			f.WriteAt(fmt.Appendf(nil, "%10d r\n", os.Getpid()), 0)
 			return &heldLock{f: f}, nil
 		}
-		if w.noWait {
+		if w.NoWait {
 			f.Close()
-			return nil, errLockBusy
+			return nil, ErrBusy
 		}
 		holder, waited := readHolder(f), time.Since(start)
-		if w.notice != nil && waited >= lockNotice {
-			w.notice(holder)
-			w.notice = nil
+		if w.Notice != nil && waited >= lockNotice {
+			w.Notice(holder)
+			w.Notice = nil
 		}
 		switch {
-		case !holder.interactive:
+		case !holder.Interactive:
 			interactiveSince = time.Time{}
 		case interactiveSince.IsZero() || holder != seen:
 			interactiveSince = time.Now()
 		}
 		seen = holder
-		if err := giveUp(w.mayPrompt, holder, waited, w.max(), interactiveSince); err != nil {
+		if err := giveUp(w.MayPrompt, holder, waited, w.max(), interactiveSince); err != nil {
 			f.Close()
 			return nil, err
 		}
@@ -144,10 +145,9 @@ func (s *store) lock(ctx context.Context, w lockWait) (*heldLock, error) {
 }
 
 // giveUp says why a wait for a busy lock must end, or nil to go on waiting.
-func giveUp(mayPrompt bool, holder lockHolder, waited, limit time.Duration, interactiveSince time.Time) error {
+func giveUp(mayPrompt bool, holder Holder, waited, limit time.Duration, interactiveSince time.Time) error {
 	if !mayPrompt && !interactiveSince.IsZero() && time.Since(interactiveSince) >= interactiveHolderPatience {
-		return fmt.Errorf("%w: %w: %s is logging in to this CARTO account interactively, and this call may not prompt; finish (or stop) that login, then try again; %s",
-			ErrInteractionRequired, ErrLoginInProgress, holder, m2mAdvice)
+		return &InteractiveError{Holder: holder}
 	}
 	if waited >= limit {
 		return fmt.Errorf("gave up after %s waiting for %s, which holds this login's token cache lock; stop it or try again", limit, holder)
@@ -177,7 +177,7 @@ func (s *store) lockUsable() bool {
 	}
 	fi, err := os.Lstat(filepath.Join(s.dir, s.base+".lock"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return checkPrivateDir(s.dir) == nil
+		return CheckPrivateDir(s.dir) == nil
 	}
 	return err == nil && fi.Mode().IsRegular() && ownedByMe(fi) == nil
 }
@@ -187,22 +187,22 @@ func (s *store) openLock() (*os.File, error) {
 	if !s.enabled() {
 		return nil, nil
 	}
-	if err := ensurePrivateDir(s.dir); err != nil {
+	if err := EnsurePrivateDir(s.dir); err != nil {
 		return nil, fmt.Errorf("%w: %w", errCacheUnusable, err)
 	}
-	f, err := openPrivate(filepath.Join(s.dir, s.base+".lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := OpenPrivate(filepath.Join(s.dir, s.base+".lock"), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("%w: opening the lock: %w", errCacheUnusable, err)
 	}
 	return f, nil
 }
 
-func readHolder(f *os.File) lockHolder {
+func readHolder(f *os.File) Holder {
 	buf := make([]byte, lockRecordLen)
 	n, _ := f.ReadAt(buf, 0)
 	rec := string(buf[:n])
 	pid, _ := strconv.Atoi(strings.TrimSpace(rec[:min(len(rec), lockModeOffset-1)]))
-	return lockHolder{pid: pid, interactive: n > lockModeOffset && rec[lockModeOffset] == 'i'}
+	return Holder{PID: pid, Interactive: n > lockModeOffset && rec[lockModeOffset] == 'i'}
 }
 
 // processName is the command name of pid where the system tells it (Linux), else "".

@@ -1,6 +1,6 @@
 //go:build unix
 
-package carto
+package cache
 
 import (
 	"errors"
@@ -17,9 +17,6 @@ func tryLock(f *os.File) (bool, error) {
 }
 
 func unlock(f *os.File) { syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
-
-// addrInUse reports a busy port.
-func addrInUse(err error) bool { return errors.Is(err, syscall.EADDRINUSE) }
 
 // replaceFile renames tmp over path; readers keep the file they opened.
 func replaceFile(tmp, path string) error { return os.Rename(tmp, path) }

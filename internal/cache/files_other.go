@@ -1,6 +1,6 @@
 //go:build !unix
 
-package carto
+package cache
 
 import "io/fs"
 
@@ -11,9 +11,9 @@ const noFollow = 0
 // private by its ACL.
 func ownedByMe(fs.FileInfo) error { return nil }
 
-// othersCanRead is false: Go reports Windows files as readable by all whatever their ACL says,
+// OthersCanRead is false: Go reports Windows files as readable by all whatever their ACL says,
 // so there is no chmod advice to give.
-func othersCanRead(fs.FileMode) bool { return false }
+func OthersCanRead(fs.FileMode) bool { return false }
 
 // othersCanWrite is false: Go reports Windows files as 0666/0777 whatever their ACL says.
 func othersCanWrite(fs.FileMode) bool { return false }

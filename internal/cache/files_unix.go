@@ -1,6 +1,6 @@
 //go:build unix
 
-package carto
+package cache
 
 import (
 	"fmt"
@@ -29,8 +29,8 @@ func ownedByMe(fi fs.FileInfo) error {
 	return nil
 }
 
-// othersCanRead reports whether users other than the owner may read a file of mode m.
-func othersCanRead(m fs.FileMode) bool { return m.Perm()&0o044 != 0 }
+// OthersCanRead reports whether users other than the owner may read a file of mode m.
+func OthersCanRead(m fs.FileMode) bool { return m.Perm()&0o044 != 0 }
 
 // othersCanWrite reports whether users other than the owner may add or replace files in a
 // folder of mode m.
