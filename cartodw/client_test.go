@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"cloud.google.com/go/bigquery"
+	"github.com/carto-go/carto-auth/carto"
 	"github.com/carto-go/carto-auth/cartodw"
 	"github.com/carto-go/carto-auth/cartotest"
-	"github.com/carto-go/carto-auth/carto"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"

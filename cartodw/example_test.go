@@ -6,8 +6,8 @@ import (
 	"log"
 
 	"cloud.google.com/go/bigquery"
-	"github.com/carto-go/carto-auth/cartodw"
 	"github.com/carto-go/carto-auth/carto"
+	"github.com/carto-go/carto-auth/cartodw"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 )
