@@ -46,8 +46,10 @@ type soakCall struct {
 	LogIn  bool   `json:"login"`
 	Err    string `json:"err"`
 	API    int    `json:"api"`
-	Expiry int64  `json:"expiry"`
-	worker int
+	// Checked is when the API answered about the token (Unix milliseconds).
+	Checked int64 `json:"checked"`
+	Expiry  int64 `json:"expiry"`
+	worker  int
 }
 
 type soakWorker struct {
@@ -348,8 +350,8 @@ func (s *soak) stopAll() {
 	}
 }
 
-// inLossWindow reports whether a call returned while a lost login was being noticed and made
-// again (its tokens may be revoked ones).
+// inLossWindow reports whether a token was checked while a lost login was being noticed and
+// made again (its tokens may be revoked ones).
 func (s *soak) inLossWindow(at int64) bool {
 	for _, w := range s.windows {
 		if at >= w[0] && at <= w[1] {
@@ -414,7 +416,7 @@ func (s *soak) finish() {
 		switch {
 		case c.OK && c.Valid:
 			ok++
-		case c.OK && s.inLossWindow(c.At):
+		case c.OK && s.inLossWindow(max(c.At, c.Checked)): // revoked by a loss before the API saw it
 			invalidInLoss++
 		case c.OK:
 			invalid++

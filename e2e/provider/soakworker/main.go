@@ -29,6 +29,8 @@ type Call struct {
 	// it) was after the call returned.
 	OK    bool `json:"ok"`
 	Valid bool `json:"valid,omitempty"`
+	// Checked is when the API answered about the token (Unix milliseconds).
+	Checked int64 `json:"checked,omitempty"`
 	// API is the API's answer to a token it refused; Expiry is when gonbauth says that token
 	// expires (Unix milliseconds).
 	API    int   `json:"api,omitempty"`
@@ -61,6 +63,7 @@ func main() {
 			c.Err, c.LogIn = err.Error(), errors.Is(err, carto.ErrInteractionRequired)
 		} else {
 			exp, status := whoami(*api, tok)
+			c.Checked = time.Now().UnixMilli()
 			if c.Valid = exp*1000 > c.At; !c.Valid {
 				c.API, c.Expiry = status, a.Info().Expiry.UnixMilli()
 			}
