@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/carto-go/carto-auth/internal/cache"
+	"github.com/carto-go/carto-auth/internal/flow"
 
 	"github.com/carto-go/carto-auth/internal/wire"
 )
@@ -14,9 +15,9 @@ var (
 	// nobody can answer (an unattended run). Use M2M credentials for unattended jobs.
 	ErrInteractionRequired = errors.New("interactive login required")
 	// ErrAccessDenied means the user or the authorization server refused the login.
-	ErrAccessDenied = errors.New("access denied")
+	ErrAccessDenied = flow.ErrAccessDenied
 	// ErrStateMismatch means a pasted URL or a callback belongs to another login attempt.
-	ErrStateMismatch = errors.New("state mismatch: the code belongs to another login attempt")
+	ErrStateMismatch = flow.ErrStateMismatch
 	// ErrInsecureURL means an endpoint uses http:// on a host that is not loopback.
 	ErrInsecureURL = wire.ErrInsecureURL
 	// ErrLoginInProgress means another process holds this login's cache lock for an

@@ -69,28 +69,6 @@ func TestLoopbackIgnoresStrayRequestsAndCompletes(t *testing.T) {
 	waitPortFree(t, port)
 }
 
-func TestLoopbackServesIPv4AndIPv6(t *testing.T) {
-	t.Parallel()
-	port := freePort(t)
-	lb, err := startLoopback("localhost", port, "s", func(string, ...any) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lb.close()
-	for _, host := range []string{"127.0.0.1", "::1"} {
-		conn, err := net.Dial("tcp", net.JoinHostPort(host, fmt.Sprint(port)))
-		if err != nil {
-			if host == "::1" && strings.Contains(err.Error(), "cannot assign") && !inCI() {
-				t.Log("no IPv6 loopback on this machine; CI must have one")
-				continue
-			}
-			t.Errorf("%s: %v", host, err)
-			continue
-		}
-		conn.Close()
-	}
-}
-
 func TestLoopbackDenyIsAccessDenied(t *testing.T) {
 	t.Parallel()
 	port := freePort(t)
@@ -131,40 +109,6 @@ func TestLoopbackBusyPortFallsBackToCopyCode(t *testing.T) {
 	}
 }
 
-func TestOneClickProbeSwitchesTheCard(t *testing.T) {
-	t.Parallel()
-	port := freePort(t)
-	srv := loopbackServer(t, port)
-	p := &fakePrompter{} // never pastes
-	at := &attempt{l: &oauthLogin{opts: &OAuthOptions{LoopbackPort: port}, set: mustSettings(t, srv)}, p: p,
-		state: "st", verifier: "v"}
-	at.l.cfg.ClientID = PublicClientID
-	at.l.cfg.Endpoint.AuthURL = srv.URL + "/authorize"
-	type result struct {
-		flow Flow
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		_, flow, err := at.oneClick(context.Background())
-		done <- result{flow, err}
-	}()
-	probe := waitShown(t, p, 1).ProbeURL
-	if !strings.HasPrefix(probe, fmt.Sprintf("http://localhost:%d/probe", port)) {
-		t.Fatalf("probe URL %q", probe)
-	}
-	browserGet(t, probe)
-	l := waitShown(t, p, 2) // one click added; the copy-code link (and so its QR code) stays
-	if l.Flow != FlowCopyCode || l.URL != waitShown(t, p, 1).URL ||
-		!strings.Contains(l.OneClickURL, url.QueryEscape(fmt.Sprintf("http://localhost:%d/callback/", port))) {
-		t.Fatalf("after the probe the card shows %+v", l)
-	}
-	browserGet(t, fmt.Sprintf("http://localhost:%d/callback/?state=st&error=access_denied", port))
-	if r := <-done; r.flow != FlowLoopback || !errors.Is(r.err, ErrAccessDenied) {
-		t.Fatalf("oneClick = %v, %v", r.flow, r.err)
-	}
-}
-
 func mustSettings(t *testing.T, srv *cartotest.Server) *settings {
 	s, err := (&Common{AuthServer: srv.URL, NoCache: true}).resolve()
 	if err != nil {
@@ -200,25 +144,6 @@ func waitPortFree(t *testing.T, port int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Errorf("port %d still in use after the login", port)
-}
-
-func TestLoopbackPortBusyOnIPv6IsBusy(t *testing.T) {
-	t.Parallel()
-	port := freePort(t)
-	ln6, err := net.Listen("tcp", net.JoinHostPort("::1", fmt.Sprint(port)))
-	if err != nil {
-		if inCI() {
-			t.Fatal("CI must cover the IPv6 half of localhost, but [::1] cannot be bound:", err)
-		}
-		t.Skip("no IPv6 loopback on this machine:", err)
-	}
-	defer ln6.Close()
-	if lb, err := startLoopback("localhost", port, "s", func(string, ...any) {}); !errors.Is(err, errPortBusy) {
-		if lb != nil {
-			lb.close()
-		}
-		t.Fatalf("err = %v; another program on [::1]:%d would receive the callback", err, port)
-	}
 }
 
 // startRedirect checks the URL the browser was opened on — the listener's own start page, with

@@ -9,67 +9,49 @@ import (
 	"time"
 
 	"github.com/carto-go/carto-auth/internal/cache"
+	"github.com/carto-go/carto-auth/internal/flow"
 
-	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
 
-const loginTitle = "Log in to CARTO"
-
-// attempt is one interactive login: its PKCE verifier and state, shared by both ways the code
-// may come back (pasted, or through the loopback listener).
-type attempt struct {
-	l        *oauthLogin
-	p        Prompter
-	state    string
-	verifier string
-	why      string
+// attempt is an interactive login of l, shown by p.
+func (l *oauthLogin) attempt(p Prompter) flow.Attempt {
+	return flow.Attempt{OAuth: l.cfg, Client: l.set.client, CopyCodeURI: l.set.ep.CopyCode, Prompter: p,
+		OpenBrowser: l.opts.OpenBrowser, Organization: l.opts.Organization, PromptLogin: l.promptLogin,
+		LoopbackHost: cmp.Or(l.opts.LoopbackHost, os.Getenv(EnvLoopbackHost), "localhost"),
+		LoopbackPort: cmp.Or(l.opts.LoopbackPort, DefaultLoopbackPort), Log: l.set.log}
 }
 
 // login runs an interactive login under the cache's lock, bounded by the login timeout, and
 // discovers the API base URL unless the caller gave one.
 func (l *oauthLogin) login(ctx context.Context, lock cache.Lock) (*entry, error) {
-	timeout := l.opts.Timeout
-	if timeout <= 0 {
-		timeout = DefaultLoginTimeout
-	}
-	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
+	timeout := cmp.Or(l.opts.Timeout, DefaultLoginTimeout)
+	attemptCtx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
 	defer cancel()
 	p := l.getPrompter()
 	prober, _ := p.(Prober)
 	inBrowser := prober != nil && prober.Probes() // the card, in the person's own browser
-	choice, err := chooseFlow(l.opts.Flow, os.Getenv, fileExists)
+	choice, err := flow.Choose(l.opts.Flow, os.Getenv, flow.FileExists)
 	if err != nil {
 		return nil, err
 	}
 	lock.Interactive() // callers waiting for this login that may not prompt give up
-	at := &attempt{l: l, p: p, state: randomString(24), verifier: oauth2.GenerateVerifier(), why: choice.why}
-	oneClick := inBrowser && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.remote
-	l.set.log.Info("starting an interactive login", "flow", choice.flow, "one_click_probe", oneClick, "why", choice.why)
-	var t *oauth2.Token
-	var flow Flow
-	switch {
-	case oneClick:
-		t, flow, err = at.oneClick(ctx)
-	case choice.flow == FlowLoopback:
-		t, flow, err = at.loopbackOrCopyCode(ctx, !inBrowser && !l.opts.NoBrowser)
-	default:
-		t, err = at.copyCode(ctx, "")
-		flow = FlowCopyCode
-	}
+	at := flow.New(l.attempt(p))
+	t, fl, err := at.Run(attemptCtx, flow.Plan{Choice: choice, Browser: !inBrowser && !l.opts.NoBrowser,
+		OneClick: inBrowser && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.Remote})
 	if err != nil {
-		err = loginError(ctx, err, timeout)
-		at.status(StateFailed, capitalize(err.Error()), "")
+		err = loginError(attemptCtx, err, timeout)
+		at.Status(ctx, StateFailed, flow.Capitalize(err.Error()), "") // shown even after the timeout
 		return nil, err
 	}
-	return l.finish(ctx, at, t, flow)
+	return l.finish(ctx, at, t, fl)
 }
 
 // finish builds the entry of a completed login, discovers the API base URL unless the caller
 // gave one, and reports the result in the status line.
-func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, flow Flow) (*entry, error) {
+func (l *oauthLogin) finish(ctx context.Context, at *flow.Attempt, t *oauth2.Token, fl Flow) (*entry, error) {
 	e := newEntry(l.auth.id, t, l.set.now())
-	e.Flow, e.APIBaseURL = string(flow), l.auth.id.APIBaseURL
+	e.Flow, e.APIBaseURL = string(fl), l.auth.id.APIBaseURL
 	if e.APIBaseURL == "" {
 		var err error
 		if e.TenantDomain, e.APIBaseURL, err = l.set.client.Discover(ctx, l.set.ep, e.AccessToken); err != nil {
@@ -79,7 +61,7 @@ func (l *oauthLogin) finish(ctx context.Context, at *attempt, t *oauth2.Token, f
 	}
 	l.set.fillAccount(ctx, e)
 	l.loggedIn = true
-	at.status(StateDone, loggedInText(e), l.noRefreshHint(e))
+	at.Status(ctx, StateDone, loggedInText(e), l.noRefreshHint(e))
 	return e, nil
 }
 
@@ -126,45 +108,4 @@ func loggedInText(e *entry) string {
 		where += " (" + via + ")"
 	}
 	return fmt.Sprintf("Logged in to %s · token valid until %s", where, e.Expiry.Local().Format("Jan 2 15:04 MST"))
-}
-
-func (at *attempt) status(state State, text, hint string) {
-	at.p.SetStatus(context.Background(), Status{State: state, Text: text, Hint: hint})
-}
-
-// authURL is the authorization URL for one redirect URI, with state unless it is "" (the
-// copy-code flow, see copyCode).
-func (at *attempt) authURL(redirectURI, state string) string {
-	cfg := at.l.cfg
-	cfg.RedirectURL = redirectURI
-	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience)}
-	if org := at.l.opts.Organization; org != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("organization", org))
-	}
-	if at.l.promptLogin {
-		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"))
-	}
-	return cfg.AuthCodeURL(state, opts...)
-}
-
-// exchange trades a code for tokens. It is not retried: a code is single-use.
-func (at *attempt) exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error) {
-	cfg := at.l.cfg
-	cfg.RedirectURL = redirectURI
-	tctx, cancel := at.l.set.client.TokenContext(ctx)
-	defer cancel()
-	sent := time.Now()
-	t, err := cfg.Exchange(tctx, code, oauth2.VerifierOption(at.verifier), oauth2.SetAuthURLParam("audience", Audience))
-	if err != nil {
-		return nil, wire.TokenError(err)
-	}
-	wire.CountFromSend(t, sent)
-	return t, nil
-}
-
-func capitalize(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/carto-go/carto-auth/internal/cache"
+	"github.com/carto-go/carto-auth/internal/flow"
 
 	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
@@ -65,7 +66,7 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validateFlow(opts.Flow, os.Getenv(EnvFlow)); err != nil {
+	if err := flow.Validate(opts.Flow, os.Getenv(EnvFlow)); err != nil {
 		return nil, err
 	}
 	profile, err := resolveProfile(opts.Profile, set.cacheDir, set.warn)

@@ -2,6 +2,7 @@ package carto
 
 import (
 	"github.com/carto-go/carto-auth/internal/cache"
+	"github.com/carto-go/carto-auth/internal/flow"
 	"github.com/carto-go/carto-auth/internal/prompt"
 	"github.com/carto-go/carto-auth/internal/wire"
 
@@ -32,7 +33,7 @@ const (
 const (
 	EnvAuthServer      = "CARTO_AUTH_SERVER"        // base URL of a CARTO stand-in
 	EnvCacheDir        = "CARTO_AUTH_CACHE_DIR"     // token cache folder
-	EnvFlow            = "CARTO_AUTH_FLOW"          // copy-code or loopback
+	EnvFlow            = flow.EnvFlow               // copy-code or loopback
 	EnvCredentialsFile = "CARTO_CREDENTIALS_FILE"   // path of an M2M credentials file
 	EnvCredentials     = "CARTO_CREDENTIALS"        // M2M credentials JSON itself
 	EnvLoopbackHost    = "CARTO_AUTH_LOOPBACK_HOST" // loopback bind address, e.g. 0.0.0.0 in Docker

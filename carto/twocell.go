@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/carto-go/carto-auth/internal/cache"
-	"golang.org/x/oauth2"
+	"github.com/carto-go/carto-auth/internal/flow"
 )
 
 // PendingLoginLifetime is how long a login started by StartLogin can be finished.
@@ -41,9 +41,9 @@ func StartLogin(ctx context.Context, opts *OAuthOptions) error {
 	if l.pendingPath() == "" {
 		return errors.New("the two-cell login keeps its state on disk; it cannot run with NoCache")
 	}
-	at := &attempt{l: l, p: l.getPrompter(), verifier: oauth2.GenerateVerifier()}
-	p := pending{Identity: l.auth.id, Verifier: at.verifier, RedirectURI: l.set.ep.CopyCode,
-		Expires: time.Now().Add(PendingLoginLifetime).Unix()}
+	at := flow.New(l.attempt(l.getPrompter()))
+	p := pending{Identity: l.auth.id, Verifier: at.Verifier(), RedirectURI: l.set.ep.CopyCode,
+		Expires: l.set.now().Add(PendingLoginLifetime).Unix()}
 	body, _ := json.Marshal(p)
 	if err := cache.EnsurePrivateDir(l.set.cacheDir); err != nil {
 		return err
@@ -51,10 +51,7 @@ func StartLogin(ctx context.Context, opts *OAuthOptions) error {
 	if err := cache.WriteFileAtomic(l.pendingPath(), body); err != nil {
 		return err
 	}
-	at.show(ctx, LoginMessage{URL: at.authURL(p.RedirectURI, ""), Flow: FlowCopyCode,
-		Instructions: "Open the login page, log in, copy the code it shows, and pass it to gonbauth.FinishLogin in the next cell.",
-		Why:          fmt.Sprintf("Two-cell login: the link works until %s.", time.Unix(p.Expires, 0).Local().Format("15:04"))})
-	at.status(StateWaiting, "Waiting for FinishLogin with the code…", "")
+	at.Start(ctx, time.Unix(p.Expires, 0))
 	return nil
 }
 
@@ -100,14 +97,13 @@ func (f finished) Apply(ctx context.Context, _ *entry, _ cache.Lock) (*entry, er
 	if err != nil {
 		return nil, err
 	}
-	code, err := parsePaste(f.pasted, "") // the copy-code request sends no state
+	at := flow.Resume(l.attempt(l.getPrompter()), p.Verifier)
+	t, err := at.Finish(ctx, f.pasted, p.RedirectURI)
+	if IsInvalidGrant(err) {
+		return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("finishing the login: %w", err)
-	}
-	at := &attempt{l: l, p: l.getPrompter(), verifier: p.Verifier}
-	t, err := at.exchange(ctx, code, p.RedirectURI)
-	if err != nil {
-		return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
 	}
 	os.Remove(l.pendingPath())
 	return l.finish(ctx, at, t, FlowCopyCode)
@@ -127,7 +123,7 @@ func (l *oauthLogin) readPending() (*pending, error) {
 	if err := json.Unmarshal(body, &p); err != nil || p.Identity != l.auth.id || p.Verifier == "" {
 		return nil, fmt.Errorf("%w: the pending login file is damaged or for other options; run StartLogin again", ErrNoPendingLogin)
 	}
-	if time.Now().Unix() > p.Expires {
+	if l.set.now().Unix() > p.Expires {
 		os.Remove(l.pendingPath())
 		return nil, fmt.Errorf("%w: the pending login expired at %s; run StartLogin again", ErrNoPendingLogin, time.Unix(p.Expires, 0).Local().Format("15:04"))
 	}

@@ -1,4 +1,4 @@
-package carto
+package flow
 
 import (
 	"fmt"
@@ -18,9 +18,9 @@ const openerGrace = 2 * time.Second
 // openBrowser opens url with the caller's opener, else $BROWSER, else the system's (xdg-open and
 // friends, wslview under WSL, open on macOS, ShellExecute on Windows). Only the listener's start
 // page is ever opened, so no secret reaches the opener's command line.
-func (l *oauthLogin) openBrowser(url string) error {
-	if l.opts.OpenBrowser != nil {
-		return l.opts.OpenBrowser(url)
+func (a *Attempt) openBrowser(url string) error {
+	if a.OpenBrowser != nil {
+		return a.OpenBrowser(url)
 	}
 	done := make(chan error, 1)
 	go func() { done <- systemOpen(url) }()

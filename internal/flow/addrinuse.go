@@ -1,6 +1,6 @@
 //go:build !windows
 
-package carto
+package flow
 
 import (
 	"errors"

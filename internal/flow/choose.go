@@ -1,29 +1,34 @@
-package carto
+package flow
 
 import (
 	"fmt"
 	"os"
 	"runtime"
+
+	"github.com/carto-go/carto-auth/internal/prompt"
 )
 
-// flowChoice is the flow picked for a login and why, in words shown to the user.
-type flowChoice struct {
-	flow Flow
-	why  string
-	// remote: the environment says the user's browser runs on another machine (Colab,
+// EnvFlow forces a flow: copy-code or loopback.
+const EnvFlow = "CARTO_AUTH_FLOW"
+
+// Choice is the flow picked for a login and why, in words shown to the person.
+type Choice struct {
+	Flow prompt.Flow
+	Why  string
+	// Remote: the environment says the person's browser runs on another machine (Colab,
 	// Databricks, JupyterHub, SSH), so a notebook skips the one-click probe: it cannot succeed
 	// there, and Chrome would ask for local-network access on every render.
-	remote bool
+	Remote bool
 }
 
-// chooseFlow picks the interactive flow: an explicit option wins, then CARTO_AUTH_FLOW, then
-// where the program runs. getenv and exists are seams for tests.
-func chooseFlow(opt Flow, getenv func(string) string, exists func(string) bool) (flowChoice, error) {
-	if opt != FlowAuto {
+// Choose picks the interactive flow: an explicit option ("" for none) wins, then
+// CARTO_AUTH_FLOW, then where the program runs. getenv and exists are seams for tests.
+func Choose(opt prompt.Flow, getenv func(string) string, exists func(string) bool) (Choice, error) {
+	if opt != "" {
 		return checkFlow(opt, "the "+string(opt)+" flow was requested")
 	}
 	if v := getenv(EnvFlow); v != "" {
-		return checkFlow(Flow(v), EnvFlow+"="+v)
+		return checkFlow(prompt.Flow(v), EnvFlow+"="+v)
 	}
 	for _, r := range remoteSigns {
 		if r.test(getenv, exists) {
@@ -31,35 +36,35 @@ func chooseFlow(opt Flow, getenv func(string) string, exists func(string) bool) 
 			if r.remote {
 				why = "Copy-code login: " + why + ", where your browser is on another machine and cannot hand the login back to this one"
 			}
-			return flowChoice{flow: FlowCopyCode, why: why, remote: r.remote}, nil
+			return Choice{Flow: prompt.FlowCopyCode, Why: why, Remote: r.remote}, nil
 		}
 	}
 	if runtime.GOOS == "linux" && getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
-		return flowChoice{flow: FlowCopyCode, why: "no graphical display (DISPLAY is not set), so no browser can be opened here"}, nil
+		return Choice{Flow: prompt.FlowCopyCode, Why: "no graphical display (DISPLAY is not set), so no browser can be opened here"}, nil
 	}
-	return flowChoice{flow: FlowLoopback, why: "a desktop session: your browser opens and hands the login back by itself"}, nil
+	return Choice{Flow: prompt.FlowLoopback, Why: "a desktop session: your browser opens and hands the login back by itself"}, nil
 }
 
-// validateFlow checks a flow option and the CARTO_AUTH_FLOW value up front, before any
-// cached login is used, so that a typo is reported at once.
-func validateFlow(opt Flow, env string) error {
-	if opt != FlowAuto {
+// Validate checks a flow option and the CARTO_AUTH_FLOW value up front, before any cached
+// login is used, so that a typo is reported at once.
+func Validate(opt prompt.Flow, env string) error {
+	if opt != "" {
 		if _, err := checkFlow(opt, "the flow option"); err != nil {
 			return err
 		}
 	}
 	if env != "" {
-		_, err := checkFlow(Flow(env), EnvFlow+"="+env)
+		_, err := checkFlow(prompt.Flow(env), EnvFlow+"="+env)
 		return err
 	}
 	return nil
 }
 
-func checkFlow(f Flow, why string) (flowChoice, error) {
-	if f != FlowCopyCode && f != FlowLoopback {
-		return flowChoice{}, fmt.Errorf("unknown login flow %q (%s); use %q or %q", f, why, FlowCopyCode, FlowLoopback)
+func checkFlow(f prompt.Flow, why string) (Choice, error) {
+	if f != prompt.FlowCopyCode && f != prompt.FlowLoopback {
+		return Choice{}, fmt.Errorf("unknown login flow %q (%s); use %q or %q", f, why, prompt.FlowCopyCode, prompt.FlowLoopback)
 	}
-	return flowChoice{flow: f, why: why}, nil
+	return Choice{Flow: f, Why: why}, nil
 }
 
 // remoteSigns are the places where the browser may run on another machine than this program:
@@ -87,7 +92,8 @@ var remoteSigns = []struct {
 	}},
 }
 
-func fileExists(path string) bool {
+// FileExists reports whether path exists (Choose's exists).
+func FileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
 }

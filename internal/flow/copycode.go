@@ -1,11 +1,12 @@
-package carto
+package flow
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 
+	"github.com/carto-go/carto-auth/internal/prompt"
+	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
 
@@ -20,44 +21,37 @@ const (
 )
 
 // copyCode shows the copy-code login and reads pasted codes until one is accepted.
-func (at *attempt) copyCode(ctx context.Context, why string) (*oauth2.Token, error) {
-	redirect := at.l.set.ep.CopyCode
-	at.show(ctx, LoginMessage{URL: at.authURL(redirect, ""), Flow: FlowCopyCode, Why: cmp.Or(why, at.why)})
-	at.status(StateWaiting, "Waiting for the code…", "")
-	return at.readCodes(ctx, redirect)
-}
-
-func (at *attempt) show(ctx context.Context, l LoginMessage) {
-	l.Title = loginTitle
-	if err := at.p.Show(ctx, l); err != nil {
-		at.l.set.log.Warn("showing the login failed", "error", err)
-	}
+func (a *Attempt) copyCode(ctx context.Context, why string) (*oauth2.Token, error) {
+	redirect := a.CopyCodeURI
+	a.show(ctx, prompt.Login{URL: a.authURL(redirect, ""), Flow: prompt.FlowCopyCode, Why: why})
+	a.Status(ctx, prompt.StateWaiting, "Waiting for the code…", "")
+	return a.readCodes(ctx, redirect)
 }
 
 // readCodes reads pastes until a code is accepted: empty pastes ask again up to
 // maxEmptyAnswers times; rejected codes, codes of another login and malformed pastes ask again
 // up to maxRejectedCodes times.
-func (at *attempt) readCodes(ctx context.Context, redirect string) (*oauth2.Token, error) {
-	prompt, rejected, empty := "Paste the code from the CARTO page", 0, 0
+func (a *Attempt) readCodes(ctx context.Context, redirect string) (*oauth2.Token, error) {
+	ask, rejected, empty := "Paste the code from the CARTO page", 0, 0
 	for {
-		raw, err := at.p.ReadCode(ctx, prompt)
+		raw, err := a.Prompter.ReadCode(ctx, ask)
 		if err != nil {
 			return nil, err
 		}
-		code, err := parsePaste(raw, at.state)
+		code, err := parsePaste(raw, a.state)
 		switch {
 		case errors.Is(err, errEmptyPaste):
 			if empty++; empty == maxEmptyAnswers {
 				return nil, fmt.Errorf("the login stopped: %w %d times (an empty box, or Escape in VS Code); run the cell again to log in", err, empty)
 			}
-			prompt = "Nothing was pasted. Paste the code from the CARTO page"
+			ask = "Nothing was pasted. Paste the code from the CARTO page"
 			continue
 		case errors.Is(err, ErrAccessDenied):
 			return nil, err
 		case err == nil:
-			at.status(StateChecking, "Checking the code…", "")
-			t, xerr := at.exchange(ctx, code, redirect)
-			if xerr == nil || !IsInvalidGrant(xerr) {
+			a.Status(ctx, prompt.StateChecking, "Checking the code…", "")
+			t, xerr := a.exchange(ctx, code, redirect)
+			if xerr == nil || !wire.IsInvalidGrant(xerr) {
 				return t, xerr
 			}
 			err = fmt.Errorf("that code was rejected (it may have expired or been used already): %w", xerr)
@@ -65,9 +59,9 @@ func (at *attempt) readCodes(ctx context.Context, redirect string) (*oauth2.Toke
 		if rejected++; rejected == maxRejectedCodes {
 			return nil, fmt.Errorf("no accepted code after %d tries: %w", rejected, err)
 		}
-		at.p.SetStatus(context.Background(), Status{State: StateFailed, Text: capitalize(err.Error()) + ".",
+		a.Prompter.SetStatus(ctx, prompt.Status{State: prompt.StateFailed, Text: Capitalize(err.Error()) + ".",
 			Hint:  fmt.Sprintf("Open the login link again, log in and paste the new code (try %d of %d).", rejected+1, maxRejectedCodes),
 			Retry: true}) // the login goes on: the code box opens again
-		prompt = "Paste the new code"
+		ask = "Paste the new code"
 	}
 }

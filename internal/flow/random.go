@@ -1,4 +1,4 @@
-package carto
+package flow
 
 import (
 	"crypto/rand"

@@ -1,4 +1,4 @@
-package carto
+package flow
 
 import (
 	"cmp"
@@ -137,7 +137,7 @@ func (lb *loopback) callback(w http.ResponseWriter, r *http.Request) {
 	select {
 	case err := <-reply:
 		if err != nil {
-			page(w, http.StatusOK, "Login failed", capitalize(err.Error())+". Go back to your notebook or terminal and try again.")
+			page(w, http.StatusOK, "Login failed", Capitalize(err.Error())+". Go back to your notebook or terminal and try again.")
 			return
 		}
 		page(w, http.StatusOK, "Logged in to CARTO", "You can close this tab and go back to your notebook or terminal.")

@@ -1,10 +1,11 @@
-package carto
+package flow
 
 import (
 	"context"
 	"fmt"
 	"net"
 
+	"github.com/carto-go/carto-auth/internal/prompt"
 	"golang.org/x/oauth2"
 )
 
@@ -14,28 +15,28 @@ import (
 // and the card adds a one-click login, keeping the copy-code link and QR code. Whichever way
 // completes first wins; the other is stopped. The card's last update closes the code box
 // left open by a one-click login.
-func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
-	lb, err := at.listen()
+func (a *Attempt) oneClick(ctx context.Context) (*oauth2.Token, prompt.Flow, error) {
+	lb, err := a.listen()
 	if err != nil {
-		t, err := at.copyCode(ctx, at.busyWhy(err))
-		return t, FlowCopyCode, err
+		t, err := a.copyCode(ctx, a.busyWhy(err))
+		return t, prompt.FlowCopyCode, err
 	}
 	defer lb.close()
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
-	redirect := at.l.set.ep.CopyCode
-	card := LoginMessage{URL: at.authURL(redirect, ""), Flow: FlowCopyCode, ProbeURL: lb.probeURL,
+	redirect := a.CopyCodeURI
+	card := prompt.Login{URL: a.authURL(redirect, ""), Flow: prompt.FlowCopyCode, ProbeURL: lb.probeURL,
 		Why: fmt.Sprintf("Copy-code login. A one-click login is added here if your browser can reach this kernel: "+
 			"local Jupyter, or Docker with port %s published.", loopbackPort(lb))}
-	at.show(ctx, card)
-	at.status(StateWaiting, "Waiting for the code…", "")
+	a.show(ctx, card)
+	a.Status(ctx, prompt.StateWaiting, "Waiting for the code…", "")
 	type pasted struct {
 		t   *oauth2.Token
 		err error
 	}
 	pastes := make(chan pasted, 1)
 	go func() {
-		t, err := at.readCodes(readCtx, redirect)
+		t, err := a.readCodes(readCtx, redirect)
 		pastes <- pasted{t, err}
 	}()
 	probed := lb.probed
@@ -43,19 +44,19 @@ func (at *attempt) oneClick(ctx context.Context) (*oauth2.Token, Flow, error) {
 		select {
 		case <-probed:
 			probed = nil
-			card.ProbeURL, card.OneClickURL = "", at.authURL(lb.redirectURI, at.state)
+			card.ProbeURL, card.OneClickURL = "", a.authURL(lb.redirectURI, a.state)
 			card.Why = fmt.Sprintf("One-click login: your browser reached this kernel on %s. Logging in with a code works too.", lb.host())
-			at.show(ctx, card)
-			at.status(StateWaiting, "Waiting for you to log in, with one click or a code…", "")
+			a.show(ctx, card)
+			a.Status(ctx, prompt.StateWaiting, "Waiting for you to log in, with one click or a code…", "")
 		case p := <-pastes:
-			return p.t, FlowCopyCode, p.err
+			return p.t, prompt.FlowCopyCode, p.err
 		case cb := <-lb.result:
 			stopReading()
 			<-pastes // the reader stops at once; afterwards it cannot touch the status line
-			t, err := at.finishLoopback(ctx, lb, cb)
-			return t, FlowLoopback, err
+			t, err := a.finishLoopback(ctx, lb, cb)
+			return t, prompt.FlowLoopback, err
 		case <-ctx.Done():
-			return nil, FlowCopyCode, context.Cause(ctx)
+			return nil, prompt.FlowCopyCode, context.Cause(ctx)
 		}
 	}
 }
