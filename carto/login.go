@@ -14,14 +14,6 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// attempt is an interactive login of l, shown by p.
-func (l *oauthLogin) attempt(p Prompter) flow.Attempt {
-	return flow.Attempt{OAuth: l.cfg, Client: l.set.client, CopyCodeURI: l.set.ep.CopyCode, Prompter: p,
-		OpenBrowser: l.opts.OpenBrowser, Organization: l.opts.Organization, PromptLogin: l.promptLogin,
-		LoopbackHost: cmp.Or(l.opts.LoopbackHost, os.Getenv(EnvLoopbackHost), "localhost"),
-		LoopbackPort: cmp.Or(l.opts.LoopbackPort, DefaultLoopbackPort), Log: l.set.log}
-}
-
 // login runs an interactive login under the cache's lock, bounded by the login timeout, and
 // discovers the API base URL unless the caller gave one.
 func (l *oauthLogin) login(ctx context.Context, lock cache.Lock) (*entry, error) {

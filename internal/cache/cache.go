@@ -9,7 +9,6 @@ package cache
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"sync/atomic"
@@ -67,22 +66,12 @@ type Cache struct {
 	cur     atomic.Pointer[Entry]
 	unsaved atomic.Pointer[Entry]  // the entry in memory whose save failed
 	refused atomic.Pointer[string] // an access token the API refused: never adopted again
-	sem     chan struct{}          // one change at a time in this process
-	// busy is the last give-up on another process's interactive login, so that callers queued
-	// behind it fail at once instead of waiting their own turn; loginAt is when an interactive
-	// login of this process started (Unix nanoseconds, 0 when none).
-	busy    atomic.Pointer[busyNote]
-	loginAt atomic.Int64
-}
-
-type busyNote struct {
-	err error
-	at  time.Time
+	flight
 }
 
 // New returns the cache of one identity.
 func New(id Identity, opts Options) *Cache {
-	c := &Cache{store: newStore(opts.Dir, id, opts.Log), now: opts.Now, warn: opts.Warn, sem: make(chan struct{}, 1)}
+	c := &Cache{store: newStore(opts.Dir, id, opts.Log), now: opts.Now, warn: opts.Warn, flight: flight{sem: make(chan struct{}, 1)}}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -274,19 +263,17 @@ func (l held) Interactive() {
 	l.h.markInteractive()
 }
 
-// ErrBusy ends a renewal that may not wait (one ahead of expiry): someone else is at it.
-var ErrBusy = errors.New("the token is being renewed by another caller")
-
-// InteractiveError means the lock is held for an interactive login, by another process or by
-// this one (Self), and the caller may not wait for a person.
-type InteractiveError struct {
-	Holder Holder
-	Self   bool
-}
-
-func (e *InteractiveError) Error() string {
-	if e.Self {
-		return fmt.Sprintf("this process (%d) is logging in to this CARTO account interactively", os.Getpid())
+// lock takes the cross-process lock; a cache folder or lock file that cannot be used gives a
+// degraded lock, under which the disk is not touched.
+func (c *Cache) lock(ctx context.Context, w Wait) (*heldLock, error) {
+	h, err := c.store.lock(ctx, w)
+	var ie *InteractiveError
+	switch {
+	case errors.Is(err, errCacheUnusable):
+		c.warn("the token cache is not usable; keeping tokens in memory", "error", err)
+		return &heldLock{degraded: true}, nil
+	case errors.As(err, &ie):
+		c.busy.Store(&busyNote{err, time.Now()})
 	}
-	return fmt.Sprintf("%s is logging in to this CARTO account interactively", e.Holder)
+	return h, err
 }

@@ -213,3 +213,20 @@ func processName(pid int) string {
 	}
 	return strings.TrimSpace(string(b))
 }
+
+// ErrBusy ends a renewal that may not wait (one ahead of expiry): someone else is at it.
+var ErrBusy = errors.New("the token is being renewed by another caller")
+
+// InteractiveError means the lock is held for an interactive login, by another process or by
+// this one (Self), and the caller may not wait for a person.
+type InteractiveError struct {
+	Holder Holder
+	Self   bool
+}
+
+func (e *InteractiveError) Error() string {
+	if e.Self {
+		return fmt.Sprintf("this process (%d) is logging in to this CARTO account interactively", os.Getpid())
+	}
+	return fmt.Sprintf("%s is logging in to this CARTO account interactively", e.Holder)
+}

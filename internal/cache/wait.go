@@ -2,16 +2,32 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
+
+// flight is a cache's in-process side: one change at a time, and what callers that may not wait
+// for a person need to know to give up at once.
+type flight struct {
+	sem chan struct{} // one change at a time in this process
+	// busy is the last give-up on another process's interactive login, so that callers queued
+	// behind it fail at once instead of waiting their own turn; loginAt is when an interactive
+	// login of this process started (Unix nanoseconds, 0 when none).
+	busy    atomic.Pointer[busyNote]
+	loginAt atomic.Int64
+}
+
+type busyNote struct {
+	err error
+	at  time.Time
+}
 
 // acquire takes the in-process semaphore. A caller that may prompt waits for it (for ctx);
 // one that may not never queues behind a person: it fails at once when a caller before it just
 // gave up on another process's login, or while this process is logging in interactively, and
 // a renewal ahead of expiry (NoWait) does not wait at all.
-func (c *Cache) acquire(ctx context.Context, w Wait) (func(), error) {
+func (c *flight) acquire(ctx context.Context, w Wait) (func(), error) {
 	release := func() { <-c.sem }
 	if w.MayPrompt {
 		select {
@@ -52,24 +68,9 @@ func (c *Cache) acquire(ctx context.Context, w Wait) (func(), error) {
 
 // recentGiveUp returns the error of a give-up on another process's login less than
 // interactiveHolderPatience ago.
-func (c *Cache) recentGiveUp() error {
+func (c *flight) recentGiveUp() error {
 	if n := c.busy.Load(); n != nil && time.Since(n.at) < interactiveHolderPatience {
 		return n.err
 	}
 	return nil
-}
-
-// lock takes the cross-process lock; a cache folder or lock file that cannot be used gives a
-// degraded lock, under which the disk is not touched.
-func (c *Cache) lock(ctx context.Context, w Wait) (*heldLock, error) {
-	h, err := c.store.lock(ctx, w)
-	var ie *InteractiveError
-	switch {
-	case errors.Is(err, errCacheUnusable):
-		c.warn("the token cache is not usable; keeping tokens in memory", "error", err)
-		return &heldLock{degraded: true}, nil
-	case errors.As(err, &ie):
-		c.busy.Store(&busyNote{err, time.Now()})
-	}
-	return h, err
 }

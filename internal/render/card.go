@@ -3,24 +3,6 @@ package render
 import (
 	"html"
 	"strings"
-
-	"github.com/carto-go/carto-auth/internal/prompt"
-)
-
-// The contract's types, by their short names.
-type (
-	Login  = prompt.Login
-	Status = prompt.Status
-	State  = prompt.State
-)
-
-const (
-	StateWaiting  = prompt.StateWaiting
-	StateChecking = prompt.StateChecking
-	StateDone     = prompt.StateDone
-	StateFailed   = prompt.StateFailed
-	FlowCopyCode  = prompt.FlowCopyCode
-	FlowLoopback  = prompt.FlowLoopback
 )
 
 // The card draws its own light background with explicit colours on every element, so it reads
@@ -147,9 +129,6 @@ func writeLink(b *strings.Builder, class, url, style, label string) {
 	b.WriteString(`</a>`)
 }
 
-// oneClick reports whether the card offers l's one-click link.
-func oneClick(l Login) bool { return l.Flow == FlowCopyCode && isWebURL(l.OneClickURL) }
-
 // writeStatus writes the status line, with the hint on a line of its own.
 func writeStatus(b *strings.Builder, s Status) {
 	colors, ok := statusColors[s.State]
@@ -198,23 +177,4 @@ func writeProbe(b *strings.Builder, probeURL string) {
 	writeAttr(b, "aria-hidden", "true")
 	writeAttr(b, "style", probeStyle)
 	b.WriteString(`>`)
-}
-
-// writeElem writes <div class=class style=style>text</div> with text escaped.
-func writeElem(b *strings.Builder, class, style, text string) {
-	b.WriteString(`<div`)
-	writeAttr(b, "class", class)
-	writeAttr(b, "style", style)
-	b.WriteString(`>`)
-	b.WriteString(html.EscapeString(text))
-	b.WriteString(`</div>`)
-}
-
-// writeAttr writes ` name="value"` with value escaped.
-func writeAttr(b *strings.Builder, name, value string) {
-	b.WriteByte(' ')
-	b.WriteString(name)
-	b.WriteString(`="`)
-	b.WriteString(html.EscapeString(value))
-	b.WriteByte('"')
 }

@@ -159,3 +159,6 @@ func writeLoginText(b *strings.Builder, l Login, notebook bool) {
 		b.WriteString("(" + strings.TrimSuffix(Plain(why), ".") + ")\n")
 	}
 }
+
+// oneClick reports whether the card offers l's one-click link.
+func oneClick(l Login) bool { return l.Flow == FlowCopyCode && isWebURL(l.OneClickURL) }
