@@ -33,7 +33,7 @@ unit:
 
 FUZZTIME ?= 3s
 # FUZZ_TARGETS are package:target pairs.
-FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials internal/cache:FuzzParseEntry carto:FuzzTokenResponse
+FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials internal/cache:FuzzParseEntry carto:FuzzTokenResponse internal/wire:FuzzYAMLValue
 
 ## fuzz: run each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for longer).
 fuzz:

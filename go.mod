@@ -6,7 +6,6 @@ require (
 	github.com/cli/browser v1.3.0
 	github.com/janpfeifer/gonb v0.11.5
 	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
-	go.yaml.in/yaml/v3 v3.0.5
 	golang.org/x/oauth2 v0.38.0
 	golang.org/x/sys v0.50.0
 	golang.org/x/term v0.48.0
