@@ -18,6 +18,7 @@ MODULES := . cartodw
 
 vet:
 	for m in $(MODULES); do (cd $$m && go vet ./...) || exit 1; done
+	go vet -tags nosandbox ./cmd/cartoauth
 	cd e2e && go vet -tags dockertest ./...
 
 ## cross: vet and build every package and its tests for Windows and macOS (they cannot run here).

@@ -4,11 +4,12 @@
 #   scripts/bench.sh [--update-readme] [--rounds N] [--cells N]
 #
 # 1. the library's Go benchmarks (carto, internal/cache, display, cartodw);
-# 2. `cartoauth token` from a warm cache, built by `make cartoauth` (static) and by a plain
-#    `go install` (cgo, dynamically linked), against a bare Go program that reads a small JSON
-#    file and prints one field: N rounds of paired runs of the three against a local
-#    `cartoauth sandbox` (Python's carto-auth can only talk to CARTO itself, so it is not
-#    timed here);
+# 2. `cartoauth token` from a warm cache, built by `make cartoauth` (static), by a plain
+#    `go install` (cgo, dynamically linked) and by `make cartoauth` with -tags nosandbox, against
+#    a bare Go program that reads a small JSON file and prints one field, and against the same
+#    program with net/http linked (what any Go program that can make an HTTPS request pays):
+#    N rounds of paired runs of all five, against a local `cartoauth sandbox` (Python's
+#    carto-auth can only talk to CARTO itself, so it is not timed here);
 # 3. GoNB cells compiled from new source each run, as a user's new cells are: bare, gonbui
 #    only, gonbui + one HTTP request, and the cached login, each with GoNB's autoget (as users
 #    write them) and with %noautoget (e2e/bench; needs gonb and goimports on PATH:
@@ -41,7 +42,9 @@ trap cleanup EXIT
 say "building cartoauth (as make cartoauth does, and as go install does), the floor program and the timer"
 (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$WORK/cartoauth" ./cmd/cartoauth)
 (cd "$ROOT" && CGO_ENABLED=1 go build -o "$WORK/cartoauth-cgo" ./cmd/cartoauth)
-(cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && go build -o "$WORK/clibench" ./bench/cmd/clibench)
+(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -tags nosandbox -o "$WORK/cartoauth-nosandbox" ./cmd/cartoauth)
+(cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && go build -o "$WORK/httpfloor" ./bench/cmd/httpfloor &&
+	go build -o "$WORK/clibench" ./bench/cmd/clibench)
 
 say "starting a sandbox"
 export CARTO_AUTH_CACHE_DIR=$WORK/cache
@@ -61,8 +64,10 @@ ENTRY=$(ls "$CARTO_AUTH_CACHE_DIR"/gonbauth-m2m-*.json)
 say "timing the CLI ($ROUNDS rounds)"
 CLI=$("$WORK/clibench" -n "$ROUNDS" \
 	"bare Go: read JSON, print a field=$WORK/floor $ENTRY" \
+	"the same, with net/http linked=$WORK/httpfloor $ENTRY" \
 	"cartoauth token, make cartoauth (static)=$WORK/cartoauth token --m2m $WORK/m2m.json" \
-	"cartoauth token, go install (cgo, dynamic)=$WORK/cartoauth-cgo token --m2m $WORK/m2m.json")
+	"cartoauth token, go install (cgo, dynamic)=$WORK/cartoauth-cgo token --m2m $WORK/m2m.json" \
+	"cartoauth token, make cartoauth -tags nosandbox=$WORK/cartoauth-nosandbox token --m2m $WORK/m2m.json")
 
 say "running the Go benchmarks"
 GOBENCH=$( (cd "$ROOT" && go test -run '^$' -bench . -benchtime 20000x ./carto ./internal/cache ./display && cd cartodw && go test -run '^$' -bench . -benchtime 20000x ./...) | grep '^Benchmark')
