@@ -99,20 +99,20 @@ func TestYAMLValueReadsWhatYAMLSays(t *testing.T) {
 		"  # Base URL of the CARTO APIs\n  baseUrl: https://gcp-us-east1.api.carto.com\n  sqlUrl: \"https://gcp-us-east1.api.carto.com/v3/sql\"\n" +
 		"features:\n  - name: x\n    baseUrl: https://list.example.com\n"
 	for doc, want := range map[string]string{
-		config: "https://gcp-us-east1.api.carto.com",
-		"apis:\n  baseUrl: 8080\n":                          "",
-		"apis:\n  baseUrl: true\n":                          "",
-		"apis:\n  baseUrl: ~\n":                             "",
-		"apis:\n  baseUrl:\n":                               "",
-		"apis:\n  baseUrl: |\n    https://x\n":            "",
-		"apis:\n  baseUrl: 'it''s'\n":                       "it's",
-		"apis:\n  baseUrl: \"a\\u0041 #b\"\n":               "aA #b",
-		"apis:\n  baseUrl: https://x # c\n  baseUrl2: y\n":  "https://x",
-		"apis:\n\tbaseUrl: https://tabs\n":                  "",
-		"apis: {baseUrl: 'https://q', other: [1, {a: b}]}": "https://q",
+		config:                                                             "https://gcp-us-east1.api.carto.com",
+		"apis:\n  baseUrl: 8080\n":                                         "",
+		"apis:\n  baseUrl: true\n":                                         "",
+		"apis:\n  baseUrl: ~\n":                                            "",
+		"apis:\n  baseUrl:\n":                                              "",
+		"apis:\n  baseUrl: |\n    https://x\n":                             "",
+		"apis:\n  baseUrl: 'it''s'\n":                                      "it's",
+		"apis:\n  baseUrl: \"a\\u0041 #b\"\n":                              "aA #b",
+		"apis:\n  baseUrl: https://x # c\n  baseUrl2: y\n":                 "https://x",
+		"apis:\n\tbaseUrl: https://tabs\n":                                 "",
+		"apis: {baseUrl: 'https://q', other: [1, {a: b}]}":                 "https://q",
 		`{"apis": {"other": {"baseUrl": "x"}, "baseUrl": "https://j\/s"}}`: "https://j/s",
-		"{apis: {baseUrl: https://unclosed": "",
-		"- apis:\n    baseUrl: https://in-a-list\n": "",
+		"{apis: {baseUrl: https://unclosed":                                "",
+		"- apis:\n    baseUrl: https://in-a-list\n":                        "",
 	} {
 		if got := YAMLValue([]byte(doc), "apis", "baseUrl"); got != want {
 			t.Errorf("YAMLValue(%q) = %q, want %q", doc, got, want)
