@@ -1,6 +1,6 @@
 // Package browser drives a real notebook UI for end-to-end tests: a classic Jupyter Notebook
-// 6.4 server (Debian's apt package) or JupyterLab 4.6 (built from npm in e2e/jupyterlab, served
-// by Debian's jupyter_server), or a JupyterHub 3.0, with the GoNB kernel, and headless
+// 6.4 server (Debian's apt package) or the project's JupyterLab 4.6 (jupyterlab/ at the
+// repository root: built from npm, served by Debian's jupyter_server), or a JupyterHub 3.0, with the GoNB kernel, and headless
 // Chromium driven by go-rod, typing into input boxes and clicking links as a person would.
 //
 // Typical use in a test:
@@ -39,9 +39,9 @@ type ServerOptions struct {
 	// Jupyter is the jupyter-notebook command; "" means jupyter-notebook on PATH. Unused
 	// with Lab.
 	Jupyter string
-	// Lab, when set, is the directory of the JupyterLab front end (e2e/jupyterlab, built):
-	// the server is its app.py run by Python (default /usr/bin/python3) instead of the
-	// classic Notebook.
+	// Lab, when set, is the directory of the project's JupyterLab (jupyterlab/, built): the
+	// server is its app.py run by Python (default /usr/bin/python3) instead of the classic
+	// Notebook, with --expose-app-in-browser (the helpers drive window.jupyterapp).
 	Lab string
 	// Python runs Lab's app.py; "" means /usr/bin/python3.
 	Python string
@@ -80,7 +80,7 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	cmd := serverCommand(opts, port, s.Token)
 	cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
 		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
-		"E2E_LAB_STATE_DIR="+filepath.Join(dir, "lab"),
+		"JUPYTERLAB_SETTINGS_DIR=", "JUPYTERLAB_WORKSPACES_DIR=", // under JUPYTER_CONFIG_DIR
 		"JUPYTER_PATH=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
 	cmd.Env = append(cmd.Env, opts.Env...)
 	if err := s.start(cmd, opts.Log); err != nil {
@@ -101,7 +101,7 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 		if py == "" {
 			py = "/usr/bin/python3"
 		}
-		cmd := exec.Command(py, filepath.Join(opts.Lab, "app.py"), "--no-browser", "--allow-root",
+		cmd := exec.Command(py, filepath.Join(opts.Lab, "app.py"), "--no-browser", "--allow-root", "--expose-app-in-browser",
 			"--ServerApp.ip=127.0.0.1", fmt.Sprintf("--ServerApp.port=%d", port), "--ServerApp.port_retries=0",
 			"--ServerApp.token="+token, "--ServerApp.root_dir="+opts.NotebookDir)
 		cmd.Args = append(cmd.Args, opts.Args...)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# build.sh: builds the JupyterLab 4.6 front end of the end-to-end tests into build/ (bundle,
-# schemas, themes) from package.json + package-lock.json with npm. Skipped when build/ matches
-# the sources (build/.sources-sha256, checked by the tests too). Needs node >= 20.19 and npm
-# (scripts/install-deps.sh --e2e installs them). Takes ~30 s with a warm npm cache.
+# build.sh: builds the project's JupyterLab 4.6 front end (what `make demo`, the Docker image
+# and the browser tests serve with app.py) into build/ (bundle, schemas, themes) from
+# package.json + package-lock.json with npm. Skipped when build/ matches the sources
+# (build/.sources-sha256, checked by the tests too); `npm ci` runs again only when the lockfile
+# changed (node_modules/.e2e-lock-sha256). Needs node >= 20.19 and npm (scripts/install-deps.sh
+# installs npm when missing). ~20 s with a warm npm cache, ~3 s when only index.js changed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 say() { printf 'jupyterlab/build.sh: %s\n' "$*" >&2; }
@@ -14,11 +16,11 @@ if [[ -f build/.sources-sha256 && $(<build/.sources-sha256) == "$want" && -f bui
 	exit 0
 fi
 command -v node >/dev/null && command -v npm >/dev/null || {
-	say "error: node and npm are needed: scripts/install-deps.sh --e2e (or apt-get install nodejs npm)"
+	say "error: node (>= 20.19) and npm are needed to build JupyterLab: install them, or use the classic Notebook (JUPYTER_UI=classic)"
 	exit 1
 }
 if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then
-	say "error: node $(node --version) is too old for rspack 2: need 20.19 or newer"
+	say "error: node $(node --version) is too old for rspack 2, which builds JupyterLab: need 20.19 or newer (nodejs.org, NodeSource), or use the classic Notebook (JUPYTER_UI=classic)"
 	exit 1
 fi
 start=$SECONDS
