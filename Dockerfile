@@ -49,7 +49,8 @@ RUN go build -trimpath -o /usr/local/bin/cartoauth ./cmd/cartoauth \
  && ln -s /opt/carto-auth/scripts/start-jupyter.sh /usr/local/bin/start-jupyter
 
 # From here on, the notebook user: its own Go module and build caches, its token cache folder
-# (a volume mounted there starts with this owner and mode), and the GoNB kernel registered with
+# and Jupyter config folder (a volume mounted there starts with this owner and mode: a password
+# set with `jupyter lab password` can be kept), and the GoNB kernel registered with
 # --go_work=/opt/carto-auth, so notebooks import this module with no setup cell.
 USER ${NB_USER}
 ENV HOME=/home/${NB_USER} \
@@ -61,7 +62,7 @@ ENV HOME=/home/${NB_USER} \
 # reads them), so that cell takes ~3 s, even offline. cartodw's BigQuery client, most of the
 # module graph, is fetched and built the first time a cell imports it (~1 min): ahead it
 # would make the image 1.2 GB larger.
-RUN mkdir -m 700 "${HOME}/.carto-auth" \
+RUN mkdir -m 700 "${HOME}/.carto-auth" "${HOME}/.jupyter" \
  && go build ./gonbauth ./display \
  && go list -m all >/dev/null \
  && scripts/install-deps.sh --kernel "${HOME}/.local/share/jupyter" </dev/null

@@ -149,6 +149,8 @@ done <<'EOF'
 docker run --rm -it -p 127.0.0.1:8888:8888 -p 127.0.0.1:10000:10000 \
   -v carto-auth-cache:/home/carto/.carto-auth carto-auth
 docker run --rm -it -p 127.0.0.1:8888:8888 -e JUPYTER_UI=classic carto-auth
+docker run --rm -it -v carto-auth-jupyter:/home/carto/.jupyter carto-auth jupyter lab password
+docker run --rm -it -p 127.0.0.1:8888:8888 -v carto-auth-jupyter:/home/carto/.jupyter \
 docker run -d --name carto-sandbox -p 127.0.0.1:8888:8888 -p 127.0.0.1:8765:8765 -p 127.0.0.1:10000:10000 \
   -v "$PWD/sandbox-secrets:/secrets" carto-auth \
   cartoauth sandbox --addr 0.0.0.0:8765 --allow-remote --url http://localhost:8765 --credentials /secrets/m2m.json
@@ -279,6 +281,41 @@ podman run -d --name "$JUPYTER" -p "127.0.0.1:$JPORT:8888" -e JUPYTER_UI=classic
 jupyter_up
 stop_jupyter
 UI_PATH=/lab
+
+say "1b. a password instead of the token: jupyter lab password, kept in a volume"
+VOLUMES+=("$NAME-jupyter-config")
+JPASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n') # Jupyter's, for this run only
+printf '%s\n%s\n' "$JPASSWORD" "$JPASSWORD" |
+	podman run --rm -i -v "$NAME-jupyter-config:/home/carto/.jupyter" "$IMAGE" jupyter lab password >"$ART/password.log" 2>&1 ||
+	{ cat "$ART/password.log" >&2; die "jupyter lab password"; }
+podman run -d --name "$JUPYTER" -p "127.0.0.1:$JPORT:8888" -v "$NAME-jupyter-config:/home/carto/.jupyter" "$IMAGE" >/dev/null
+lab_printed() { podman logs "$JUPYTER" 2>&1 | grep -q 'http://127.0.0.1:8888/lab$'; }
+wait_until "JupyterLab to print its URL (no token)" 60 lab_printed
+! podman logs "$JUPYTER" 2>&1 | grep -q 'token=' || die "JupyterLab prints a token though a password is set"
+# A person's login, by HTTP: the API refuses without it, the login page a wrong password.
+wait_until "JupyterLab's login page" 30 curl -sf -o /dev/null --max-time 5 "$JURL/login"
+JPASSWORD=$JPASSWORD python3 - "$JURL" <<-'EOF' || die "logging in to JupyterLab with its password"
+	import http.cookiejar, os, sys, urllib.error, urllib.parse, urllib.request
+	base, password = sys.argv[1], os.environ["JPASSWORD"]
+	jar = http.cookiejar.CookieJar()
+	web = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+	def code(url, data=None):
+	    try:
+	        return web.open(base + url, data, timeout=10).status
+	    except urllib.error.HTTPError as e:
+	        return e.code
+	def login(pw):
+	    web.open(base + "/login", timeout=10).read()  # sets the _xsrf cookie
+	    xsrf = next(c.value for c in jar if c.name == "_xsrf")
+	    return code("/login?next=%2Flab", urllib.parse.urlencode({"password": pw, "_xsrf": xsrf}).encode())
+	assert code("/api/contents") == 403, "the API answers without a login"
+	assert login("not-" + password) == 401, "a wrong password was accepted"
+	assert code("/api/contents") == 403, "the API answers after a refused login"
+	assert login(password) == 200, "the password was refused"
+	assert code("/api/contents") == 200, "the API refuses the logged-in session"
+	EOF
+say "JupyterLab asks for the password set with jupyter lab password (no token): right one in, wrong one out"
+stop_jupyter
 start_sandbox || die "podman run (the sandbox)"
 [[ $(stat -c %a "$SECRETS/m2m.json") == 600 ]] || die "the sandbox's M2M credentials file is not 0600"
 start_jupyter "$NAME-cache"

@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -94,3 +95,41 @@ func (n *Notebook) PageScreenshot(ctx context.Context, path string) error {
 	}
 	return os.WriteFile(path, png, 0o644)
 }
+
+// LabLogin opens url (a JupyterLab page of a server with a password), expects Jupyter's login
+// page, types password into it and submits it, as a person does, and waits for JupyterLab's
+// main page with its file browser (bounded by ctx).
+func (b *Browser) LabLogin(ctx context.Context, url, password string) (*LabHome, error) {
+	p, err := b.Rod.Page(proto.TargetCreateTarget{URL: url})
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", url, err)
+	}
+	pc := p.Context(ctx)
+	box, err := pc.Element("#password_input")
+	if err != nil {
+		return nil, fmt.Errorf("no password box on the login page (page: %s): %w", pageState(p), err)
+	}
+	if err := box.Input(password); err != nil {
+		return nil, err
+	}
+	btn, err := pc.Element("#login_submit")
+	if err != nil {
+		return nil, err
+	}
+	if err := btn.Click(proto.InputMouseButtonLeft, 1); err != nil {
+		return nil, err
+	}
+	// JupyterLab starts, or the login page comes back saying why not.
+	ready := `() => !!window.jupyterapp && document.body.dataset.labReady === 'true' && (` + labFiles + `)().length > 0`
+	refused := `() => { const m = document.querySelector('#password_input') && document.querySelector('.message.error'); return m ? m.innerText.trim() : '' }`
+	if err := pc.Wait(rod.Eval(`() => (` + ready + `)() || !!(` + refused + `)()`)); err != nil {
+		return nil, fmt.Errorf("JupyterLab did not start after the login (page: %s): %w", pageState(p), err)
+	}
+	if r, err := pc.Eval(refused); err == nil && r.Value.Str() != "" {
+		return nil, fmt.Errorf("%w: the login page says %q", ErrLoginRefused, r.Value.Str())
+	}
+	return &LabHome{Page: p, b: b}, nil
+}
+
+// ErrLoginRefused is LabLogin's error when Jupyter's login page refuses the password.
+var ErrLoginRefused = errors.New("login refused")

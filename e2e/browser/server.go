@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/carto-go/carto-auth/e2e/testenv"
@@ -45,6 +46,10 @@ type ServerOptions struct {
 	Lab string
 	// Python runs Lab's app.py; "" means /usr/bin/python3.
 	Python string
+	// Password, with Lab, sets a Jupyter password as a user does (`jupyterlab/jupyter-lab
+	// password`, answered on stdin, into the server's own config dir) and starts the server
+	// without a token, so that it asks for the password: Server.Token is then "".
+	Password string
 	// Args are extra command-line arguments of the server.
 	Args []string
 	// Log, when set, receives the server's output.
@@ -77,17 +82,33 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Token: randomHex(16), dir: dir, lab: opts.Lab != ""}
-	cmd := serverCommand(opts, port, s.Token)
-	cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
+	env := append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
 		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
 		"JUPYTERLAB_SETTINGS_DIR=", "JUPYTERLAB_WORKSPACES_DIR=", // under JUPYTER_CONFIG_DIR
-		"JUPYTER_PATH=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
-	cmd.Env = append(cmd.Env, opts.Env...)
+		"JUPYTER_PATH=", "JUPYTER_TOKEN=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
+	env = append(env, opts.Env...)
+	ready := s.URL + "/api/status?token=" + s.Token
+	if opts.Password != "" {
+		if opts.Lab == "" {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("ServerOptions: Password is for JupyterLab (Lab)")
+		}
+		pw := exec.CommandContext(ctx, filepath.Join(opts.Lab, "jupyter-lab"), "password")
+		pw.Env = env
+		pw.Stdin = strings.NewReader(opts.Password + "\n" + opts.Password + "\n")
+		if out, err := pw.CombinedOutput(); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("jupyter-lab password: %v: %s", err, out)
+		}
+		s.Token, ready = "", s.URL+"/login"
+	}
+	cmd := serverCommand(opts, port, s.Token)
+	cmd.Env = env
 	if err := s.start(cmd, opts.Log); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := s.waitHTTP(ctx, s.URL+"/api/status?token="+s.Token, s.URL+"/api/status", 30*time.Second); err != nil {
+	if err := s.waitHTTP(ctx, ready, s.URL+"/api/status", 30*time.Second); err != nil {
 		s.Stop()
 		return nil, fmt.Errorf("%s not ready: %w\n--- server output ---\n%s", cmd.Path, err, s.Output())
 	}
@@ -103,7 +124,10 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 		}
 		cmd := exec.Command(py, filepath.Join(opts.Lab, "app.py"), "--no-browser", "--allow-root", "--expose-app-in-browser",
 			"--ServerApp.ip=127.0.0.1", fmt.Sprintf("--ServerApp.port=%d", port), "--ServerApp.port_retries=0",
-			"--ServerApp.token="+token, "--ServerApp.root_dir="+opts.NotebookDir)
+			"--ServerApp.root_dir="+opts.NotebookDir)
+		if opts.Password == "" {
+			cmd.Args = append(cmd.Args, "--ServerApp.token="+token)
+		}
 		cmd.Args = append(cmd.Args, opts.Args...)
 		cmd.Dir = opts.Lab
 		return cmd
@@ -118,14 +142,18 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 	return exec.Command(bin, args...)
 }
 
-// NotebookURL returns the URL (with token) that opens the notebook at path, relative to
+// NotebookURL returns the URL (with token, if any) that opens the notebook at path, relative to
 // NotebookDir: /notebooks/PATH in the classic Notebook, /lab/tree/PATH in JupyterLab.
 func (s *Server) NotebookURL(path string) string {
 	prefix := "/notebooks/"
 	if s.lab {
 		prefix = "/lab/tree/"
 	}
-	return s.URL + prefix + (&url.URL{Path: path}).EscapedPath() + "?token=" + s.Token
+	u := s.URL + prefix + (&url.URL{Path: path}).EscapedPath()
+	if s.Token != "" {
+		u += "?token=" + s.Token
+	}
+	return u
 }
 
 // Stop stops the server by its PID (SIGTERM, which shuts its kernels down; SIGKILL to its
