@@ -53,7 +53,7 @@ e2e: e2e-deps
 # Other targets (demo, notebook, fuzz, ...) go below this line; keep `test` above as CI's entry.
 # ---------------------------------------------------------------------------------------------
 
-.PHONY: demo notebook demo-smoke cartoauth bench docker-test
+.PHONY: demo notebook demo-smoke cartoauth bench docker-test soak
 
 ## demo: the example notebooks in JupyterLab, logged in against a local CARTO sandbox. Installs
 ## what is missing (scripts/install-deps.sh, the JupyterLab build included), prints the URL to
@@ -70,6 +70,13 @@ notebook:
 demo-smoke:
 	DEMO_SMOKE=1 JUPYTER_UI=lab scripts/demo.sh
 	DEMO_SMOKE=1 JUPYTER_UI=classic scripts/demo.sh
+
+## soak: the fault soak against the real OpenID provider (e2e/provider TestSoak) for SOAK
+## (default 10m; `make test` runs it for 40s): workers sharing one cache, SIGKILLs, 5xx answers,
+## slow answers and dropped connections. It prints its figures.
+SOAK ?= 10m
+soak: e2e-deps
+	cd e2e && PATH="$(E2E_BIN):$$PATH" E2E_STRICT=1 SOAK=$(SOAK) go test -count=1 -timeout 0 -run '^TestSoak$$' -v ./provider
 
 ## docker-test: build the Dockerfile with podman, run the README's containers and log in
 ## through them from Chromium (scripts/docker-test.sh; root). CI runs it after `make test`.

@@ -12,7 +12,7 @@ import (
 )
 
 // NewClient returns a BigQuery client for the CARTO Data Warehouse of the
-// account logged in with auth (a *gonbauth.Auth), whose token never goes
+// account logged in with auth (a *carto.Auth), whose token never goes
 // stale: see [TokenSource]. It asks CARTO for the DW credentials once before
 // returning, so that a missing API base URL, a plan without the Data
 // Warehouse or an expired login is reported here rather than at the first
@@ -69,7 +69,7 @@ func (s *TokenSource) NewClient(ctx context.Context, opts ...option.ClientOption
 const DefaultEndpoint = "https://bigquery.googleapis.com/bigquery/v2/"
 
 // endpointNamer is implemented by Fetchers that know their BigQuery endpoint:
-// *gonbauth.Auth names its CARTO stand-in's for a login against one.
+// *carto.Auth names its CARTO stand-in's for a login against one.
 type endpointNamer interface {
 	DWEndpoint() string
 }

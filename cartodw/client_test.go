@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"cloud.google.com/go/bigquery"
+	"github.com/carto-go/carto-auth/carto"
 	"github.com/carto-go/carto-auth/cartodw"
 	"github.com/carto-go/carto-auth/cartotest"
-	"github.com/carto-go/carto-auth/gonbauth"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
@@ -25,7 +25,7 @@ import (
 type sandbox struct {
 	carto    *cartotest.Server
 	bq       *cartotest.BigQuery
-	auth     *gonbauth.Auth
+	auth     *carto.Auth
 	endpoint option.ClientOption // points BigQuery clients at the stand-in
 }
 
@@ -40,8 +40,8 @@ func newSandbox(t *testing.T, cfg cartotest.Config) *sandbox {
 	if err := s.WriteCredentialsFile(path); err != nil {
 		t.Fatal(err)
 	}
-	auth, err := gonbauth.FromM2M(t.Context(), path, &gonbauth.M2MOptions{
-		Common: gonbauth.Common{NoCache: true, AuthServer: s.URL}})
+	auth, err := carto.FromM2M(t.Context(), path, &carto.M2MOptions{
+		Common: carto.Common{NoCache: true, AuthServer: s.URL}})
 	if err != nil {
 		t.Fatalf("FromM2M: %v", err)
 	}

@@ -6,8 +6,8 @@ import (
 	"log"
 
 	"cloud.google.com/go/bigquery"
+	"github.com/carto-go/carto-auth/carto"
 	"github.com/carto-go/carto-auth/cartodw"
-	"github.com/carto-go/carto-auth/gonbauth"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 )
@@ -17,7 +17,7 @@ import (
 // token whenever the current one is (or may be) stale.
 func ExampleNewClient() {
 	ctx := context.Background()
-	auth, err := gonbauth.FromM2M(ctx, "carto_credentials.json", nil)
+	auth, err := carto.FromM2M(ctx, "carto_credentials.json", nil)
 	if err != nil {
 		log.Print(err)
 		return
@@ -48,7 +48,7 @@ func ExampleNewClient() {
 // Credentials for other Google clients: the DW project id and a token source.
 func ExampleCredentials() {
 	ctx := context.Background()
-	auth, err := gonbauth.FromM2M(ctx, "carto_credentials.json", nil)
+	auth, err := carto.FromM2M(ctx, "carto_credentials.json", nil)
 	if err != nil {
 		log.Print(err)
 		return

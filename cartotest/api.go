@@ -87,3 +87,21 @@ func (s *Server) handleDWToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"projectId": s.cfg.DWProjectID, "token": tok})
 }
+
+// handleUserinfo answers OpenID Connect's userinfo for an interactive login's access token;
+// an M2M token has no user (401, as Auth0 answers).
+func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
+	if !s.bearer(w, r) {
+		return
+	}
+	_, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	s.mu.Lock()
+	at := s.st.access[strings.TrimSpace(tok)]
+	s.mu.Unlock()
+	if at == nil || at.clientID != ClientID {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid_token", "error_description": "no user for this token"})
+		return
+	}
+	u := userBySubject(at.subject)
+	writeJSON(w, http.StatusOK, map[string]any{"sub": at.subject, "email": u.email, "email_verified": true, "name": u.name})
+}

@@ -1,6 +1,7 @@
 package cartotest
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -139,5 +140,37 @@ func TestSQL(t *testing.T) {
 	}
 	if got := len(CannedQueries()); got != 4 {
 		t.Errorf("CannedQueries has %d entries, want 4", got)
+	}
+}
+
+func TestUserinfo(t *testing.T) {
+	t.Parallel()
+	for _, atUserinfo := range []bool{false, true} {
+		s := newTestServer(t, Config{ClaimsAtUserinfo: atUserinfo})
+		v, c := pkce("verifier-")
+		toks := postForm(t, s.TokenURL(), exchangeForm(loginCode(t, s, c, map[string]string{"scope": "openid email profile offline_access"}), v))
+		r := get(t, s.URL+"/userinfo", toks.str("access_token"))
+		if r.status != 200 || r.str("email") != TestUser || r.str("name") != "Sandbox Analyst" || r.str("sub") == "" {
+			t.Errorf("userinfo (ClaimsAtUserinfo %v): %d %s", atUserinfo, r.status, r.body)
+		}
+		idToken := toks.str("id_token")
+		parts := strings.Split(idToken, ".")
+		if len(parts) != 3 {
+			t.Fatalf("id_token %q is not a JWT", idToken)
+		}
+		payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		if got := strings.Contains(string(payload), TestUser); got == atUserinfo {
+			t.Errorf("ClaimsAtUserinfo %v: the ID token has the email: %v (%s)", atUserinfo, got, payload)
+		}
+		// M2M tokens have no user.
+		id, secret := s.AddM2MClient()
+		m2m := postForm(t, s.TokenURL(), url.Values{"grant_type": {"client_credentials"}, "client_id": {id},
+			"client_secret": {secret}, "audience": {Audience}})
+		if r := get(t, s.URL+"/userinfo", m2m.str("access_token")); r.status != http.StatusUnauthorized {
+			t.Errorf("userinfo for an M2M token: %d %s", r.status, r.body)
+		}
+		if s.Count(EndpointUserinfo) != 2 {
+			t.Errorf("Count(userinfo) = %d, want 2", s.Count(EndpointUserinfo))
+		}
 	}
 }

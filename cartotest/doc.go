@@ -8,6 +8,7 @@
 //	POST /oauth/token                     authorization_code, refresh_token, client_credentials
 //	POST /oauth/revoke                    refresh token revocation (form or JSON body)
 //	GET  /auth/token                      CARTO's copy-code page (a redirect URI)
+//	GET  /userinfo                        the token's user: {"sub", "email", "name"}
 //	GET  /accounts                        tenant lookup: {"tenant_domain": "<host:port of URL>"}
 //	GET  /config.yaml                     tenant config; apis.baseUrl is URL
 //	GET  /v3/connections/carto-dw/token   CARTO Data Warehouse credentials
@@ -22,7 +23,7 @@
 // unauthorized_client for a grant the client may not use. Authorization codes are single-use
 // (any exchange attempt spends them) and expire after 5 minutes.
 //
-// Bearer-protected endpoints (/accounts, the DW token, SQL) answer 401 with a JSON body
+// Bearer-protected endpoints (/accounts, /userinfo, the DW token, SQL) answer 401 with a JSON body
 // {"error": ...} for a missing, unknown or expired access token.
 //
 // # Canned SQL

@@ -131,7 +131,9 @@ func (s *Server) idToken(iss string, g grant, life time.Duration) string {
 	claims := map[string]any{
 		"iss": iss, "sub": g.subject, "aud": g.clientID,
 		"iat": now.Unix(), "exp": now.Add(life).Unix(),
-		"email": u.email, "email_verified": true, "name": u.name,
+	}
+	if !s.cfg.ClaimsAtUserinfo {
+		claims["email"], claims["email_verified"], claims["name"] = u.email, true, u.name
 	}
 	if g.org != "" {
 		claims["org_id"] = g.org

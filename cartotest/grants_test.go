@@ -133,7 +133,7 @@ func TestClientCredentials(t *testing.T) {
 		status int
 		err    string
 	}{
-		{"bad secret", func(f url.Values) { f.Set("client_secret", secret[:63]+"x") }, 401, "invalid_client"},
+		{"bad secret", func(f url.Values) { f.Set("client_secret", secret[:63]+map[bool]string{true: "y", false: "x"}[secret[63] == 'x']) }, 401, "invalid_client"},
 		{"unknown client", func(f url.Values) { f.Set("client_id", strings.Repeat("a", 32)) }, 401, "invalid_client"},
 		{"no secret", func(f url.Values) { f.Del("client_secret") }, 401, "invalid_client"},
 		{"public client", func(f url.Values) { f.Set("client_id", ClientID) }, 403, "unauthorized_client"},

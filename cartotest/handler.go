@@ -29,6 +29,8 @@ func routeFor(path string) *route {
 		return &route{EndpointCodePage, "GET", (*Server).handleCodePage}
 	case "/accounts":
 		return &route{EndpointAccounts, "GET", (*Server).handleAccounts}
+	case "/userinfo":
+		return &route{EndpointUserinfo, "GET", (*Server).handleUserinfo}
 	case "/config.yaml":
 		return &route{EndpointConfig, "GET", (*Server).handleConfig}
 	case "/v3/connections/carto-dw/token":

@@ -53,6 +53,8 @@ const (
 	EndpointSQL = "sql"
 	// EndpointCodePage is GET /auth/token (the copy-code page).
 	EndpointCodePage = "code-page"
+	// EndpointUserinfo is GET /userinfo (OpenID Connect userinfo).
+	EndpointUserinfo = "userinfo"
 )
 
 // Config sets up a Server. The zero value is a working CARTO tenant with defaults.
@@ -66,6 +68,9 @@ type Config struct {
 	// RotateRefreshTokens: each refresh returns a new refresh token, and reusing a rotated-out
 	// one revokes its whole family (Auth0 reuse detection).
 	RotateRefreshTokens bool
+	// ClaimsAtUserinfo leaves the email and name out of ID tokens, as OpenID servers do by
+	// default when an access token is issued: only /userinfo has them.
+	ClaimsAtUserinfo bool
 	// LoginPage: /authorize shows an HTML login form instead of approving at once.
 	LoginPage bool
 	// RedirectURIs are extra redirect URIs allowed for ClientID. LoopbackRedirectURI and

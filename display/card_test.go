@@ -1,6 +1,8 @@
 package display
 
 import (
+	"github.com/carto-go/carto-auth/internal/render"
+
 	"bytes"
 	"encoding/base64"
 	"image/png"
@@ -182,7 +184,7 @@ func TestRenderCardProbe(t *testing.T) {
 		if !strings.Contains(out, want) || strings.Contains(out, " src=\"http://127.0.0.1") || strings.Contains(out, "<script") {
 			t.Errorf("state %v: want the probe img with data-src only and no script:\n%s", st, out)
 		}
-		withID := renderCard(l, Status{State: st, Retry: true}, "card-1", "")
+		withID := render.Card(l, Status{State: st, Retry: true}, "card-1", "")
 		if !strings.Contains(withID, want) || strings.Count(withID, "<script>") != 1 || !strings.Contains(withID, `getElementById("card-1")`) {
 			t.Errorf("state %v: the notebook card lacks its probe script:\n%s", st, withID)
 		}
@@ -198,7 +200,7 @@ func TestCardScriptsCloseInputOnlyAtTheEnd(t *testing.T) {
 	t.Parallel()
 	l := sampleLogin()
 	closes := func(s Status) bool {
-		return strings.Contains(renderCard(l, s, "card-1", ""), "jp-Stdin-input")
+		return strings.Contains(render.Card(l, s, "card-1", ""), "jp-Stdin-input")
 	}
 	for _, tc := range []struct {
 		s    Status
@@ -222,7 +224,7 @@ func TestCardScriptsCloseInputOnlyAtTheEnd(t *testing.T) {
 // TestCardScriptsAreSafe: an element id that tries to end the script stays a string.
 func TestCardScriptsAreSafe(t *testing.T) {
 	t.Parallel()
-	out := renderCard(sampleLogin(), Status{State: StateDone}, `x"</script><b>`, "")
+	out := render.Card(sampleLogin(), Status{State: StateDone}, `x"</script><b>`, "")
 	if strings.Count(out, "</script>") != 1 || strings.Contains(out, "<b>") {
 		t.Errorf("the id escaped the script:\n%s", out)
 	}
@@ -261,7 +263,7 @@ func TestRenderCardWithoutURL(t *testing.T) {
 	if strings.Contains(out, "carto-login-steps") || strings.Contains(out, "not a web address") {
 		t.Errorf("card without a login shows login steps:\n%s", out)
 	}
-	if !strings.Contains(out, defaultTitle) || !strings.Contains(out, "Refreshing the token") {
+	if !strings.Contains(out, render.DefaultTitle) || !strings.Contains(out, "Refreshing the token") {
 		t.Errorf("card without a login lacks title or status:\n%s", out)
 	}
 }
@@ -281,7 +283,7 @@ func BenchmarkRenderCardStatusUpdate(b *testing.B) {
 	src := qrDataURI(l.URL)
 	b.ReportAllocs()
 	for b.Loop() {
-		renderCard(l, Status{State: StateChecking, Text: "Exchanging the code"}, "carto-login-1", src)
+		render.Card(l, Status{State: StateChecking, Text: "Exchanging the code"}, "carto-login-1", src)
 	}
 }
 

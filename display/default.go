@@ -4,6 +4,8 @@ import (
 	"os"
 
 	"github.com/janpfeifer/gonb/gonbui"
+
+	"github.com/carto-go/carto-auth/internal/prompt"
 )
 
 // InNotebook reports whether GoNB started this program (a notebook cell).
@@ -22,6 +24,8 @@ func Default() Prompter {
 var (
 	_ Prompter = (*Notebook)(nil)
 	_ Prompter = (*Terminal)(nil)
+	// The card loads the probe image: the engine offers one-click logins through it.
+	_ prompt.Prober = (*Notebook)(nil)
 )
 
 // HTML shows html as a new output of the current notebook cell and waits until the kernel has

@@ -8,6 +8,8 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+
+	"github.com/carto-go/carto-auth/internal/render"
 )
 
 // frontend is the part of GoNB a Notebook uses; tests replace it.
@@ -48,7 +50,7 @@ func (gonbFrontend) err() error                                { return gonbui.E
 // the code, so the code is never shown nor saved in the notebook.
 type Notebook struct {
 	fe    frontend
-	lines *lineReader
+	lines *render.Lines
 	id    string
 
 	mu     sync.Mutex // guards the fields below
@@ -62,7 +64,7 @@ type Notebook struct {
 // NewNotebook returns a Notebook for the current cell. Its methods fail with an error wrapping
 // ErrNotNotebook when GoNB did not start the program (see gonbui.IsNotebook).
 func NewNotebook() *Notebook {
-	return &Notebook{fe: gonbFrontend{}, lines: stdinReader(), id: "carto-login-" + gonbui.UniqueId()}
+	return &Notebook{fe: gonbFrontend{}, lines: render.Stdin(), id: "carto-login-" + gonbui.UniqueId()}
 }
 
 // Show displays the login card with a waiting status, replacing the card an earlier Show or
@@ -72,7 +74,7 @@ func (n *Notebook) Show(ctx context.Context, l Login) error {
 		return err
 	}
 	if strings.TrimSpace(l.URL) == "" {
-		return errNoURL
+		return render.ErrNoURL
 	}
 	n.mu.Lock()
 	n.login, n.status, n.ended = l, Status{}, false
@@ -97,12 +99,12 @@ func (n *Notebook) SetStatus(ctx context.Context, s Status) error {
 	n.mu.Lock()
 	n.status = s
 	html, text := n.renderLocked()
-	repeat := s.ends() && !n.ended
+	repeat := s.Ends() && !n.ended
 	n.ended = n.ended || repeat
 	n.mu.Unlock()
 	n.fe.show(n.id, html, text)
 	if repeat {
-		n.fe.show("", resultHTML(s), StatusLine(s)+"\n")
+		n.fe.show("", render.ResultHTML(s), render.StatusLine(s)+"\n")
 	}
 	return n.flush(ctx)
 }
@@ -115,18 +117,18 @@ func (n *Notebook) ReadCode(ctx context.Context, prompt string) (string, error) 
 		return "", err
 	}
 	if prompt == "" {
-		prompt = defaultPrompt
+		prompt = render.DefaultPrompt
 	}
-	n.fe.requestInput(plain(prompt), true)
+	n.fe.requestInput(render.Plain(prompt), true)
 	if err := n.flush(ctx); err != nil {
 		return "", err
 	}
-	return n.lines.next(ctx)
+	return n.lines.Next(ctx)
 }
 
 // renderLocked renders the card and its plain-text fallback; n.mu must be held.
 func (n *Notebook) renderLocked() (html, text string) {
-	return renderCard(n.login, n.status, n.id, n.qrSrc), renderText(n.login, n.status, true)
+	return render.Card(n.login, n.status, n.id, n.qrSrc), render.Text(n.login, n.status, true)
 }
 
 // check returns ctx's error, or an error wrapping ErrNotNotebook outside GoNB.
@@ -159,3 +161,7 @@ func (n *Notebook) flush(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Probes reports that the card loads a login's probe image (from a notebook page on a
+// loopback host), so the engine offers a one-click login beside the copy-code one.
+func (n *Notebook) Probes() bool { return true }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+
+	"github.com/carto-go/carto-auth/internal/render"
 )
 
 type shown struct{ id, html, text string }
@@ -57,7 +59,7 @@ func (f *fakeFrontend) err() error { return f.brokenErr }
 
 func newTestNotebook(in io.Reader) (*Notebook, *fakeFrontend) {
 	fe := &fakeFrontend{notebook: true}
-	return &Notebook{fe: fe, lines: newLineReader(in), id: "carto-login-test"}, fe
+	return &Notebook{fe: fe, lines: render.NewLines(in), id: "carto-login-test"}, fe
 }
 
 func TestNotebookShowThenUpdateInPlace(t *testing.T) {
@@ -176,7 +178,7 @@ func TestNotebookReadCode(t *testing.T) {
 	if _, err := n.ReadCode(t.Context(), ""); !errors.Is(err, ErrNoInput) {
 		t.Errorf("ReadCode at end of input: %v", err)
 	}
-	if fe.inputs[1].prompt != defaultPrompt {
+	if fe.inputs[1].prompt != render.DefaultPrompt {
 		t.Errorf("empty prompt became %q", fe.inputs[1].prompt)
 	}
 }

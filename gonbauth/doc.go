@@ -1,13 +1,13 @@
-// Package gonbauth logs in to CARTO from Go programs and GoNB notebook cells and hands back
-// an access token and the API base URL.
+// Package gonbauth logs a GoNB notebook cell in to CARTO: one import, one call.
 //
-// Interactive users call [FromOAuth]: inside a GoNB cell it renders a login card (link, QR
-// code, paste box), on a desktop it opens the browser and receives the result on
-// http://localhost:10000/callback/, elsewhere it prints the login link and reads the pasted
-// code. ETL jobs call [FromM2M] with machine-to-machine credentials. Either way the tokens are
-// kept in an on-disk cache (files 0600 in a 0700 folder, written atomically, locked across
-// processes), so the next notebook cell — a new process in GoNB — does not log in again.
+//	auth, err := gonbauth.Login(ctx, nil)
 //
-// Setting CARTO_AUTH_SERVER points every endpoint at a CARTO stand-in such as the one in
-// package cartotest.
+// In a cell it shows the login card (link, QR code, code box, and a one-click login when the
+// browser can reach the kernel); in an unattended run (CI, jupyter nbconvert, papermill) it
+// fails at once naming M2M credentials instead of waiting for someone. Elsewhere it behaves as
+// package carto, the engine it is built on, with a terminal prompt that draws a QR code.
+//
+// Every type, constant and error here is the engine's (type Auth = carto.Auth, ...), so values
+// pass freely between the two packages; Go programs and the CLI import carto and link nothing
+// of GoNB.
 package gonbauth

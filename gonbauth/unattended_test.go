@@ -22,6 +22,16 @@ func TestRunner(t *testing.T) {
 		{"papermill", []string{"/usr/bin/python3.11", "/usr/local/bin/papermill", "in.ipynb", "out.ipynb"}, "papermill"},
 		{"papermill module", []string{"python", "-m", "papermill", "in.ipynb", "out.ipynb"}, "papermill"},
 		{"nbclient module", []string{"python3", "-m", "nbclient", "x.ipynb"}, "nbclient"},
+		{"papermill by python with options", []string{"python3", "-u", "/usr/local/bin/papermill", "in.ipynb", "out.ipynb"}, "papermill"},
+		{"papermill module with options", []string{"/usr/bin/python3.11", "-X", "dev", "-Wignore", "-B", "-m", "papermill", "in.ipynb"}, "papermill"},
+		{"papermill module in a flag cluster", []string{"python3", "-um", "papermill", "in.ipynb"}, "papermill"},
+		{"papermill module attached", []string{"python3", "-mpapermill", "in.ipynb"}, "papermill"},
+		{"papermill API script", []string{"python3", "run_report.py", "--date", "today"}, "papermill's Python API, from a script"},
+		{"papermill API script, absolute", []string{"/usr/bin/python3", "-u", "/srv/jobs/run_report.py"}, "papermill's Python API, from a script"},
+		{"nbclient API script", []string{"python3", "nbclient_job.py"}, "nbclient's Python API, from a script"},
+		{"papermill API command", []string{"python3", "-c", "import sys; import papermill as pm; pm.execute_notebook(sys.argv[1], 'o.ipynb')", "in.ipynb"}, "papermill's Python API, from a -c command"},
+		{"an option value that looks like -m", []string{"python3", "-Xfrozen_modules=off", "/usr/bin/jupyter-notebook"}, ""},
+		{"a script importing something else", []string{"python3", "app.py"}, ""},
 		{"classic server", []string{"/usr/bin/python3", "/usr/bin/jupyter-notebook", "--no-browser"}, ""},
 		{"lab server", []string{"/usr/bin/python3", "app.py", "--ServerApp.port=8888"}, ""},
 		{"hub single-user", []string{"/usr/bin/python3", "/usr/bin/jupyterhub-singleuser", "--allow-root"}, ""},
@@ -31,11 +41,21 @@ func TestRunner(t *testing.T) {
 		{"empty", []string{""}, ""},
 	} {
 		// The runner may be any ancestor: the kernel and a shell come first.
-		lines := [][]string{{"/root/.local/share/jupyter/kernels/gonb/gonb", "--kernel", "/tmp/k.json"}, {"bash"}, tc.argv}
-		if got := runner(lines); got != tc.want {
+		procs := []process{{argv: []string{"/root/.local/share/jupyter/kernels/gonb/gonb", "--kernel", "/tmp/k.json"}},
+			{argv: []string{"bash"}}, {argv: tc.argv, cwd: "/srv/jobs"}}
+		if got := runner(procs, scripts); got != tc.want {
 			t.Errorf("%s: runner(%q) = %q, want %q", tc.name, tc.argv, got, tc.want)
 		}
 	}
+}
+
+// scripts are the Python files TestRunner's command lines run, by path.
+func scripts(path string) []byte {
+	return []byte(map[string]string{
+		"/srv/jobs/run_report.py":   "#!/usr/bin/env python3\n\"\"\"Daily report.\"\"\"\nimport os, sys\nimport papermill as pm\n\npm.execute_notebook('r.ipynb', 'o.ipynb')\n",
+		"/srv/jobs/nbclient_job.py": "from nbclient import NotebookClient\n",
+		"/srv/jobs/app.py":          "from jupyterlab_server import LabServerApp\n",
+	}[path])
 }
 
 func TestUnattendedNotebook(t *testing.T) {
@@ -59,8 +79,8 @@ func TestUnattendedNotebook(t *testing.T) {
 // binary among its ancestors.
 func TestAncestorsSeesTheParent(t *testing.T) {
 	if os.Getenv("GONBAUTH_ANCESTORS_CHILD") == "1" {
-		for _, argv := range ancestors(os.Getppid()) {
-			os.Stdout.WriteString(strings.Join(argv, " ") + "\n")
+		for _, p := range ancestors(os.Getppid()) {
+			os.Stdout.WriteString(strings.Join(p.argv, " ") + "\n")
 		}
 		return
 	}

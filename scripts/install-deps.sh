@@ -15,7 +15,8 @@
 #                    (jupyterlab/build.sh; node >= 20.19): the Docker image builds it in a
 #                    build stage, the classic Notebook does not need it
 #   --e2e            also what only the end-to-end tests need: JupyterHub, jupyter console,
-#                    tmux (apt). `make test` passes it.
+#                    tmux (apt), node + npm (apt, when missing) and the OpenID provider of
+#                    the real-provider tests (npm ci in e2e/oidc). `make test` passes it.
 #   --no-kernel      do not register the GoNB kernel
 #   --kernel DIR     ONLY register the GoNB kernel spec into the Jupyter data dir DIR
 #                    (DIR/kernels/gonb/kernel.json); gonb must already be built ($GONB, the
@@ -89,9 +90,9 @@ install_apt() {
 	if [[ $E2E == 1 ]]; then
 		APT_PACKAGES+=("${E2E_APT_PACKAGES[@]}")
 	fi
-	if [[ $LAB_BUILD == 1 ]]; then
-		# Debian 12's nodejs is 18, too old for the build (which says so): a newer node
-		# already on PATH (nodejs.org, NodeSource) is kept.
+	if [[ $LAB_BUILD == 1 || $E2E == 1 ]]; then
+		# Debian 12's nodejs is 18, too old for the JupyterLab build (which says so): a newer
+		# node already on PATH (nodejs.org, NodeSource) is kept.
 		command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 		command -v npm >/dev/null || APT_PACKAGES+=(npm)
 	fi
@@ -183,8 +184,25 @@ fi
 install_apt
 install_goimports
 build_gonb
+# install_oidc_provider installs e2e/oidc's pinned oidc-provider from its lockfile, once per
+# lockfile.
+install_oidc_provider() {
+	local dir=$ROOT/e2e/oidc want
+	want=$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)
+	if [[ -f $dir/node_modules/.lock-sha256 && $(<"$dir/node_modules/.lock-sha256") == "$want" ]]; then
+		say "oidc-provider: present ($dir/node_modules)"
+		return
+	fi
+	say "oidc-provider: npm ci in $dir"
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	echo "$want" >"$dir/node_modules/.lock-sha256"
+}
+
 if [[ $LAB_BUILD == 1 ]]; then
 	"$ROOT/jupyterlab/build.sh"
+fi
+if [[ $E2E == 1 ]]; then
+	install_oidc_provider
 fi
 if [[ $REGISTER == 1 ]]; then
 	register_kernel ""

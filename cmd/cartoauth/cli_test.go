@@ -369,3 +369,24 @@ func TestProfilesStatusSwitchAndLogout(t *testing.T) {
 		t.Error("the default profile's login did not survive logging out client-b")
 	}
 }
+
+// TestLogoutRevocationRefused: a logout whose revocation the auth server refuses still forgets
+// the login, but says so and exits 1 instead of reporting a clean logout.
+func TestLogoutRevocationRefused(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{LoginPage: true})
+	e := newCLIEnv(t, srv.URL)
+	if r := e.loginCopyCode(t, serverBrowser(srv)); r.code != 0 {
+		t.Fatalf("login: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	srv.Inject(cartotest.EndpointRevoke, cartotest.Fault{Status: 400,
+		Body: `{"error":"invalid_request","error_description":"only application/x-www-form-urlencoded content-type bodies are supported"}`})
+	out := e.run(t, nil, "logout")
+	if out.code != exitFailure || !strings.Contains(out.stderr, "Removed 1 cached login") ||
+		!strings.Contains(out.stderr, "did not revoke") || strings.Contains(out.stderr, "Logged out:") {
+		t.Errorf("logout with a refused revocation: exit %d, stderr:\n%s", out.code, out.stderr)
+	}
+	if _, logins := statusJSON(t, e); len(logins) != 0 {
+		t.Errorf("the login is still cached after logout: %v", logins)
+	}
+}

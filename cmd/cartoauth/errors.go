@@ -8,7 +8,7 @@ import (
 	"net"
 	"strings"
 
-	"github.com/carto-go/carto-auth/gonbauth"
+	"github.com/carto-go/carto-auth/carto"
 )
 
 // cliError is an error with the exit code it maps to and what the user should do next.
@@ -59,11 +59,11 @@ func classify(err error) (int, string) {
 	if errors.As(err, &ce) {
 		code, hint = ce.code, ce.hint
 	}
-	var credErr *gonbauth.CredentialsError
-	var srvErr *gonbauth.ServerError
+	var credErr *carto.CredentialsError
+	var srvErr *carto.ServerError
 	var netErr net.Error
 	switch {
-	case errors.Is(err, gonbauth.ErrInteractionRequired):
+	case errors.Is(err, carto.ErrInteractionRequired):
 		code = exitInteraction
 		if hint == "" {
 			hint = "run 'cartoauth login' first, or use M2M credentials (--m2m FILE) for unattended runs"
@@ -73,9 +73,9 @@ func classify(err error) (int, string) {
 		hint = "interrupted; run the command again"
 	case errors.As(err, &credErr):
 		hint = "check the M2M credentials file (CARTO Workspace → Developers → Machine to Machine)"
-	case errors.Is(err, gonbauth.ErrAccessDenied):
+	case errors.Is(err, carto.ErrAccessDenied):
 		hint = "log in with an account that has access, or ask your CARTO admin"
-	case errors.Is(err, gonbauth.ErrInsecureURL):
+	case errors.Is(err, carto.ErrInsecureURL):
 		hint = "use an https:// URL (http:// is only allowed for localhost)"
 	case errors.As(err, &srvErr) && srvErr.Hint != "":
 		hint = srvErr.Hint

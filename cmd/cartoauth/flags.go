@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carto-go/carto-auth/gonbauth"
+	"github.com/carto-go/carto-auth/carto"
 )
 
 // errHelped means a command printed its help because of -h/--help: exit 0, nothing more.
@@ -80,7 +80,7 @@ func (a *authFlags) register(fs *flagSet, withOrg bool) {
 
 // useM2M reports whether the command logs in with M2M credentials.
 func (a *authFlags) useM2M() bool {
-	return a.m2m != "" || os.Getenv(gonbauth.EnvCredentialsFile) != "" || os.Getenv(gonbauth.EnvCredentials) != ""
+	return a.m2m != "" || os.Getenv(carto.EnvCredentialsFile) != "" || os.Getenv(carto.EnvCredentials) != ""
 }
 
 // check refuses flag combinations that cannot mean anything.
@@ -92,17 +92,17 @@ func (a *authFlags) check(cmd string) error {
 }
 
 // flowValue parses --flow.
-type flowValue struct{ f gonbauth.Flow }
+type flowValue struct{ f carto.Flow }
 
 func (v *flowValue) String() string { return string(v.f) }
 
 func (v *flowValue) Set(s string) error {
-	switch f := gonbauth.Flow(s); f {
-	case gonbauth.FlowCopyCode, gonbauth.FlowLoopback:
+	switch f := carto.Flow(s); f {
+	case carto.FlowCopyCode, carto.FlowLoopback:
 		v.f = f
 		return nil
 	}
-	return fmt.Errorf("want %s or %s", gonbauth.FlowCopyCode, gonbauth.FlowLoopback)
+	return fmt.Errorf("want %s or %s", carto.FlowCopyCode, carto.FlowLoopback)
 }
 
 // positiveDuration parses --timeout.

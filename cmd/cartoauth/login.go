@@ -7,8 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/carto-go/carto-auth/display"
-	"github.com/carto-go/carto-auth/gonbauth"
+	"github.com/carto-go/carto-auth/carto"
 )
 
 const loginAbout = `
@@ -34,7 +33,7 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	var flow flowValue
 	fs.Var(&flow, "flow", "interactive login `flow`: copy-code or loopback (default: picked from where this runs, or $CARTO_AUTH_FLOW)")
 	noBrowser := fs.Bool("no-browser", false, "loopback flow: do not open a browser, only show the link")
-	timeout := positiveDuration{gonbauth.DefaultLoginTimeout}
+	timeout := positiveDuration{carto.DefaultLoginTimeout}
 	fs.Var(&timeout, "timeout", "give up an interactive login after this `duration`")
 	force := fs.Bool("force", false, "log in again even if a cached login is still usable")
 	if err := fs.parse(e, args); err != nil {
@@ -43,7 +42,7 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	if err := af.check("login"); err != nil {
 		return err
 	}
-	if err := gonbauth.CheckCacheDir(""); err != nil {
+	if err := carto.CheckCacheDir(""); err != nil {
 		return failure(err, "a login kept in memory only would be lost when this command ends")
 	}
 	if af.useM2M() {
@@ -54,7 +53,7 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	}
 	opts := oauthOptions(af)
 	opts.DisableInteraction = true
-	a, err := gonbauth.FromOAuth(ctx, opts)
+	a, err := carto.FromOAuth(ctx, opts)
 	switch {
 	case err == nil && !*force:
 		fmt.Fprintln(e.stderr, "Already logged in: "+summary(a.Info())+" (use --force to log in again)")
@@ -64,14 +63,14 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 			return failure(fmt.Errorf("forgetting the cached login: %w", err), "run 'cartoauth logout', then log in again")
 		}
 		opts.ForceLogin = true // the login page offers another account
-	case !errors.Is(err, gonbauth.ErrInteractionRequired):
+	case !errors.Is(err, carto.ErrInteractionRequired):
 		return err
 	}
 	opts.DisableInteraction = false
 	opts.Flow, opts.NoBrowser, opts.Timeout = flow.f, *noBrowser, timeout.d
-	opts.Prompter = display.NewTerminal(e.stdin, e.stderr)
-	if a, err = gonbauth.FromOAuth(ctx, opts); err != nil {
-		if errors.Is(err, gonbauth.ErrInteractionRequired) {
+	opts.Prompter = carto.NewTerminal(e.stdin, e.stderr)
+	if a, err = carto.FromOAuth(ctx, opts); err != nil {
+		if errors.Is(err, carto.ErrInteractionRequired) {
 			// gonbauth's advice is written for Go callers; keep its reason, give the CLI's.
 			return &cliError{code: exitInteraction, err: withoutAdvice(err),
 				hint: "run 'cartoauth login' again in a terminal and complete the login, or use --m2m FILE for unattended runs"}
@@ -101,29 +100,29 @@ func loginM2M(ctx context.Context, e *env, af authFlags, force bool) error {
 
 // oauthOptions are the interactive login's options for af. The prompter is always the
 // terminal: cartoauth is a terminal program, even when a notebook cell runs it.
-func oauthOptions(af authFlags) *gonbauth.OAuthOptions {
-	return &gonbauth.OAuthOptions{APIBaseURL: af.apiBase, Organization: af.org, Profile: af.profile}
+func oauthOptions(af authFlags) *carto.OAuthOptions {
+	return &carto.OAuthOptions{APIBaseURL: af.apiBase, Organization: af.org, Profile: af.profile}
 }
 
-func openM2M(ctx context.Context, af authFlags) (*gonbauth.Auth, error) {
-	return gonbauth.FromM2M(ctx, af.m2m, &gonbauth.M2MOptions{APIBaseURL: af.apiBase})
+func openM2M(ctx context.Context, af authFlags) (*carto.Auth, error) {
+	return carto.FromM2M(ctx, af.m2m, &carto.M2MOptions{APIBaseURL: af.apiBase})
 }
 
 // openCached returns the identity af selects without ever prompting: M2M, or the cached
 // interactive login (refreshed as needed), else an error wrapping ErrInteractionRequired.
-func openCached(ctx context.Context, af authFlags) (*gonbauth.Auth, error) {
+func openCached(ctx context.Context, af authFlags) (*carto.Auth, error) {
 	if af.useM2M() {
 		return openM2M(ctx, af)
 	}
 	opts := oauthOptions(af)
 	opts.DisableInteraction = true
-	a, err := gonbauth.FromOAuth(ctx, opts)
-	if errors.Is(err, gonbauth.ErrLoginInProgress) {
+	a, err := carto.FromOAuth(ctx, opts)
+	if errors.Is(err, carto.ErrLoginInProgress) {
 		return nil, &cliError{code: exitInteraction, err: withoutAdvice(err),
 			hint: "finish (or stop) that login, then run this again; use M2M credentials (--m2m FILE) for unattended runs"}
 	}
-	if errors.Is(err, gonbauth.ErrInteractionRequired) {
-		return nil, &cliError{code: exitInteraction, err: fmt.Errorf("%w: no usable cached login for this server, organization and API base URL", gonbauth.ErrInteractionRequired),
+	if errors.Is(err, carto.ErrInteractionRequired) {
+		return nil, &cliError{code: exitInteraction, err: fmt.Errorf("%w: no usable cached login for this server, organization and API base URL", carto.ErrInteractionRequired),
 			hint: "run 'cartoauth login' first (with the same --profile/--org/--api-base-url), or use M2M credentials (--m2m FILE) for unattended runs"}
 	}
 	return a, err

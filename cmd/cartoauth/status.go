@@ -4,13 +4,14 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/carto-go/carto-auth/gonbauth"
+	"github.com/carto-go/carto-auth/carto"
 )
 
 // runStatus is "cartoauth status".
@@ -26,24 +27,24 @@ default. It never prints a token and never contacts CARTO.`)
 		return err
 	}
 	dir := cacheDirForDisplay()
-	logins, err := gonbauth.CachedLogins("")
+	logins, err := carto.CachedLogins("")
 	if err != nil {
 		return failure(fmt.Errorf("reading the token cache %s: %w", dir, err), "check the folder's permissions or set CARTO_AUTH_CACHE_DIR")
 	}
 	if *profile != "" {
-		logins = slices.DeleteFunc(logins, func(in gonbauth.Info) bool { return in.Profile != *profile })
+		logins = slices.DeleteFunc(logins, func(in carto.Info) bool { return in.Profile != *profile })
 	}
-	def, _ := gonbauth.DefaultProfile("")
+	def, _ := carto.DefaultProfile("")
 	if *asJSON {
 		if logins == nil {
-			logins = []gonbauth.Info{}
+			logins = []carto.Info{}
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			CacheDir       string          `json:"cache_dir"`
-			DefaultProfile string          `json:"default_profile"`
-			Logins         []gonbauth.Info `json:"logins"`
+			CacheDir       string       `json:"cache_dir"`
+			DefaultProfile string       `json:"default_profile"`
+			Logins         []carto.Info `json:"logins"`
 		}{dir, def, logins})
 	}
 	if len(logins) == 0 {
@@ -66,7 +67,7 @@ default. It never prints a token and never contacts CARTO.`)
 }
 
 // infoRows are the label/value lines of one login; empty values are left out.
-func infoRows(in gonbauth.Info, now time.Time) [][2]string {
+func infoRows(in carto.Info, now time.Time) [][2]string {
 	kind := in.Kind
 	if in.Flow != "" && in.Flow != in.Kind {
 		kind += " (" + in.Flow + ")"
@@ -114,7 +115,7 @@ func shortDuration(d time.Duration) string {
 }
 
 // summary is the one-line description of a login printed by login: where, how, until when.
-func summary(in gonbauth.Info) string {
+func summary(in carto.Info) string {
 	where := in.TenantDomain
 	if where == "" {
 		where = in.APIBaseURL
@@ -145,8 +146,8 @@ func summary(in gonbauth.Info) string {
 func runLogout(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("logout", "cartoauth logout [--profile NAME]", `
 Forgets every login in the token cache ($CARTO_AUTH_CACHE_DIR, default ~/.carto-auth), or only
-those of one profile, revoking each refresh token with CARTO best-effort, and says how many it
-removed.`)
+those of one profile, revokes each refresh token with CARTO, and says how many it removed. When
+a revocation fails the login is still forgotten here, and the command says so and exits 1.`)
 	profile := fs.String("profile", "", "forget only the logins of the profile `NAME`")
 	if err := fs.parse(e, args); err != nil {
 		return err
@@ -155,8 +156,12 @@ removed.`)
 	if *profile != "" {
 		only = []string{*profile}
 	}
-	n, err := gonbauth.ForgetCachedLogins(ctx, nil, only...)
-	if err != nil {
+	n, err := carto.ForgetCachedLogins(ctx, nil, only...)
+	switch {
+	case errors.Is(err, carto.ErrRevocationFailed):
+		fmt.Fprintf(e.stderr, "Removed %d cached login(s) from %s.\n", n, cacheDirForDisplay())
+		return failure(fmt.Errorf("logout: %w", err), "the login is forgotten on this machine, but its refresh token stays valid at the auth server until it expires or is revoked there")
+	case err != nil:
 		return failure(fmt.Errorf("logout: removed %d login(s), then: %w", n, err), "check the cache folder's permissions and run 'cartoauth logout' again")
 	}
 	fmt.Fprintf(e.stderr, "Logged out: removed %d cached login(s) from %s.\n", n, cacheDirForDisplay())
@@ -165,7 +170,7 @@ removed.`)
 
 // cacheDirForDisplay is the cache folder gonbauth uses, for messages.
 func cacheDirForDisplay() string {
-	if d, err := gonbauth.CacheDir(""); err == nil {
+	if d, err := carto.CacheDir(""); err == nil {
 		return d
 	}
 	return "~/.carto-auth"
@@ -173,7 +178,7 @@ func cacheDirForDisplay() string {
 
 // profileName shows a profile, "" being the default one.
 func profileName(p string) string {
-	return cmp.Or(p, gonbauth.DefaultProfileName)
+	return cmp.Or(p, carto.DefaultProfileName)
 }
 
 // runSwitch is "cartoauth switch".
@@ -189,13 +194,13 @@ folder. 'cartoauth switch default' goes back to the default profile.`)
 	if name == "" {
 		return usageErrorf("switch: give a profile NAME ('default' for the default profile)").with("run 'cartoauth status' to see the profiles")
 	}
-	if name == gonbauth.DefaultProfileName {
+	if name == carto.DefaultProfileName {
 		name = ""
 	}
-	if err := gonbauth.SetDefaultProfile("", name); err != nil {
+	if err := carto.SetDefaultProfile("", name); err != nil {
 		return failure(fmt.Errorf("switch: %w", err), "")
 	}
-	logins, _ := gonbauth.CachedLogins("")
+	logins, _ := carto.CachedLogins("")
 	who := "no cached login yet; run 'cartoauth login --profile " + profileName(name) + "'"
 	for _, in := range logins {
 		if in.Profile == name {

@@ -1,0 +1,171 @@
+package carto
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/carto-go/carto-auth/internal/cache"
+)
+
+// Auth is a logged-in CARTO identity. It hands out valid access tokens, renewing them (refresh
+// token, client credentials or, when unavoidable, a new login) and keeping the cache current.
+// It is safe for concurrent use.
+type Auth struct {
+	set   *settings
+	id    identity
+	cache *cache.Cache
+	login renewer
+	// source says how the login was made, for Info: SourceCache, SourceInteractive, SourceM2M
+	// or SourceEnvironment.
+	source string
+	// quietUntil (Unix nanoseconds) holds off renewals ahead of expiry after one failed, so
+	// that an outage does not slow down every call while the current token is still valid.
+	quietUntil atomic.Int64
+}
+
+// renewer is how an Auth gets new tokens: its interactive (OAuth) or machine-to-machine side.
+type renewer interface {
+	// obtain gets a new entry, given the newest one known (nil when none), while lock is held.
+	// ahead says that one is still usable: a renewal ahead of expiry, which never prompts.
+	obtain(ctx context.Context, last *entry, ahead bool, lock cache.Lock) (*entry, error)
+	// wait is how a renewal of an expired login waits for another process holding the lock.
+	wait(ctx context.Context) cache.Wait
+	// adopted is told that a renewal took the token another caller just stored.
+	adopted(ctx context.Context, e *entry)
+	// revoke revokes a refresh token at the auth server.
+	revoke(ctx context.Context, refreshToken string) error
+}
+
+func newAuth(set *settings, id identity, r renewer) *Auth {
+	return &Auth{set: set, id: id, login: r, cache: newCache(set, id)}
+}
+
+func newCache(set *settings, id identity) *cache.Cache {
+	return cache.New(id, cache.Options{Dir: set.cacheDir, Now: set.now, Log: set.log, Warn: set.warn})
+}
+
+// AccessToken returns a valid access token, renewing it first when little of its lifetime is
+// left. A failed renewal ahead of expiry returns the current, still valid token (the failure
+// goes to the Logger).
+func (a *Auth) AccessToken(ctx context.Context) (string, error) {
+	e, err := a.token(ctx)
+	if err != nil {
+		return "", err
+	}
+	return e.AccessToken, nil
+}
+
+// token returns a usable entry, renewing it when needed.
+func (a *Auth) token(ctx context.Context) (*entry, error) {
+	now := a.set.now()
+	if e := a.cache.Current(); e.Fresh(now) || (e.Usable(now) && now.UnixNano() < a.quietUntil.Load()) {
+		return e, nil
+	}
+	if e := a.cache.Peek(); e.Fresh(now) { // a new process's first call: no lock needed to read
+		return e, nil
+	}
+	// Not fresh: renew (a usable token is kept if that cannot happen at once).
+	return a.renew(ctx)
+}
+
+// aheadRetryDelay is how long renewals ahead of expiry are held off after one failed.
+const aheadRetryDelay = 30 * time.Second
+
+// renew brings the token up to date through the cache: a token another process stored
+// meanwhile is adopted; otherwise a new one is obtained. A renewal ahead of expiry that fails
+// (or would have to wait for another process) keeps the current token.
+func (a *Auth) renew(ctx context.Context) (*entry, error) {
+	cur := a.cache.Current()
+	w := cache.Wait{NoWait: true}
+	if !cur.Usable(a.set.now()) {
+		w = a.login.wait(ctx)
+	}
+	e, adopted, err := a.cache.Update(ctx, w, renewal{a})
+	if err != nil {
+		if cur.Usable(a.set.now()) && ctx.Err() == nil {
+			a.holdOff(err)
+			return cur, nil
+		}
+		return nil, cacheError(err)
+	}
+	if adopted {
+		a.login.adopted(ctx, e)
+	}
+	return e, nil
+}
+
+// renewal is the Change of a renewal: nothing to do while the token is fresh; otherwise a new
+// entry, or, ahead of expiry, the current one kept when that fails.
+type renewal struct{ a *Auth }
+
+func (r renewal) Satisfied(e *entry) bool { return e.Fresh(r.a.set.now()) }
+
+func (r renewal) Apply(ctx context.Context, last *entry, lock cache.Lock) (*entry, error) {
+	a := r.a
+	e, err := a.login.obtain(ctx, last, last.Usable(a.set.now()), lock)
+	if err == nil || !last.Usable(a.set.now()) {
+		return e, err // with errRefreshRefused, e is last without its dead refresh token
+	}
+	a.holdOff(err)
+	if IsInvalidGrant(err) { // the refresh token is dead: use the token to its end
+		kept := *last
+		kept.RefreshToken = ""
+		return &kept, nil
+	}
+	return last, nil
+}
+
+// holdOff records a failed renewal ahead of expiry: the current token stands for a while.
+func (a *Auth) holdOff(err error) {
+	a.set.log.Warn("renewing the token ahead of expiry failed; using the current one", "error", err)
+	a.quietUntil.Store(a.set.now().Add(aheadRetryDelay).UnixNano())
+}
+
+// APIBaseURL returns the CARTO API base URL: the caller's, else the discovered one, else the
+// credentials file's.
+func (a *Auth) APIBaseURL() string {
+	if a.id.APIBaseURL != "" {
+		return a.id.APIBaseURL
+	}
+	if e := a.cache.Current(); e != nil {
+		return e.APIBaseURL
+	}
+	return ""
+}
+
+// TokenSource returns an oauth2.TokenSource backed by a. Its tokens expire a safety margin
+// before the real expiry, so oauth2's own reuse never hands out a stale one.
+func (a *Auth) TokenSource() oauth2.TokenSource { return tokenSource{a} }
+
+type tokenSource struct{ a *Auth }
+
+func (ts tokenSource) Token() (*oauth2.Token, error) {
+	e, err := ts.a.token(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return oauth2Token(e), nil
+}
+
+// Logout forgets this identity's cached tokens and revokes its refresh token at the auth
+// server. The login is forgotten here even when the revocation fails; the error then wraps
+// ErrRevocationFailed, since the refresh token stays usable there until it expires.
+func (a *Auth) Logout(ctx context.Context) error { return logout(ctx, a.cache, a.login.revoke) }
+
+// logout forgets a login, here and on disk, then revokes its refresh token.
+func logout(ctx context.Context, c *cache.Cache, revoke func(ctx context.Context, refreshToken string) error) error {
+	last, err := c.Remove(ctx, cache.Wait{})
+	if err != nil {
+		return cacheError(err)
+	}
+	if last != nil && last.RefreshToken != "" {
+		if err := revoke(ctx, last.RefreshToken); err != nil {
+			return fmt.Errorf("%w: %w", ErrRevocationFailed, err)
+		}
+	}
+	return nil
+}

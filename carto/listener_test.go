@@ -1,0 +1,191 @@
+package carto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carto-go/carto-auth/cartotest"
+)
+
+// loopbackLogin starts FromOAuth with the loopback flow in the background; the returned
+// channel delivers its result, and opened delivers the URL the "browser" was asked to open.
+func loopbackLogin(t *testing.T, srv *cartotest.Server, port int, p Prompter) (<-chan error, <-chan string, *OAuthOptions) {
+	opened := make(chan string, 1)
+	opts := &OAuthOptions{Flow: FlowLoopback, Prompter: p, LoopbackPort: port, Timeout: 20 * time.Second,
+		OpenBrowser: func(u string) error { opened <- u; return nil },
+		Common:      Common{AuthServer: srv.URL, CacheDir: t.TempDir()}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := FromOAuth(context.Background(), opts)
+		done <- err
+	}()
+	return done, opened, opts
+}
+
+func loopbackServer(t *testing.T, port int) *cartotest.Server {
+	return standIn(t, cartotest.Config{RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback/", port)}})
+}
+
+func TestLoopbackIgnoresStrayRequestsAndCompletes(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	p := &fakePrompter{}
+	done, opened, _ := loopbackLogin(t, srv, port, p)
+	authURL := startRedirect(t, <-opened, port)
+	if u, _ := url.Parse(authURL); u.Query().Get("redirect_uri") != fmt.Sprintf("http://localhost:%d/callback/", port) {
+		t.Fatalf("redirect_uri in %s", authURL)
+	}
+	base := fmt.Sprintf("http://localhost:%d", port)
+	for _, stray := range []string{"/favicon.ico", "/nothing", "/callback/?code=x&state=wrong", "/callback/?error=access_denied&state=wrong"} {
+		browserGet(t, base+stray)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("a stray request ended the login: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	loc, err := srv.Login(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, page := browserGet(t, loc.String())
+	if status != 200 || !strings.Contains(page, "Logged in") {
+		t.Errorf("callback page %d %q", status, page)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("FromOAuth: %v", err)
+	}
+	if l := p.shown[0]; l.Flow != FlowLoopback || l.URL != authURL {
+		t.Errorf("shown %+v", l)
+	}
+	waitPortFree(t, port)
+}
+
+func TestLoopbackDenyIsAccessDenied(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	srv.DenyNext()
+	p := &fakePrompter{answer: func(LoginMessage, int) (string, error) { t.Error("fell back to a paste"); return "", nil }}
+	done, opened, _ := loopbackLogin(t, srv, port, p)
+	loc, err := srv.Login(startRedirect(t, <-opened, port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	browserGet(t, loc.String())
+	if err := <-done; !errors.Is(err, ErrAccessDenied) {
+		t.Fatalf("err = %v, want ErrAccessDenied", err)
+	}
+	if srv.Count(cartotest.EndpointToken) != 0 {
+		t.Error("a denied login reached the token endpoint")
+	}
+}
+
+func TestLoopbackBusyPortFallsBackToCopyCode(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	port := busy.Addr().(*net.TCPAddr).Port
+	srv := loopbackServer(t, port)
+	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
+	done, _, _ := loopbackLogin(t, srv, port, p)
+	if err := <-done; err != nil {
+		t.Fatalf("FromOAuth: %v", err)
+	}
+	l := p.shown[0]
+	if l.Flow != FlowCopyCode || !strings.Contains(l.Why, "in use") || !strings.Contains(l.Why, fmt.Sprint(port)) {
+		t.Errorf("shown %+v; want copy-code saying why", l)
+	}
+}
+
+func mustSettings(t *testing.T, srv *cartotest.Server) *settings {
+	s, err := (&Common{AuthServer: srv.URL, NoCache: true}).resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func waitShown(t *testing.T, p *fakePrompter, n int) LoginMessage {
+	t.Helper()
+	for range 200 {
+		p.mu.Lock()
+		if len(p.shown) >= n {
+			l := p.shown[n-1]
+			p.mu.Unlock()
+			return l
+		}
+		p.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("fewer than %d logins shown", n)
+	return LoginMessage{}
+}
+
+func waitPortFree(t *testing.T, port int) {
+	t.Helper()
+	for range 100 {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			ln.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("port %d still in use after the login", port)
+}
+
+// startRedirect checks the URL the browser was opened on — the listener's own start page, with
+// no state or PKCE challenge for other users to read in the opener's command line — and
+// returns the authorization URL it redirects to.
+func startRedirect(t *testing.T, opened string, port int) string {
+	t.Helper()
+	if want := fmt.Sprintf("http://localhost:%d/start/", port); !strings.HasPrefix(opened, want) || strings.ContainsAny(opened, "?&=") {
+		t.Fatalf("the browser was opened on %q, want %s<random> with no query", opened, want)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") == "" {
+		t.Fatalf("start page answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if again, err := c.Get(opened); err != nil || again.StatusCode != http.StatusNotFound {
+		t.Errorf("the start page answered a second time: %v %v", again, err)
+	} else {
+		again.Body.Close()
+	}
+	return resp.Header.Get("Location")
+}
+
+func TestLoopbackPageSaysLoggedInOnlyAfterTheExchange(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	srv.Inject(cartotest.EndpointTokenCode, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant","error_description":"bad code"}`})
+	done, opened, _ := loopbackLogin(t, srv, port, &fakePrompter{})
+	loc, err := srv.Login(startRedirect(t, <-opened, port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, page := browserGet(t, loc.String())
+	if status != 200 || !strings.Contains(page, "Login failed") || strings.Contains(page, "Logged in") {
+		t.Errorf("callback page after a failed exchange: %d %q", status, page)
+	}
+	if err := <-done; !IsInvalidGrant(err) {
+		t.Fatalf("FromOAuth: %v, want invalid_grant", err)
+	}
+}

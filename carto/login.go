@@ -1,0 +1,103 @@
+package carto
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/carto-go/carto-auth/internal/cache"
+	"github.com/carto-go/carto-auth/internal/flow"
+
+	"golang.org/x/oauth2"
+)
+
+// login runs an interactive login under the cache's lock, bounded by the login timeout, and
+// discovers the API base URL unless the caller gave one.
+func (l *oauthLogin) login(ctx context.Context, lock cache.Lock) (*entry, error) {
+	timeout := cmp.Or(l.opts.Timeout, DefaultLoginTimeout)
+	attemptCtx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
+	defer cancel()
+	p := l.getPrompter()
+	prober, _ := p.(Prober)
+	inBrowser := prober != nil && prober.Probes() // the card, in the person's own browser
+	choice, err := flow.Choose(l.opts.Flow, os.Getenv, flow.FileExists)
+	if err != nil {
+		return nil, err
+	}
+	lock.Interactive() // callers waiting for this login that may not prompt give up
+	at := flow.New(l.attempt(p))
+	t, fl, err := at.Run(attemptCtx, flow.Plan{Choice: choice, Browser: !inBrowser && !l.opts.NoBrowser,
+		OneClick: inBrowser && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.Remote})
+	if err != nil {
+		err = loginError(attemptCtx, err, timeout)
+		at.Status(ctx, StateFailed, flow.Capitalize(err.Error()), "") // shown even after the timeout
+		return nil, err
+	}
+	return l.finish(ctx, at, t, fl)
+}
+
+// finish builds the entry of a completed login, discovers the API base URL unless the caller
+// gave one, and reports the result in the status line.
+func (l *oauthLogin) finish(ctx context.Context, at *flow.Attempt, t *oauth2.Token, fl Flow) (*entry, error) {
+	e := newEntry(l.auth.id, t, l.set.now())
+	e.Flow, e.APIBaseURL = string(fl), l.auth.id.APIBaseURL
+	if e.APIBaseURL == "" {
+		var err error
+		if e.TenantDomain, e.APIBaseURL, err = l.set.client.Discover(ctx, l.set.ep, e.AccessToken); err != nil {
+			// The login stands and is cached; FromOAuth retries discovery and reports.
+			l.set.log.Warn("logged in, but discovery failed", "error", err)
+		}
+	}
+	l.set.fillAccount(ctx, e)
+	l.loggedIn = true
+	at.Status(ctx, StateDone, loggedInText(e), l.noRefreshHint(e))
+	return e, nil
+}
+
+// noRefreshHint says when a login that asked for a refresh token but got none will have to be
+// made again ("" when there is nothing to say): without it, every expiry asks again with no
+// word why.
+func (l *oauthLogin) noRefreshHint(e *entry) string {
+	if e.RefreshToken != "" || l.opts.NoOfflineAccess {
+		return ""
+	}
+	until := e.Expiry.Local().Format("Jan 2 15:04 MST")
+	l.set.log.Warn("the auth server gave no refresh token: the login lasts as long as its access token", "until", until)
+	return "The auth server gave no refresh token, so you will be asked to log in again when this token expires (" + until + ")."
+}
+
+const m2mAdvice = "for unattended runs use M2M credentials (gonbauth.FromM2M, CARTO_CREDENTIALS_FILE or CARTO_CREDENTIALS), or log in once interactively so the cached login is reused"
+
+// errLoginTimeout ends a login that nobody completed in time; errors.Is treats it as a
+// context.DeadlineExceeded too.
+var errLoginTimeout error = loginTimeout{}
+
+type loginTimeout struct{}
+
+func (loginTimeout) Error() string        { return "the login timed out" }
+func (loginTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// loginError adds what to do to the errors a user can hit while logging in.
+func loginError(ctx context.Context, err error, timeout time.Duration) error {
+	switch {
+	case errors.Is(context.Cause(ctx), errLoginTimeout):
+		return fmt.Errorf("%w: %w after %s: nobody completed the login; run it again, and %s", ErrInteractionRequired, errLoginTimeout, timeout, m2mAdvice)
+	case errors.Is(err, ErrNoInput):
+		return fmt.Errorf("%w: nobody can paste the code (%v); run in a terminal or notebook, or %s", ErrInteractionRequired, err, m2mAdvice)
+	}
+	return err
+}
+
+func loggedInText(e *entry) string {
+	where := cmp.Or(e.TenantDomain, e.APIBaseURL, "CARTO")
+	if who := cmp.Or(e.Email, e.Name); who != "" {
+		where += " as " + who
+	}
+	if via := map[string]string{string(FlowCopyCode): "pasted code", string(FlowLoopback): "one-click browser login"}[e.Flow]; via != "" {
+		where += " (" + via + ")"
+	}
+	return fmt.Sprintf("Logged in to %s · token valid until %s", where, e.Expiry.Local().Format("Jan 2 15:04 MST"))
+}

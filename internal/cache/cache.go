@@ -1,0 +1,279 @@
+// Package cache keeps one login's tokens, in memory and in a file other processes share, and is
+// the one writer of them. Cache owns in-process single flight, the cross-process lock (an flock
+// that dies with its holder), re-reading the file under the lock, adopting what another process
+// stored, renewing, writing atomically, and withdrawing a spent refresh token; what to renew,
+// and how, it asks of its caller through one interface, Change. Files are 0600 in a 0700
+// folder of the current user, opened without following links.
+package cache
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+// Change is what an Update does, decided by the cache's owner.
+type Change interface {
+	// Satisfied reports whether e — the entry in memory before the lock is taken, the newest
+	// one under it — already makes the change unnecessary (another caller just made it). e may
+	// be nil.
+	Satisfied(e *Entry) bool
+	// Apply returns the entry to keep, given the newest one (nil when there is none), while
+	// lock is held. When it returns an entry and an error, the entry is kept and the error
+	// returned (a login whose refresh token the server refused, kept without it).
+	Apply(ctx context.Context, newest *Entry, lock Lock) (*Entry, error)
+}
+
+// Lock is the cross-process lock an Apply runs under.
+type Lock interface {
+	// Interactive tells other callers, in this process and others, that the holder now waits
+	// for a person, so those that may not prompt give up instead of waiting minutes.
+	Interactive()
+}
+
+// Replace is the Change that keeps e whatever is there.
+func Replace(e *Entry) Change { return replace{e} }
+
+type replace struct{ e *Entry }
+
+func (replace) Satisfied(*Entry) bool { return false }
+func (r replace) Apply(context.Context, *Entry, Lock) (*Entry, error) {
+	return r.e, nil
+}
+
+// Options configures a Cache.
+type Options struct {
+	// Dir is the cache folder; "" keeps tokens in memory only.
+	Dir string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Log receives what the cache does; Warn, what the user should know even with logging off.
+	Log  *slog.Logger
+	Warn func(msg string, args ...any)
+}
+
+// Cache is the one writer of an identity's tokens. Under the lock the entry on disk is the
+// truth (none there: logged out elsewhere), unless memory holds one whose save failed; so no
+// path writes back a refresh token older than the one on disk. Without a usable lock nothing
+// is read from or written to disk at all.
+type Cache struct {
+	store   *store
+	now     func() time.Time
+	warn    func(msg string, args ...any)
+	cur     atomic.Pointer[Entry]
+	unsaved atomic.Pointer[Entry]  // the entry in memory whose save failed
+	refused atomic.Pointer[string] // an access token the API refused: never adopted again
+	flight
+}
+
+// New returns the cache of one identity.
+func New(id Identity, opts Options) *Cache {
+	c := &Cache{store: newStore(opts.Dir, id, opts.Log), now: opts.Now, warn: opts.Warn, flight: flight{sem: make(chan struct{}, 1)}}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.warn == nil {
+		c.warn = c.store.log.Warn
+	}
+	return c
+}
+
+// Current is the entry in memory, or nil.
+func (c *Cache) Current() *Entry { return c.cur.Load() }
+
+// Path is the cache file, "" when the cache keeps nothing on disk.
+func (c *Cache) Path() string {
+	if !c.store.enabled() {
+		return ""
+	}
+	return c.store.path()
+}
+
+// PendingPath is where a two-cell login of this identity waits for its code ("" without a
+// folder).
+func (c *Cache) PendingPath() string {
+	if !c.store.enabled() {
+		return ""
+	}
+	return c.store.pendingPath()
+}
+
+// Peek adopts a usable entry from disk when memory holds none, without the lock: files are
+// replaced atomically, so a reader sees a whole entry, and reading changes nothing. It returns
+// the entry in memory afterwards.
+func (c *Cache) Peek() *Entry {
+	if c.cur.Load() == nil && c.store.lockUsable() {
+		if disk := c.store.load(); disk.Usable(c.now()) {
+			c.cur.CompareAndSwap(nil, disk)
+		}
+	}
+	return c.cur.Load()
+}
+
+// Update makes ch and returns the entry now current, and whether it was adopted: another
+// caller's, found satisfying ch, rather than made by ch. A cache folder that cannot be used
+// degrades to memory with a warning; a wait for another process that ends (ctx, the wait's
+// limits, a person the caller may not wait for) is an error.
+func (c *Cache) Update(ctx context.Context, w Wait, ch Change) (e *Entry, adopted bool, err error) {
+	release, err := c.acquire(ctx, w)
+	if err != nil {
+		return nil, false, err
+	}
+	defer release()
+	if cur := c.cur.Load(); ch.Satisfied(cur) {
+		return cur, true, nil
+	}
+	h, err := c.lock(ctx, w)
+	if err != nil {
+		return nil, false, err
+	}
+	defer h.unlock()
+	defer c.loginAt.Store(0)
+	newest := c.newest(h)
+	if ch.Satisfied(newest) {
+		c.cur.Store(newest)
+		return newest, true, nil
+	}
+	next, err := ch.Apply(ctx, newest, held{c, h})
+	if next != nil && next != newest {
+		c.keep(next, h)
+	}
+	if next != nil {
+		c.cur.Store(next)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return next, false, nil
+}
+
+// keep saves e under the held lock h; without a usable lock, or when the save fails, e lives
+// in memory only and wins over the disk until saved.
+func (c *Cache) keep(e *Entry, h *heldLock) {
+	if h.degraded {
+		c.unsaved.Store(e)
+		return
+	}
+	if err := c.store.save(e); err != nil {
+		c.warn("could not save the token; it is kept in memory only", "error", err)
+		c.unsaved.Store(e)
+		c.withdrawSpent(e)
+		return
+	}
+	c.unsaved.Store(nil)
+}
+
+// withdrawSpent runs, still under the lock, after e could not be saved: if the file holds
+// another refresh token, e's refresh rotated it and the server has spent it. Another process
+// would present it again, and the server's reuse detection would revoke the whole login, e's
+// refresh token included; so the entry is withdrawn from disk, and other processes ask for a
+// new login instead while this one goes on from memory.
+func (c *Cache) withdrawSpent(e *Entry) {
+	disk := c.store.load()
+	if disk == nil || disk.RefreshToken == "" || disk.RefreshToken == e.RefreshToken {
+		return
+	}
+	if err := Withdraw(c.store.path(), os.Remove); err != nil {
+		c.warn("could not withdraw a spent refresh token from the cache; remove the file, or the next process will end this login", "path", c.store.path(), "error", err)
+	}
+}
+
+// Remove forgets the identity's tokens, here and on disk, and returns the newest entry it held
+// (for revoking its refresh token), or nil.
+func (c *Cache) Remove(ctx context.Context, w Wait) (*Entry, error) {
+	release, err := c.acquire(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	h, err := c.lock(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	defer h.unlock()
+	last := c.newest(h)
+	c.cur.Store(nil)
+	c.unsaved.Store(nil)
+	if h.degraded {
+		return last, nil
+	}
+	return last, c.store.remove()
+}
+
+// Refuse drops an access token the API refused before its expiry (revoked, or the account
+// changed), so the next call renews instead of sending it again. In memory it is dropped at
+// once; on disk it is marked stale only if nothing else in this process or another is changing
+// the cache now (then that change replaces it anyway) and the file still holds that token.
+// The refresh token is kept.
+func (c *Cache) Refuse(token string) {
+	c.refused.Store(&token)
+	if e := c.cur.Load(); e != nil && e.AccessToken == token {
+		c.cur.CompareAndSwap(e, e.Stale(c.now()))
+	}
+	select {
+	case c.sem <- struct{}{}:
+		defer func() { <-c.sem }()
+	default:
+		return
+	}
+	h := c.store.tryLockNow()
+	if h == nil {
+		return
+	}
+	defer h.unlock()
+	if disk := c.store.load(); disk != nil && disk.AccessToken == token {
+		if err := c.store.save(disk.Stale(c.now())); err != nil {
+			c.warn("could not mark the refused token in the cache", "error", err)
+		}
+	}
+}
+
+// newest picks, under the lock h, the entry on disk — none there means logged out elsewhere —
+// unless memory holds a newer one whose save failed. Without a usable lock only what this
+// process made itself counts: a refresh token read from disk might be spent by another process
+// at the same time. A refused token comes back stale.
+func (c *Cache) newest(h *heldLock) *Entry {
+	e := c.cur.Load()
+	switch {
+	case h.degraded:
+		e = c.unsaved.Load()
+	case c.store.enabled():
+		disk := c.store.load()
+		if unsaved := c.unsaved.Load(); e == nil || e != unsaved || (disk != nil && disk.IssuedAt.After(e.IssuedAt)) {
+			e = disk
+		}
+	}
+	if r := c.refused.Load(); e != nil && r != nil && e.AccessToken == *r && e.Usable(c.now()) {
+		e = e.Stale(c.now())
+	}
+	return e
+}
+
+// held is the Lock an Apply gets.
+type held struct {
+	c *Cache
+	h *heldLock
+}
+
+func (l held) Interactive() {
+	l.c.loginAt.Store(time.Now().UnixNano())
+	l.h.markInteractive()
+}
+
+// lock takes the cross-process lock; a cache folder or lock file that cannot be used gives a
+// degraded lock, under which the disk is not touched.
+func (c *Cache) lock(ctx context.Context, w Wait) (*heldLock, error) {
+	h, err := c.store.lock(ctx, w)
+	var ie *InteractiveError
+	switch {
+	case errors.Is(err, errCacheUnusable):
+		c.warn("the token cache is not usable; keeping tokens in memory", "error", err)
+		return &heldLock{degraded: true}, nil
+	case errors.As(err, &ie):
+		c.busy.Store(&busyNote{err, time.Now()})
+	}
+	return h, err
+}

@@ -1,0 +1,74 @@
+package cache
+
+import "time"
+
+// Kinds of login, in Identity.Kind.
+const (
+	KindOAuth = "oauth"
+	KindM2M   = "m2m"
+)
+
+// Identity is what one cache entry is keyed by.
+type Identity struct {
+	Kind         string `json:"kind"` // KindOAuth or KindM2M
+	AuthServer   string `json:"auth_server"`
+	ClientID     string `json:"client_id"`
+	Organization string `json:"organization,omitempty"`
+	APIBaseURL   string `json:"api_base_url,omitempty"` // the caller's, never a discovered one
+	Profile      string `json:"profile,omitempty"`      // "" is the default profile
+}
+
+// Entry is one identity's tokens, in memory and in its cache file. Entries are immutable once
+// built: a new token means a new entry. Times have the file's resolution, whole seconds.
+type Entry struct {
+	Identity     Identity
+	AccessToken  string
+	TokenType    string
+	RefreshToken string
+	Expiry       time.Time
+	IssuedAt     time.Time
+	APIBaseURL   string
+	TenantDomain string
+	Flow         string // how the login was made: copy-code, loopback, m2m
+	// Email and Name are the account's, for display only.
+	Email string
+	Name  string
+}
+
+// Lifetime is how long the token was issued for (at least one second).
+func (e *Entry) Lifetime() time.Duration { return max(e.Expiry.Sub(e.IssuedAt), time.Second) }
+
+// Margin is how long before its expiry a token stops being used: a tenth of its lifetime, at
+// least one second (the cache file's resolution) and at most one minute.
+func (e *Entry) Margin() time.Duration { return min(time.Minute, max(time.Second, e.Lifetime()/10)) }
+
+// ExpiredAt is when the token stops being used: Margin before its expiry.
+func (e *Entry) ExpiredAt() time.Time { return e.Expiry.Add(-e.Margin()) }
+
+// RefreshAt is when a refresh is tried ahead of expiry: once less than a fifth of the lifetime
+// (at most five minutes, and at least a second before ExpiredAt) is left. An interactive
+// token with no refresh token cannot be renewed without the person, so it is used until
+// ExpiredAt.
+func (e *Entry) RefreshAt() time.Time {
+	if e.Identity.Kind == KindOAuth && e.RefreshToken == "" {
+		return e.ExpiredAt()
+	}
+	return e.Expiry.Add(-min(5*time.Minute, max(e.Margin()+time.Second, e.Lifetime()/5)))
+}
+
+// Usable reports whether the token may still be used at now; Fresh, whether it needs no
+// renewal yet. Both are false for a nil entry.
+func (e *Entry) Usable(now time.Time) bool { return e != nil && now.Before(e.ExpiredAt()) }
+
+// Fresh reports whether the token needs no renewal at now.
+func (e *Entry) Fresh(now time.Time) bool { return e != nil && now.Before(e.RefreshAt()) }
+
+// Stale returns a copy of e expired at now (for a token the API refused); its refresh token and
+// issue time are kept.
+func (e *Entry) Stale(now time.Time) *Entry {
+	s := *e
+	if now.Add(-time.Second).Before(s.Expiry) {
+		s.Expiry = now.Add(-time.Second).Truncate(time.Second)
+	}
+	return &s
+}

@@ -1,0 +1,100 @@
+package cache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// store is one identity's cache file and its lock. The zero store (no folder) keeps nothing.
+type store struct {
+	dir  string
+	base string // file name without extension
+	id   Identity
+	log  *slog.Logger
+	// write replaces WriteFileAtomic in tests (a full disk).
+	write func(path string, body []byte) error
+}
+
+func newStore(dir string, id Identity, log *slog.Logger) *store {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	key, _ := json.Marshal(id)
+	sum := sha256.Sum256(key)
+	return &store{dir: dir, base: "gonbauth-" + id.Kind + "-" + hex.EncodeToString(sum[:8]), id: id, log: log}
+}
+
+func (s *store) enabled() bool { return s.dir != "" }
+
+func (s *store) path() string        { return filepath.Join(s.dir, s.base+".json") }
+func (s *store) pendingPath() string { return filepath.Join(s.dir, s.base+".pending.json") }
+
+// load returns the cached entry, or nil on a miss. A missing, unreadable, corrupt, foreign or
+// truncated file is a miss: it is logged and replaced on the next save.
+func (s *store) load() *Entry {
+	if !s.enabled() {
+		return nil
+	}
+	e, err := ReadEntry(s.path())
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		s.log.Warn("ignoring token cache file", "path", s.path(), "reason", err)
+		return nil
+	case e.Identity != s.id:
+		s.log.Warn("ignoring token cache file", "path", s.path(), "reason", "it belongs to another identity")
+		return nil
+	}
+	return e
+}
+
+// save writes e atomically (see WriteFileAtomic).
+func (s *store) save(e *Entry) error {
+	if !s.enabled() {
+		return nil
+	}
+	if err := EnsurePrivateDir(s.dir); err != nil {
+		return err
+	}
+	s.removeStaleTemps()
+	body, err := Marshal(e)
+	if err != nil {
+		return err
+	}
+	if s.write != nil {
+		return s.write(s.path(), body)
+	}
+	return WriteFileAtomic(s.path(), body)
+}
+
+// remove deletes the cache file and a pending two-cell login; a missing file is not an error.
+func (s *store) remove() error {
+	if !s.enabled() {
+		return nil
+	}
+	os.Remove(s.pendingPath()) // a started two-cell login holds a PKCE verifier
+	if err := os.Remove(s.path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the token cache file: %w", err)
+	}
+	return nil
+}
+
+// removeStaleTemps deletes temporary files left by writers killed mid-write (readers never
+// look at them; this only keeps the folder tidy). Recent ones may belong to a live writer.
+func (s *store) removeStaleTemps() {
+	temps, _ := filepath.Glob(filepath.Join(s.dir, "."+s.base+".json.*.tmp"))
+	for _, t := range temps {
+		if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > time.Minute {
+			os.Remove(t)
+		}
+	}
+}

@@ -1,0 +1,27 @@
+package flow
+
+import (
+	"strings"
+	"testing"
+)
+
+// Seed corpora live in testdata/fuzz/<FuzzName>/; `make fuzz` runs each target briefly.
+
+func FuzzParsePaste(f *testing.F) {
+	f.Add("abc123", "st")
+	f.Add("https://app.carto.com/auth/token?code=abc&state=st", "st")
+	f.Add(" 'code=abc&state=other' \n", "st")
+	f.Add("http://localhost:10000/callback/?error=access_denied&error_description=no", "st")
+	f.Fuzz(func(t *testing.T, raw, state string) {
+		code, err := parsePaste(raw, state)
+		if err == nil {
+			if code == "" || strings.ContainsAny(code, " \t\r\n") {
+				t.Fatalf("accepted code %q from %q", code, raw)
+			}
+			return
+		}
+		if strings.Contains(raw, "code=") && len(raw) > 12 && strings.Contains(err.Error(), raw) {
+			t.Fatalf("the paste was echoed into the error: %v", err)
+		}
+	})
+}

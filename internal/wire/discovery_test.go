@@ -1,0 +1,91 @@
+package wire
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestYAMLValue(t *testing.T) {
+	t.Parallel()
+	doc := `# comment
+auth:
+  baseUrl: https://wrong.example.com
+apis:
+  # the one we want
+  workspaceUrl: https://ws.example.com
+  baseUrl: "https://gcp-us-east1.api.carto.com"   # trailing comment
+  nested:
+    baseUrl: https://deeper.example.com
+features:
+  baseUrl: https://also-wrong.example.com
+`
+	cases := []struct {
+		doc  string
+		path []string
+		want string
+	}{
+		{doc, []string{"apis", "baseUrl"}, "https://gcp-us-east1.api.carto.com"},
+		{doc, []string{"apis", "workspaceUrl"}, "https://ws.example.com"},
+		{doc, []string{"apis", "nested", "baseUrl"}, "https://deeper.example.com"},
+		{"apis:\n  other: 1\nbaseUrl: https://top.example.com\n", []string{"apis", "baseUrl"}, ""},
+		{"apis: {}\n", []string{"apis", "baseUrl"}, ""},
+		{"other:\n  apis:\n    baseUrl: https://evil.example.com\napis:\n  baseUrl: https://good.example.com\n", []string{"apis", "baseUrl"}, "https://good.example.com"},
+		{"apis:\n  baseUrl: 'https://q.example.com'\n", []string{"apis", "baseUrl"}, "https://q.example.com"},
+		// Every other way to write the same document.
+		{`{"apis": {"baseUrl": "https://json.example.com", "workspaceUrl": "https://ws"}}`, []string{"apis", "baseUrl"}, "https://json.example.com"},
+		{"apis: {baseUrl: https://flow.example.com, workspaceUrl: https://ws}\n", []string{"apis", "baseUrl"}, "https://flow.example.com"},
+		{"big: " + strings.Repeat("x", 100<<10) + "\napis:\n  baseUrl: https://long.example.com\n", []string{"apis", "baseUrl"}, "https://long.example.com"},
+		{"apis:\r\n  baseUrl: https://crlf.example.com\r\n", []string{"apis", "baseUrl"}, "https://crlf.example.com"},
+		{"\xef\xbb\xbfapis:\n  baseUrl: https://bom.example.com\n", []string{"apis", "baseUrl"}, "https://bom.example.com"},
+		{"apis:\n  baseUrl: https://tab.example.com\t# comment\n", []string{"apis", "baseUrl"}, "https://tab.example.com"},
+		{"\"apis\":\n  'baseUrl': https://quoted-keys.example.com\n", []string{"apis", "baseUrl"}, "https://quoted-keys.example.com"},
+		{"apis:\n  baseUrl: [not, a, string]\n", []string{"apis", "baseUrl"}, ""},
+		{"apis: [\n", []string{"apis", "baseUrl"}, ""},
+	}
+	for _, c := range cases {
+		if got := YAMLValue([]byte(c.doc), c.path...); got != c.want {
+			t.Errorf("YAMLValue(%v) = %q, want %q", c.path, got, c.want)
+		}
+	}
+}
+
+func TestDiscoveryErrors(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		accounts, config string
+		want             string
+	}{
+		"accounts error field": {`{"error": "user not found"}`, "", "user not found"},
+		"bad tenant":           {`{"tenant_domain": "evil.com/x?"}`, "", "no usable tenant_domain"},
+		"not json":             {`<html>`, "", "not valid JSON"},
+		"no baseUrl":           {`{"tenant_domain": "HOST"}`, "apis:\n  workspaceUrl: x\n", "has no apis.baseUrl"},
+		"insecure baseUrl":     {`{"tenant_domain": "HOST"}`, "apis:\n  baseUrl: http://api.example.com\n", "insecure URL"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/accounts" {
+					w.Write([]byte(strings.ReplaceAll(c.accounts, "HOST", strings.TrimPrefix(srv.URL, "http://"))))
+					return
+				}
+				w.Write([]byte(c.config))
+			}))
+			defer srv.Close()
+			ep, _ := NewEndpoints(srv.URL)
+			client := &Client{HC: http.DefaultClient, Log: slog.New(slog.DiscardHandler)}
+			_, _, err := client.Discover(context.Background(), ep, "the-access-token")
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "APIBaseURL") {
+				t.Fatalf("err = %v; want %q and the way to give the base URL", err, c.want)
+			}
+			if strings.Contains(err.Error(), "the-access-token") {
+				t.Errorf("the token leaked into %q", err)
+			}
+		})
+	}
+}
