@@ -23,6 +23,25 @@ import (
 //
 // Info().Source says which was used. Pass nil for the defaults.
 func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
+	a, err := login(ctx, opts)
+	return a, Advise(err)
+}
+
+// loginAdvice is what to do when a login needs a person who is not there.
+const loginAdvice = "for unattended runs set CARTO_CREDENTIALS_FILE (or CARTO_CREDENTIALS) to M2M credentials; " +
+	"or log in once where someone can answer (`cartoauth login`, or a notebook cell), so that the cached login is reused"
+
+// Advise adds to an error wrapping ErrInteractionRequired what to do about it (M2M
+// credentials, or a login made once where someone can answer); other errors come back as they
+// are. Login advises by itself; FromOAuth's errors are short, for callers that say it their way.
+func Advise(err error) error {
+	if !errors.Is(err, ErrInteractionRequired) {
+		return err
+	}
+	return fmt.Errorf("%w; %s", err, loginAdvice)
+}
+
+func login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	if opts == nil {
 		opts = &OAuthOptions{}
 	}
@@ -57,8 +76,7 @@ func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		if opts.DisableInteraction {
 			why = "interaction is disabled"
 		}
-		return nil, fmt.Errorf("%w: no cached login, and nobody can answer a login here (%s); set %s (or %s) to M2M credentials, or run `cartoauth login` once where you can answer",
-			ErrInteractionRequired, why, EnvCredentialsFile, EnvCredentials)
+		return nil, fmt.Errorf("%w: no cached login, and nobody can answer a login here (%s)", ErrInteractionRequired, why)
 	}
 	return l.open(ctx)
 }

@@ -174,9 +174,10 @@ func TestCopyCodeEndOfInputFailsAtOnceWithTheFix(t *testing.T) {
 	w.Close()
 	var shown strings.Builder
 	opts := copyCodeOptions(t, srv, NewTerminal(r, &shown))
-	_, err := FromOAuth(context.Background(), opts)
-	if !errors.Is(err, ErrInteractionRequired) || !strings.Contains(err.Error(), "M2M") {
-		t.Fatalf("err = %v; want ErrInteractionRequired naming M2M", err)
+	_, err := Login(context.Background(), opts)
+	if !errors.Is(err, ErrInteractionRequired) || !strings.Contains(err.Error(), "nobody can paste the code") ||
+		strings.Count(err.Error(), "M2M") != 1 {
+		t.Fatalf("err = %v; want ErrInteractionRequired saying why, and naming M2M once", err)
 	}
 	var urlLine string
 	for _, line := range strings.Split(shown.String(), "\n") {
@@ -195,8 +196,12 @@ func TestLoginTimeoutEndsTheWait(t *testing.T) {
 	opts := copyCodeOptions(t, srv, &fakePrompter{}) // never answers
 	opts.Timeout = 300 * 1e6
 	_, err := FromOAuth(context.Background(), opts)
-	if !errors.Is(err, ErrInteractionRequired) || !errors.Is(err, errLoginTimeout) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "M2M") {
-		t.Fatalf("err = %v", err)
+	if !errors.Is(err, ErrInteractionRequired) || !errors.Is(err, errLoginTimeout) || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "nobody completed the login") || strings.Contains(err.Error(), "M2M") {
+		t.Fatalf("FromOAuth: %v; want a short timeout error, with no advice", err)
+	}
+	if _, err := Login(context.Background(), opts); !errors.Is(err, errLoginTimeout) || strings.Count(err.Error(), "M2M") != 1 {
+		t.Fatalf("Login: %v; want the timeout with the advice, once", err)
 	}
 }
 

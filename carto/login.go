@@ -69,8 +69,6 @@ func (l *oauthLogin) noRefreshHint(e *entry) string {
 	return "The auth server gave no refresh token, so you will be asked to log in again when this token expires (" + until + ")."
 }
 
-const m2mAdvice = "for unattended runs use M2M credentials (gonbauth.FromM2M, CARTO_CREDENTIALS_FILE or CARTO_CREDENTIALS), or log in once interactively so the cached login is reused"
-
 // errLoginTimeout ends a login that nobody completed in time; errors.Is treats it as a
 // context.DeadlineExceeded too.
 var errLoginTimeout error = loginTimeout{}
@@ -80,13 +78,14 @@ type loginTimeout struct{}
 func (loginTimeout) Error() string        { return "the login timed out" }
 func (loginTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
 
-// loginError adds what to do to the errors a user can hit while logging in.
+// loginError says which of the errors a person can hit while logging in needed a person
+// (ErrInteractionRequired) that did not come: the timeout, or the end of the prompt's input.
 func loginError(ctx context.Context, err error, timeout time.Duration) error {
 	switch {
 	case errors.Is(context.Cause(ctx), errLoginTimeout):
-		return fmt.Errorf("%w: %w after %s: nobody completed the login; run it again, and %s", ErrInteractionRequired, errLoginTimeout, timeout, m2mAdvice)
+		return fmt.Errorf("%w: %w after %s: nobody completed the login", ErrInteractionRequired, errLoginTimeout, timeout)
 	case errors.Is(err, ErrNoInput):
-		return fmt.Errorf("%w: nobody can paste the code (%v); run in a terminal or notebook, or %s", ErrInteractionRequired, err, m2mAdvice)
+		return fmt.Errorf("%w: nobody can paste the code (%v)", ErrInteractionRequired, err)
 	}
 	return err
 }

@@ -25,7 +25,7 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool, lock c
 		refused = true
 	}
 	if l.opts.DisableInteraction || l.noPrompt {
-		err := fmt.Errorf("%w: the cached login is missing or expired and interaction is disabled; log in first (FromOAuth, or `cartoauth login`), or use M2M credentials", ErrInteractionRequired)
+		err := fmt.Errorf("%w: the cached login is missing or expired, and interaction is disabled", ErrInteractionRequired)
 		if refused {
 			// Forget the refused refresh token, so that no process presents it again.
 			dead := *last

@@ -29,7 +29,10 @@ func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	o, why := here(opts)
 	a, err := carto.FromOAuth(ctx, o)
-	return a, unattendedError(err, why)
+	if why != "" {
+		return a, unattendedError(err, why)
+	}
+	return a, carto.Advise(err) // a notebook's user reads it in the cell
 }
 
 // StartLogin begins a two-cell login, as carto.StartLogin, showing the card in a notebook
@@ -68,15 +71,10 @@ func here(opts *OAuthOptions) (*OAuthOptions, string) {
 }
 
 // unattendedError says, for a login that needed a person in a notebook run unattended, why
-// nobody was asked.
+// nobody was asked, and what to do.
 func unattendedError(err error, why string) error {
 	if why == "" || !errors.Is(err, ErrInteractionRequired) || errors.Is(err, ErrLoginInProgress) {
 		return err
 	}
-	return fmt.Errorf("%w: this notebook runs unattended (%s), so nobody can answer a login box; %s",
-		ErrInteractionRequired, why, unattendedAdvice)
+	return carto.Advise(fmt.Errorf("%w: this notebook runs unattended (%s), so nobody can answer a login box", ErrInteractionRequired, why))
 }
-
-// unattendedAdvice says how an unattended notebook logs in.
-const unattendedAdvice = "use M2M credentials (CARTO_CREDENTIALS_FILE or CARTO_CREDENTIALS, or gonbauth.FromM2M), " +
-	"or log in once interactively so the cached login is reused"
