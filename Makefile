@@ -4,8 +4,8 @@ SHELL := /bin/bash
 
 .PHONY: test fmt-check vet cross unit fuzz e2e e2e-deps
 
-## test: formatting, vet, cross-builds, every test of both modules (root, then e2e), each fuzz
-## target briefly, and a smoke run of `make demo`. It installs what the end-to-end tests need
+## test: formatting, vet, cross-builds, every test of the modules (the root, cartodw, then
+## e2e), each fuzz target briefly, and a smoke run of `make demo`. It installs what the end-to-end tests need
 ## (e2e-deps) and fails, never skips, when a part is missing.
 test: fmt-check vet cross unit fuzz e2e demo-smoke
 
@@ -13,27 +13,32 @@ fmt-check:
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/artifacts/*' -not -path '*/node_modules/*' -print0 | xargs -0 gofmt -l); \
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
 
+# MODULES are the library's modules: the root and cartodw (BigQuery, a module of its own).
+MODULES := . cartodw
+
 vet:
-	go vet ./...
+	for m in $(MODULES); do (cd $$m && go vet ./...) || exit 1; done
+	go vet -tags nosandbox ./cmd/cartoauth
 	cd e2e && go vet -tags dockertest ./...
 
 ## cross: vet and build every package and its tests for Windows and macOS (they cannot run here).
 CROSS_TARGETS := windows/amd64 darwin/arm64
 cross:
-	for t in $(CROSS_TARGETS); do \
-		GOOS=$${t%/*} GOARCH=$${t#*/} go vet ./... && \
-		for p in $$(go list ./...); do GOOS=$${t%/*} GOARCH=$${t#*/} go test -c -o /dev/null $$p || exit 1; done; \
-	done
+	for m in $(MODULES); do for t in $(CROSS_TARGETS); do \
+		(cd $$m && GOOS=$${t%/*} GOARCH=$${t#*/} go vet ./... && \
+		for p in $$(go list ./...); do GOOS=$${t%/*} GOARCH=$${t#*/} go test -c -o /dev/null $$p || exit 1; done) || exit 1; \
+	done; done
 
 unit:
-	go test -race -count=1 ./...
+	for m in $(MODULES); do (cd $$m && go test -race -count=1 ./...) || exit 1; done
 
 FUZZTIME ?= 3s
-FUZZ_TARGETS := FuzzParsePaste FuzzParseCredentials FuzzParseEntry FuzzTokenResponse
+# FUZZ_TARGETS are package:target pairs.
+FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials internal/cache:FuzzParseEntry carto:FuzzTokenResponse internal/wire:FuzzYAMLValue
 
-## fuzz: run each fuzz target of gonbauth for FUZZTIME (make fuzz FUZZTIME=10m for longer).
+## fuzz: run each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for longer).
 fuzz:
-	for f in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./gonbauth; done
+	for pf in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$${pf#*:}\$$" -fuzztime $(FUZZTIME) ./$${pf%:*} || exit 1; done
 
 # E2E_BIN: where install-deps.sh puts gonb and goimports; on PATH for the tests.
 E2E_BIN ?= $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)

@@ -62,17 +62,16 @@ func login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		return nil, err
 	}
 	why := nobodyToAnswer(opts)
-	canAsk := !opts.DisableInteraction && why == ""
-	l.mayPrompt = canAsk // a wait for another process's login is worth it only then
+	l.canAsk = l.canAsk && why == ""
 	if !opts.ForceLogin {
-		l.noPrompt = true
+		l.cacheOnly = true
 		a, err := l.open(ctx)
-		l.noPrompt = false
+		l.cacheOnly = false
 		if err == nil || !errors.Is(err, ErrInteractionRequired) || errors.Is(err, ErrLoginInProgress) {
 			return a, err // ErrLoginInProgress names the other process, which says more
 		}
 	}
-	if !canAsk {
+	if !l.canAsk {
 		if opts.DisableInteraction {
 			why = "interaction is disabled"
 		}

@@ -16,12 +16,12 @@ type oauthLogin struct {
 	cfg      oauth2.Config
 	prompter Prompter // set on first use
 	waited   bool     // the user was told that another process is logging in
-	// mayPrompt: an expired login may be renewed by an interactive login, so a wait for
-	// another process's interactive login goes on instead of giving up (Login sets it from
-	// whether anyone can answer). noPrompt keeps a login from prompting even so (Login's
-	// first, cache-only try); promptLogin asks the login page to offer another account;
-	// loggedIn says a login completed.
-	mayPrompt, noPrompt, promptLogin, loggedIn bool
+	// canAsk: someone can answer a login here (not DisableInteraction; for Login, also a
+	// prompter or a terminal), so an expired login may be renewed by one, and a wait for
+	// another process's interactive login goes on instead of giving up. cacheOnly keeps this
+	// call from asking even so (Login's first try); promptLogin asks the login page to offer
+	// another account; loggedIn says a login completed.
+	canAsk, cacheOnly, promptLogin, loggedIn bool
 }
 
 func (l *oauthLogin) getPrompter() Prompter {

@@ -24,7 +24,7 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool, lock c
 		l.set.log.Info("the refresh token was rejected; a new login is needed", "error", err)
 		refused = true
 	}
-	if l.opts.DisableInteraction || l.noPrompt {
+	if !l.canAsk || l.cacheOnly {
 		err := fmt.Errorf("%w: the cached login is missing or expired, and interaction is disabled", ErrInteractionRequired)
 		if refused {
 			// Forget the refused refresh token, so that no process presents it again.
@@ -42,7 +42,7 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool, lock c
 // wait is how a renewal of an expired login waits for another process holding the lock: when
 // this one could prompt, as long as a login of its own would take, telling the person.
 func (l *oauthLogin) wait(ctx context.Context) cache.Wait {
-	if !l.mayPrompt {
+	if !l.canAsk {
 		return cache.Wait{}
 	}
 	return cache.Wait{MayPrompt: true, Limit: cmp.Or(l.opts.Timeout, DefaultLoginTimeout) + time.Minute,
@@ -79,7 +79,7 @@ func (l *oauthLogin) refresh(ctx context.Context, last *entry) (*entry, error) {
 func (l *oauthLogin) lockWait(ctx context.Context, holder cache.Holder) {
 	msg := fmt.Sprintf("Another login for this CARTO account is in progress in %s; waiting for it to finish instead of opening a second login.", holder)
 	l.set.log.Info(msg)
-	if l.opts.DisableInteraction {
+	if !l.canAsk {
 		return // nothing is shown when nothing may be asked
 	}
 	l.waited = true

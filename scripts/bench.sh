@@ -3,14 +3,17 @@
 #
 #   scripts/bench.sh [--update-readme] [--rounds N] [--cells N]
 #
-# 1. the library's Go benchmarks (gonbauth, cartodw, display);
-# 2. `cartoauth token` from a warm cache (static build, as `make cartoauth` installs it)
-#    against a bare Go program that reads a small JSON file and prints one field, N rounds of
-#    paired runs against a local `cartoauth sandbox` (Python's carto-auth can only talk to
-#    CARTO itself, so it is not timed here);
+# 1. the library's Go benchmarks (carto, internal/cache, display, cartodw);
+# 2. `cartoauth token` from a warm cache, built by `make cartoauth` (static), by a plain
+#    `go install` (cgo, dynamically linked) and by `make cartoauth` with -tags nosandbox, against
+#    a bare Go program that reads a small JSON file and prints one field, and against the same
+#    program with net/http linked (what any Go program that can make an HTTPS request pays):
+#    N rounds of paired runs of all five, against a local `cartoauth sandbox` (Python's
+#    carto-auth can only talk to CARTO itself, so it is not timed here);
 # 3. GoNB cells compiled from new source each run, as a user's new cells are: bare, gonbui
-#    only, gonbui + one HTTP request, and the cached login (e2e/bench; needs gonb and
-#    goimports on PATH: scripts/install-deps.sh).
+#    only, gonbui + one HTTP request, and the cached login, each with GoNB's autoget (as users
+#    write them) and with %noautoget (e2e/bench; needs gonb and goimports on PATH:
+#    scripts/install-deps.sh).
 # It prints Markdown; --update-readme also writes it between the bench markers of README.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,9 +39,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "building cartoauth (CGO_ENABLED=0), the floor program and the timer"
+say "building cartoauth (as make cartoauth does, and as go install does), the floor program and the timer"
 (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$WORK/cartoauth" ./cmd/cartoauth)
-(cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && go build -o "$WORK/clibench" ./bench/cmd/clibench)
+(cd "$ROOT" && CGO_ENABLED=1 go build -o "$WORK/cartoauth-cgo" ./cmd/cartoauth)
+(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -tags nosandbox -o "$WORK/cartoauth-nosandbox" ./cmd/cartoauth)
+(cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && go build -o "$WORK/httpfloor" ./bench/cmd/httpfloor &&
+	go build -o "$WORK/clibench" ./bench/cmd/clibench)
 
 say "starting a sandbox"
 export CARTO_AUTH_CACHE_DIR=$WORK/cache
@@ -58,10 +64,13 @@ ENTRY=$(ls "$CARTO_AUTH_CACHE_DIR"/gonbauth-m2m-*.json)
 say "timing the CLI ($ROUNDS rounds)"
 CLI=$("$WORK/clibench" -n "$ROUNDS" \
 	"bare Go: read JSON, print a field=$WORK/floor $ENTRY" \
-	"cartoauth token (warm cache)=$WORK/cartoauth token --m2m $WORK/m2m.json")
+	"the same, with net/http linked=$WORK/httpfloor $ENTRY" \
+	"cartoauth token, make cartoauth (static)=$WORK/cartoauth token --m2m $WORK/m2m.json" \
+	"cartoauth token, go install (cgo, dynamic)=$WORK/cartoauth-cgo token --m2m $WORK/m2m.json" \
+	"cartoauth token, make cartoauth -tags nosandbox=$WORK/cartoauth-nosandbox token --m2m $WORK/m2m.json")
 
 say "running the Go benchmarks"
-GOBENCH=$(cd "$ROOT" && go test -run '^$' -bench . -benchtime 20000x ./gonbauth ./cartodw ./display | grep '^Benchmark')
+GOBENCH=$( (cd "$ROOT" && go test -run '^$' -bench . -benchtime 20000x ./carto ./internal/cache ./display && cd cartodw && go test -run '^$' -bench . -benchtime 20000x ./...) | grep '^Benchmark')
 
 say "timing GoNB cells ($CELLS runs each, new source every run)"
 CELLBENCH=$(cd "$ROOT/e2e" && go test -run '^$' -bench Cell -benchtime "${CELLS}x" -timeout 30m ./bench | grep '^Benchmark')
@@ -77,11 +86,13 @@ $(go version | cut -d' ' -f3-), $(uname -sr).
 $CLI
 
 **A GoNB cell**, new source each run (a re-run of the same source skips the link and is not
-a cell's cost), mean of $CELLS runs in a real GoNB kernel:
+a cell's cost), mean of $CELLS runs in a real GoNB kernel, as users write it (GoNB runs \`go
+get\` for its imports first) and with \`%noautoget\`; the last column compares each cell with
+GonbuiHTTP, a cell that shows HTML and makes one HTTP request, as any cell calling CARTO does:
 
-| cell | time |
-|---|---|
-$(awk '{sub(/^BenchmarkCell/, "", $1); sub(/-[0-9]+$/, "", $1); printf "| %s | %.2f s |\n", $1, $3/1e9}' <<<"$CELLBENCH")
+$(awk '{sub(/^BenchmarkCell/, "", $1); sub(/-[0-9]+$/, "", $1); t[$1]=$3/1e9; if ($1 !~ /NoAutoget$/) order[++n]=$1}
+END {print "| cell | with autoget | with %noautoget | vs. GonbuiHTTP, with autoget |"; print "|---|---|---|---|";
+for (i=1;i<=n;i++) {c=order[i]; printf "| %s | %.2f s | %.2f s | %.2f× |\n", c, t[c], t[c "NoAutoget"], t[c]/t["GonbuiHTTP"]}}' <<<"$CELLBENCH")
 
 **The library** (\`go test -bench . -benchtime 20000x\`):
 

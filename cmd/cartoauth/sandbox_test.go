@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -172,4 +173,20 @@ func bigQueryStatus(t *testing.T, base, project, token string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// TestBuildWithoutSandbox: -tags nosandbox builds a cartoauth that starts faster and says, when
+// asked for the sandbox, that it has none and how to get one.
+func TestBuildWithoutSandbox(t *testing.T) {
+	t.Parallel()
+	small := filepath.Join(t.TempDir(), "cartoauth")
+	if out, err := exec.Command("go", "build", "-tags", "nosandbox", "-o", small, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build -tags nosandbox: %v\n%s", err, out)
+	}
+	out, err := exec.Command(small, "sandbox").CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailure || !strings.Contains(string(out), "built without the sandbox") ||
+		!strings.Contains(string(out), "go install github.com/carto-go/carto-auth/cmd/cartoauth@latest") {
+		t.Errorf("cartoauth -tags nosandbox sandbox: %v\n%s", err, out)
+	}
 }

@@ -342,11 +342,12 @@ func TestCartoDW(t *testing.T) {
 	cache := t.TempDir()
 	s := &session{t: t, k: startKernel(t, cellEnv(srv, cache))}
 	cells := codeCells(t, "carto-dw.ipynb")
-	if len(cells) != 1 {
-		t.Fatalf("carto-dw has %d code cells, want 1", len(cells))
+	if len(cells) != 2 {
+		t.Fatalf("carto-dw has %d code cells, want 2 (add cartodw's module, query)", len(cells))
 	}
+	s.run("add cartodw", cells[0], time.Minute, s.noInput("add cartodw"))
 	a := &loginAnswer{srv: srv}
-	res := s.run("query", cells[0], 8*time.Minute, a.answer)
+	res := s.run("query", cells[1], 8*time.Minute, a.answer)
 	if len(res.Outputs) > 0 {
 		// The card is the program's first output: until then GoNB compiled and started it.
 		t.Logf("carto-dw cell: first output after %v (compile + start), done in %v",

@@ -1,12 +1,9 @@
 package wire
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Discover finds the tenant and its API base URL after an interactive login:
@@ -74,23 +71,4 @@ func validHost(h string) bool {
 		}
 	}
 	return true
-}
-
-// YAMLValue finds the string at path from the top of a YAML (or JSON) document, or "" when
-// there is none or the document does not parse: apis.baseUrl, never other.apis.baseUrl.
-func YAMLValue(doc []byte, path ...string) string {
-	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
-	var node any
-	if yaml.Unmarshal(doc, &node) != nil {
-		return ""
-	}
-	for _, key := range path {
-		m, ok := node.(map[string]any)
-		if !ok {
-			return ""
-		}
-		node = m[key]
-	}
-	v, _ := node.(string)
-	return strings.TrimSpace(v)
 }

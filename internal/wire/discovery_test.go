@@ -89,3 +89,48 @@ func TestDiscoveryErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestYAMLValueReadsWhatYAMLSays: values that YAML reads as something other than a string,
+// quoting rules, and a whole config.yaml of the shape CARTO serves.
+func TestYAMLValueReadsWhatYAMLSays(t *testing.T) {
+	t.Parallel()
+	config := "# CARTO tenant configuration\nversion: 1\ntenant:\n  id: acme\n  domain: acme.app.carto.com\n" +
+		"auth:\n  baseUrl: https://auth.example.com/oauth\n  organizations: []\napis:\n" +
+		"  # Base URL of the CARTO APIs\n  baseUrl: https://gcp-us-east1.api.carto.com\n  sqlUrl: \"https://gcp-us-east1.api.carto.com/v3/sql\"\n" +
+		"features:\n  - name: x\n    baseUrl: https://list.example.com\n"
+	for doc, want := range map[string]string{
+		config: "https://gcp-us-east1.api.carto.com",
+		"apis:\n  baseUrl: 8080\n":                          "",
+		"apis:\n  baseUrl: true\n":                          "",
+		"apis:\n  baseUrl: ~\n":                             "",
+		"apis:\n  baseUrl:\n":                               "",
+		"apis:\n  baseUrl: |\n    https://x\n":            "",
+		"apis:\n  baseUrl: 'it''s'\n":                       "it's",
+		"apis:\n  baseUrl: \"a\\u0041 #b\"\n":               "aA #b",
+		"apis:\n  baseUrl: https://x # c\n  baseUrl2: y\n":  "https://x",
+		"apis:\n\tbaseUrl: https://tabs\n":                  "",
+		"apis: {baseUrl: 'https://q', other: [1, {a: b}]}": "https://q",
+		`{"apis": {"other": {"baseUrl": "x"}, "baseUrl": "https://j\/s"}}`: "https://j/s",
+		"{apis: {baseUrl: https://unclosed": "",
+		"- apis:\n    baseUrl: https://in-a-list\n": "",
+	} {
+		if got := YAMLValue([]byte(doc), "apis", "baseUrl"); got != want {
+			t.Errorf("YAMLValue(%q) = %q, want %q", doc, got, want)
+		}
+	}
+	if got := YAMLValue([]byte(config), "tenant", "domain"); got != "acme.app.carto.com" {
+		t.Errorf("tenant.domain = %q", got)
+	}
+}
+
+func FuzzYAMLValue(f *testing.F) {
+	f.Add("apis:\n  baseUrl: https://x\n")
+	f.Add(`{"apis": {"baseUrl": "https://x"}}`)
+	f.Add("apis: {baseUrl: 'a''b', x: [1, {y: z}]}")
+	f.Fuzz(func(t *testing.T, doc string) {
+		v := YAMLValue([]byte(doc), "apis", "baseUrl")
+		if v != strings.TrimSpace(v) || notString(v) {
+			t.Fatalf("YAMLValue(%q) = %q", doc, v)
+		}
+	})
+}

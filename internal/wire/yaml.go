@@ -1,0 +1,342 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// YAMLValue finds the string at path from the top of a YAML (or JSON) document, or "" when
+// there is none, it is not a string, or the document cannot be read: apis.baseUrl, never
+// other.apis.baseUrl. It reads the YAML a tenant's config.yaml is written in — block mappings
+// (keys plain or quoted, comments, blank lines), flow mappings and JSON — and no more: a
+// document it cannot follow gives "", and discovery then asks for the base URL.
+func YAMLValue(doc []byte, path ...string) string {
+	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+	text := strings.ReplaceAll(string(doc), "\r\n", "\n")
+	if strings.HasPrefix(strings.TrimSpace(text), "{") {
+		return flowValue(strings.TrimSpace(text), path)
+	}
+	return blockValue(text, path)
+}
+
+// blockLine is one line of a block mapping: its indentation, key and (possibly empty) value.
+type blockLine struct {
+	indent     int
+	key, value string
+}
+
+// blockValue follows path down the block mappings of text. The keys of the lines above a line,
+// each less indented than the next, are its path.
+func blockValue(text string, path []string) string {
+	type open struct {
+		indent int
+		key    string
+	}
+	var stack []open
+	for _, raw := range strings.Split(text, "\n") {
+		l, ok := parseBlockLine(raw)
+		if !ok {
+			continue // blank, a comment, a document marker or directive
+		}
+		if l.indent < 0 {
+			return "" // not YAML this reader follows (a tab in the indentation)
+		}
+		for len(stack) > 0 && stack[len(stack)-1].indent >= l.indent {
+			stack = stack[:len(stack)-1]
+		}
+		stack = append(stack, open{l.indent, l.key})
+		depth := len(stack)
+		if depth > len(path) || !keysMatch(stack, path, func(o open) string { return o.key }) {
+			continue
+		}
+		switch {
+		case depth == len(path):
+			return scalar(l.value)
+		case strings.HasPrefix(l.value, "{"):
+			return flowValue(l.value, path[depth:])
+		case l.value != "":
+			stack = stack[:len(stack)-1] // a scalar has nothing below it
+		}
+	}
+	return ""
+}
+
+func keysMatch[T any](stack []T, path []string, key func(T) string) bool {
+	for i, o := range stack {
+		if key(o) != path[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// parseBlockLine reads "<indent>key: value # comment"; ok is false for lines without a key.
+// A tab in the indentation gives indent -1.
+func parseBlockLine(raw string) (blockLine, bool) {
+	body := strings.TrimLeft(raw, " ")
+	indent := len(raw) - len(body)
+	if strings.HasPrefix(body, "\t") {
+		return blockLine{indent: -1}, true
+	}
+	body = strings.TrimRight(stripComment(body), " \t")
+	if body == "" || strings.HasPrefix(body, "---") || strings.HasPrefix(body, "...") || strings.HasPrefix(body, "%") || strings.HasPrefix(body, "- ") || body == "-" {
+		return blockLine{}, false
+	}
+	key, rest, ok := splitKey(body)
+	if !ok {
+		return blockLine{}, false
+	}
+	return blockLine{indent: indent, key: key, value: strings.TrimSpace(rest)}, true
+}
+
+// splitKey splits "key: rest" where key may be quoted; ok is false when there is no ": ".
+func splitKey(s string) (key, rest string, ok bool) {
+	if s != "" && (s[0] == '"' || s[0] == '\'') {
+		q, n := quoted(s)
+		if n < 0 || !strings.HasPrefix(s[n:], ":") {
+			return "", "", false
+		}
+		return q, s[n+1:], true
+	}
+	i := strings.Index(s+" ", ": ")
+	if i < 0 && strings.HasSuffix(s, ":") {
+		i = len(s) - 1
+	}
+	if i < 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(s[:i]), s[min(i+1, len(s)):], true
+}
+
+// stripComment drops a comment: a # at the start or after white space, outside quotes.
+func stripComment(s string) string {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			if i == 0 || s[i-1] == ' ' || s[i-1] == '\t' || s[i-1] == ':' || s[i-1] == '{' || s[i-1] == ',' || s[i-1] == '[' {
+				quote = c
+			}
+		case c == '#' && (i == 0 || s[i-1] == ' ' || s[i-1] == '\t'):
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// scalar is the string a block value holds, or "" for none: an empty value (a mapping below),
+// a collection, a block scalar, or a plain null, boolean or number.
+func scalar(v string) string {
+	if v == "" {
+		return ""
+	}
+	switch v[0] {
+	case '"', '\'':
+		q, n := quoted(v)
+		if n < 0 || strings.TrimSpace(v[n:]) != "" {
+			return ""
+		}
+		return strings.TrimSpace(q)
+	case '{', '[', '|', '>', '&', '*', '!':
+		return ""
+	}
+	if notString(v) {
+		return ""
+	}
+	return v
+}
+
+// notString reports a plain scalar that YAML reads as null, a boolean or a number.
+func notString(v string) bool {
+	switch strings.ToLower(v) {
+	case "~", "null", "true", "false", "yes", "no", "on", "off", ".nan", ".inf", "-.inf", "+.inf":
+		return true
+	}
+	_, err := strconv.ParseFloat(v, 64)
+	if err == nil {
+		return true
+	}
+	_, err = strconv.ParseInt(v, 0, 64)
+	return err == nil
+}
+
+// quoted reads the quoted string at the start of s and returns it and the length it took, or
+// n < 0 when it is not closed.
+func quoted(s string) (string, int) {
+	q := s[0]
+	for i := 1; i < len(s); i++ {
+		switch {
+		case q == '"' && s[i] == '\\':
+			i++
+		case q == '\'' && s[i] == '\'' && i+1 < len(s) && s[i+1] == '\'':
+			i++
+		case s[i] == q:
+			if q == '\'' {
+				return strings.ReplaceAll(s[1:i], "''", "'"), i + 1
+			}
+			var out string
+			if json.Unmarshal([]byte(s[:i+1]), &out) != nil {
+				return "", -1
+			}
+			return out, i + 1
+		}
+	}
+	return "", -1
+}
+
+// flowValue follows path down a flow mapping ({key: value, ...}, which JSON objects are).
+func flowValue(s string, path []string) string {
+	f := &flow{s: s}
+	v, found := f.value(path)
+	if f.bad || !found {
+		return ""
+	}
+	return v
+}
+
+// flow reads a flow collection, keeping only the value at the path it follows; bad records
+// that it is not one.
+type flow struct {
+	s   string
+	i   int
+	bad bool
+}
+
+func (f *flow) space() {
+	for f.i < len(f.s) && strings.ContainsRune(" \t\n", rune(f.s[f.i])) {
+		f.i++
+	}
+}
+
+// more reports whether there is input left, marking the collection bad when not.
+func (f *flow) more() bool {
+	if f.i >= len(f.s) {
+		f.bad = true
+	}
+	return !f.bad
+}
+
+// value reads one value and reports whether it holds a string at path (the value itself when
+// path is empty).
+func (f *flow) value(path []string) (string, bool) {
+	f.space()
+	if !f.more() {
+		return "", false
+	}
+	switch c := f.s[f.i]; c {
+	case '{':
+		return f.mapping(path)
+	case '[':
+		f.skip()
+		return "", false
+	case '"', '\'':
+		q, n := quoted(f.s[f.i:])
+		if n < 0 {
+			f.bad = true
+			return "", false
+		}
+		f.i += n
+		return strings.TrimSpace(q), len(path) == 0
+	}
+	start := f.i
+	for f.i < len(f.s) && !strings.ContainsRune(",}]", rune(f.s[f.i])) {
+		f.i++
+	}
+	v := strings.TrimSpace(f.s[start:f.i])
+	return v, len(path) == 0 && v != "" && !notString(v)
+}
+
+// mapping reads {key: value, ...} and returns the string at path within it.
+func (f *flow) mapping(path []string) (result string, found bool) {
+	f.i++ // {
+	for !f.bad {
+		f.space()
+		if !f.more() {
+			break
+		}
+		if f.s[f.i] == '}' {
+			f.i++
+			return result, found
+		}
+		key := f.key()
+		if f.bad {
+			break
+		}
+		if len(path) > 0 && key == path[0] && !found {
+			result, found = f.value(path[1:])
+		} else {
+			f.value(nil)
+		}
+		f.space()
+		if !f.more() {
+			break
+		}
+		switch f.s[f.i] {
+		case ',':
+			f.i++
+		case '}':
+		default:
+			f.bad = true
+		}
+	}
+	return "", false
+}
+
+// key reads "key:", the key plain or quoted.
+func (f *flow) key() string {
+	var key string
+	if c := f.s[f.i]; c == '"' || c == '\'' {
+		q, n := quoted(f.s[f.i:])
+		if n < 0 {
+			f.bad = true
+			return ""
+		}
+		key, f.i = q, f.i+n
+		f.space()
+	} else {
+		start := f.i
+		for f.i < len(f.s) && f.s[f.i] != ':' && !strings.ContainsRune(",{}[]", rune(f.s[f.i])) {
+			f.i++
+		}
+		key = strings.TrimSpace(f.s[start:f.i])
+	}
+	if !f.more() || f.s[f.i] != ':' {
+		f.bad = true
+		return ""
+	}
+	f.i++
+	return key
+}
+
+// skip passes a balanced sequence, quotes included.
+func (f *flow) skip() {
+	depth := 0
+	for ; f.i < len(f.s); f.i++ {
+		switch c := f.s[f.i]; c {
+		case '"', '\'':
+			_, n := quoted(f.s[f.i:])
+			if n < 0 {
+				f.bad = true
+				return
+			}
+			f.i += n - 1
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth--; depth == 0 {
+				f.i++
+				return
+			}
+		}
+	}
+	f.bad = true
+}
