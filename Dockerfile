@@ -1,7 +1,23 @@
-# Docker-run Jupyter: classic Jupyter Notebook with the GoNB kernel, this module and its example
-# notebooks, run as the user carto. Tools come from scripts/install-deps.sh, the same script as
-# `make demo` and CI. How to build, run and test it: README.md, "Docker-run Jupyter";
-# `make docker-test` builds it with podman and logs in through it from a browser.
+# Docker-run JupyterLab with the GoNB kernel, this module and its example notebooks, run as the
+# user carto; the classic Notebook with JUPYTER_UI=classic. Tools come from
+# scripts/install-deps.sh, the same script as `make demo` and CI; JupyterLab is the project's
+# build (jupyterlab/), made in a build stage so that Node.js and npm stay out of the image. How
+# to build, run and test it: README.md, "Docker-run JupyterLab"; `make docker-test` builds it
+# with podman and logs in through it from a browser.
+
+# Any Node.js >= 20.19 builds JupyterLab (rspack 2); 20 is what the project is tested with.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- build stage: JupyterLab's front end from jupyterlab/package-lock.json ---------------------
+FROM ${NODE_IMAGE} AS jupyterlab
+WORKDIR /src/jupyterlab
+# The locked packages in a layer of their own: cached until the lockfile changes.
+COPY jupyterlab/package.json jupyterlab/package-lock.json jupyterlab/build.sh ./
+RUN ./build.sh --deps
+COPY jupyterlab/index.js jupyterlab/rspack.config.js ./
+RUN ./build.sh
+
+# --- the image ---------------------------------------------------------------------------------
 FROM golang:1.26-bookworm
 
 ARG NB_USER=carto
@@ -13,22 +29,28 @@ ENV DEBIAN_FRONTEND=noninteractive \
 RUN useradd --create-home --uid "${NB_UID}" --shell /bin/bash "${NB_USER}"
 WORKDIR /opt/carto-auth
 
-# Tools first (apt Jupyter; goimports and gonb at the versions e2e/go.mod pins), as root, in a
-# layer that only changes with the script or the go.mod files.
+# Tools first (apt Jupyter and JupyterLab's server; goimports and gonb at the versions
+# e2e/go.mod pins), as root, in a layer that only changes with the script or the go.mod files.
+# No node, no npm: the JupyterLab build comes from the build stage.
 COPY go.mod go.sum ./
 COPY e2e/go.mod e2e/go.sum ./e2e/
 COPY scripts/install-deps.sh ./scripts/
-RUN scripts/install-deps.sh --bin /usr/local/bin --no-kernel --no-chromium </dev/null \
+RUN scripts/install-deps.sh --bin /usr/local/bin --no-kernel --no-chromium --no-lab-build </dev/null \
  && rm -rf /var/lib/apt/lists/* \
  && go clean -cache -modcache
 
-# The module, its notebooks and the CLI (cartoauth, with its sandbox).
+# The module, its notebooks, the CLI (cartoauth, with its sandbox), and JupyterLab: app.py from
+# the sources, build/ from the build stage (nothing else of it), `jupyter lab` on PATH.
 COPY --chown=${NB_USER}:${NB_USER} . .
+COPY --from=jupyterlab /src/jupyterlab/build ./jupyterlab/build
 RUN go build -trimpath -o /usr/local/bin/cartoauth ./cmd/cartoauth \
- && go clean -cache -modcache
+ && go clean -cache -modcache \
+ && ln -s /opt/carto-auth/jupyterlab/jupyter-lab /usr/local/bin/jupyter-lab \
+ && ln -s /opt/carto-auth/scripts/start-jupyter.sh /usr/local/bin/start-jupyter
 
 # From here on, the notebook user: its own Go module and build caches, its token cache folder
-# (a volume mounted there starts with this owner and mode), and the GoNB kernel registered with
+# and Jupyter config folder (a volume mounted there starts with this owner and mode: a password
+# set with `jupyter lab password` can be kept), and the GoNB kernel registered with
 # --go_work=/opt/carto-auth, so notebooks import this module with no setup cell.
 USER ${NB_USER}
 ENV HOME=/home/${NB_USER} \
@@ -40,11 +62,12 @@ ENV HOME=/home/${NB_USER} \
 # reads them), so that cell takes ~3 s, even offline. cartodw's BigQuery client, most of the
 # module graph, is fetched and built the first time a cell imports it (~1 min): ahead it
 # would make the image 1.2 GB larger.
-RUN mkdir -m 700 "${HOME}/.carto-auth" \
+RUN mkdir -m 700 "${HOME}/.carto-auth" "${HOME}/.jupyter" \
  && go build ./gonbauth ./display \
  && go list -m all >/dev/null \
  && scripts/install-deps.sh --kernel "${HOME}/.local/share/jupyter" </dev/null
 
 WORKDIR /opt/carto-auth/notebooks
 EXPOSE 8888 10000
-CMD ["jupyter", "notebook", "--no-browser", "--ip=0.0.0.0", "--port=8888", "--notebook-dir=/opt/carto-auth/notebooks"]
+# JupyterLab on 8888 (JUPYTER_UI=classic: the classic Notebook); see scripts/start-jupyter.sh.
+CMD ["start-jupyter"]

@@ -43,8 +43,9 @@ fuzz:
 # E2E_BIN: where install-deps.sh puts gonb and goimports; on PATH for the tests.
 E2E_BIN ?= $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)
 
-## e2e-deps: install what is missing for the end-to-end tests (apt Jupyter, JupyterHub,
-## jupyter console, Chromium, tmux; gonb and goimports into E2E_BIN; the JupyterLab build).
+## e2e-deps: install what is missing for the end-to-end tests (apt Jupyter, JupyterLab's server,
+## JupyterHub, jupyter console, Chromium, tmux; gonb and goimports into E2E_BIN; the JupyterLab
+## build).
 ## Parts already there are skipped in about a second; apt needs root or sudo.
 e2e-deps:
 	scripts/install-deps.sh --e2e --no-kernel --bin "$(E2E_BIN)" </dev/null
@@ -59,8 +60,9 @@ e2e: e2e-deps
 
 .PHONY: demo notebook demo-smoke cartoauth bench docker-test soak
 
-## demo: the example notebooks in Jupyter, logged in against a local CARTO sandbox. Installs
-## what is missing (scripts/install-deps.sh), prints the URL to open; Ctrl-C stops it all.
+## demo: the example notebooks in JupyterLab, logged in against a local CARTO sandbox. Installs
+## what is missing (scripts/install-deps.sh, the JupyterLab build included), prints the URL to
+## open; Ctrl-C stops it all. JUPYTER_UI=classic make demo: the classic Notebook instead.
 demo:
 	scripts/demo.sh
 
@@ -68,9 +70,11 @@ demo:
 notebook:
 	scripts/demo.sh --no-sandbox
 
-## demo-smoke: start the demo on free ports, check it answers, stop it (for tests and CI).
+## demo-smoke: start the demo on free ports, check it answers, stop it (for tests and CI); in
+## JupyterLab, then with the classic switch.
 demo-smoke:
-	DEMO_SMOKE=1 scripts/demo.sh
+	DEMO_SMOKE=1 JUPYTER_UI=lab scripts/demo.sh
+	DEMO_SMOKE=1 JUPYTER_UI=classic scripts/demo.sh
 
 ## soak: the fault soak against the real OpenID provider (e2e/provider TestSoak) for SOAK
 ## (default 10m; `make test` runs it for 40s): workers sharing one cache, SIGKILLs, 5xx answers,

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# demo.sh: the example notebooks in a classic Jupyter Notebook, logged in against a local
-# CARTO sandbox (`make demo`) or against real CARTO (`make notebook`). Sets everything up
-# itself with scripts/install-deps.sh (apt Jupyter, pinned GoNB, goimports, kernel that
-# imports this checkout with no setup cell). Ctrl-C stops everything it started.
+# demo.sh: the example notebooks in JupyterLab (the project's build, jupyterlab/) or, with
+# --classic, the classic Jupyter Notebook, logged in against a local CARTO sandbox (`make demo`)
+# or against real CARTO (`make notebook`). Sets everything up itself with
+# scripts/install-deps.sh (apt Jupyter, pinned GoNB, goimports, kernel that imports this
+# checkout with no setup cell, the JupyterLab build). Ctrl-C stops everything it started.
 #
-#   scripts/demo.sh [--no-sandbox] [--smoke]
+#   scripts/demo.sh [--no-sandbox] [--classic] [--smoke]
 #
 #   --no-sandbox   real CARTO: no sandbox, CARTO_AUTH_SERVER unset, the default token cache
+#   --classic      the classic Notebook 6.4 instead of JupyterLab (also JUPYTER_UI=classic);
+#                  needs no node/npm
 #   --smoke        start everything, check it answers (sandbox /config.yaml and an M2M
-#                  token, Jupyter /api/status and the gonb kernel spec), stop it, exit 0.
-#                  Also when CI=true or DEMO_SMOKE=1. Uses free ports.
+#                  token, Jupyter /api/status, the gonb kernel spec, the UI's page), stop it,
+#                  exit 0. Also when CI=true or DEMO_SMOKE=1. Uses free ports and its own token.
 #   -h, --help     this help
 #
-# Environment: DEMO_DIR (bin, kernel spec, token cache, logs; default
-# ~/.cache/carto-auth-demo), BIN_DIR (tools; default $DEMO_DIR/bin), SANDBOX_ADDR (default
-# 127.0.0.1:8765), JUPYTER_PORT (default 8888), SKIP_APT=1 (no apt).
+# As `jupyter lab` does, Jupyter makes a token and the demo prints the URL with it; with a
+# password set (`jupyterlab/jupyter-lab password`) it asks for that instead; JUPYTER_TOKEN sets
+# the token. Environment: JUPYTER_UI (lab, the default, or classic), DEMO_DIR (bin, kernel
+# spec, token cache, logs; default ~/.cache/carto-auth-demo), BIN_DIR (tools; default
+# $DEMO_DIR/bin), SANDBOX_ADDR (default 127.0.0.1:8765), JUPYTER_PORT (default 8888),
+# SKIP_APT=1 (no apt).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +28,7 @@ DEMO_DIR=${DEMO_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/carto-auth-demo}
 BIN=${BIN_DIR:-$DEMO_DIR/bin}
 SANDBOX=1
 SMOKE=0
+UI=${JUPYTER_UI:-lab}
 case ${CI:-} in true | 1) SMOKE=1 ;; esac
 [[ ${DEMO_SMOKE:-0} == 1 ]] && SMOKE=1
 
@@ -33,12 +40,35 @@ while [[ $# -gt 0 ]]; do
 	case $1 in
 	--no-sandbox) SANDBOX=0; shift ;;
 	--smoke) SMOKE=1; shift ;;
+	--classic) UI=classic; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 done
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+case $UI in
+lab | classic) ;;
+*) die "JUPYTER_UI=$UI: want lab (JupyterLab, the default) or classic (the classic Notebook)" ;;
+esac
+
+# free_port prints a port in 20000-31999 (below Linux's ephemeral range, where a client's own
+# connect can take a port before the server binds it) that nothing listens on now.
+free_port() {
+	python3 - <<-'EOF'
+	import random, socket
+	for _ in range(200):
+	    p = random.randrange(20000, 32000)
+	    with socket.socket() as s:
+	        try:
+	            s.bind(("127.0.0.1", p))
+	        except OSError:
+	            continue
+	    print(p)
+	    break
+	else:
+	    raise SystemExit("no free port in 20000-31999")
+	EOF
+}
 
 # http_ok URL: true when URL answers 200 within 2 s.
 http_ok() {
@@ -84,18 +114,24 @@ trap stop EXIT
 # --- set up -----------------------------------------------------------------------------
 mkdir -p "$DEMO_DIR/logs" "$DEMO_DIR/cache"
 export JUPYTER_DATA_DIR=$DEMO_DIR/jupyter PYDEVD_DISABLE_FILE_VALIDATION=1 PATH="$BIN:$PATH"
-"$ROOT/scripts/install-deps.sh" --bin "$BIN" --no-chromium </dev/null
-command -v jupyter-notebook >/dev/null || die "jupyter-notebook not found: install the apt package jupyter-notebook (or run without SKIP_APT)"
+deps=(--bin "$BIN" --no-chromium)
+[[ $UI == classic ]] && deps+=(--no-lab-build)
+"$ROOT/scripts/install-deps.sh" "${deps[@]}" </dev/null
+if [[ $UI == classic ]]; then
+	command -v jupyter-notebook >/dev/null || die "jupyter-notebook not found: install the apt package jupyter-notebook (or run without SKIP_APT)"
+else
+	/usr/bin/python3 -c 'import jupyter_server, jupyterlab_server' 2>/dev/null ||
+		die "JupyterLab's server is missing: install the apt packages python3-jupyter-server python3-jupyterlab-server (or run without SKIP_APT)"
+fi
 say "building cartoauth -> $BIN/cartoauth"
 (cd "$ROOT" && go build -o "$BIN/cartoauth" ./cmd/cartoauth)
 
 if [[ $SMOKE == 1 ]]; then
-	SANDBOX_ADDR=127.0.0.1:0
+	SANDBOX_ADDR=127.0.0.1:$(free_port)
 	JUPYTER_PORT=$(free_port)
 fi
 SANDBOX_ADDR=${SANDBOX_ADDR:-127.0.0.1:8765}
 JUPYTER_PORT=${JUPYTER_PORT:-8888}
-JUPYTER_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
 
 # --- sandbox ------------------------------------------------------------------------------
 if [[ $SANDBOX == 1 ]]; then
@@ -123,28 +159,67 @@ cp -n "$ROOT"/notebooks/*.ipynb "$NOTEBOOKS"/
 if [[ $SANDBOX == 1 ]]; then
 	install -m 600 "$creds" "$NOTEBOOKS/carto-credentials.json"
 fi
-jupyter_args=(--no-browser --ip=127.0.0.1 --port="$JUPYTER_PORT" --NotebookApp.port_retries=0
-	--NotebookApp.token="$JUPYTER_TOKEN" --notebook-dir="$NOTEBOOKS")
+jupyter_args=(--no-browser --ip=127.0.0.1 --port="$JUPYTER_PORT")
+if [[ $SMOKE == 1 ]]; then
+	# Its own token, whatever the user's Jupyter config says (a password, say).
+	SMOKE_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+fi
 [[ $(id -u) -eq 0 ]] && jupyter_args+=(--allow-root)
-jupyter-notebook "${jupyter_args[@]}" >"$DEMO_DIR/logs/jupyter.log" 2>&1 </dev/null &
+if [[ $UI == lab ]]; then
+	jupyter_args+=(--ServerApp.port_retries=0 --ServerApp.root_dir="$NOTEBOOKS")
+	[[ -n ${SMOKE_TOKEN:-} ]] && jupyter_args+=(--ServerApp.token="$SMOKE_TOKEN" --ServerApp.password=)
+	jupyter=("$ROOT/jupyterlab/jupyter-lab") server_file=jpserver home=/lab
+else
+	jupyter_args+=(--NotebookApp.port_retries=0 --notebook-dir="$NOTEBOOKS")
+	[[ -n ${SMOKE_TOKEN:-} ]] && jupyter_args+=(--NotebookApp.token="$SMOKE_TOKEN" --NotebookApp.password=)
+	jupyter=(jupyter-notebook) server_file=nbserver home=/tree
+fi
+"${jupyter[@]}" "${jupyter_args[@]}" >"$DEMO_DIR/logs/jupyter.log" 2>&1 </dev/null &
 JUPYTER_PID=$!
 PIDS+=("$JUPYTER_PID")
 JUPYTER_URL=http://127.0.0.1:$JUPYTER_PORT
-wait_for "Jupyter" "$JUPYTER_PID" http_ok "$JUPYTER_URL/api/status?token=$JUPYTER_TOKEN"
+
+# Jupyter writes what it serves with (token, whether a password is set) into its runtime dir
+# once it listens.
+info=${JUPYTER_RUNTIME_DIR:-$JUPYTER_DATA_DIR/runtime}/$server_file-$JUPYTER_PID.json
+wait_for "Jupyter" "$JUPYTER_PID" test -s "$info"
+read -r JUPYTER_TOKEN JUPYTER_PASSWORD < <(python3 -c 'import json, sys; i = json.load(open(sys.argv[1]))
+print(i.get("token") or "-", "yes" if i.get("password") else "no")' "$info")
+[[ $JUPYTER_TOKEN == - ]] && JUPYTER_TOKEN=
+if [[ -n $JUPYTER_TOKEN ]]; then
+	wait_for "Jupyter" "$JUPYTER_PID" http_ok "$JUPYTER_URL/api/status?token=$JUPYTER_TOKEN"
+	OPEN_URL=$JUPYTER_URL$home?token=$JUPYTER_TOKEN
+else
+	wait_for "Jupyter" "$JUPYTER_PID" http_ok "$JUPYTER_URL/login"
+	OPEN_URL="$JUPYTER_URL$home  (log in with your Jupyter password)"
+	[[ $JUPYTER_PASSWORD == yes ]] || OPEN_URL="$JUPYTER_URL$home  (Jupyter has no token and no password: anyone on this machine can open it)"
+fi
 
 if [[ $SMOKE == 1 ]]; then
 	http_ok "$JUPYTER_URL/api/kernelspecs/gonb?token=$JUPYTER_TOKEN" || die "Jupyter does not list the gonb kernel"
+	page=$(python3 - "$JUPYTER_URL$home?token=$JUPYTER_TOKEN" <<-'EOF'
+	import sys, urllib.request
+	print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
+	EOF
+	) || die "Jupyter's page $home does not answer"
+	if [[ $UI == lab ]]; then
+		# The page loads the build's bundle, and the server has it.
+		bundle=$(grep -o 'src="[^"]*/bundle.js"' <<<"$page" | sed 's/^src="//; s/"$//') || die "the JupyterLab page loads no bundle.js"
+		http_ok "$JUPYTER_URL$bundle" || die "JupyterLab's $bundle does not answer"
+	else
+		grep -q 'notebook_list' <<<"$page" || die "the classic Notebook's page $home has no notebook list"
+	fi
 	if [[ $SANDBOX == 1 ]]; then
 		"$BIN/cartoauth" token --m2m "$creds" >/dev/null || die "no M2M token from the sandbox (cartoauth token --m2m $creds failed)"
 		[[ $(stat -c %a "$NOTEBOOKS/carto-credentials.json" 2>/dev/null) == 600 ]] || die "the M2M notebook's carto-credentials.json is missing or not 0600"
 	fi
-	say "smoke: ok (sandbox ${SANDBOX_URL:-none}, Jupyter $JUPYTER_URL, gonb kernel listed)"
+	say "smoke: ok (sandbox ${SANDBOX_URL:-none}, $([[ $UI == lab ]] && echo JupyterLab || echo classic Notebook) $JUPYTER_URL$home, gonb kernel listed)"
 	exit 0
 fi
 
 cat <<EOF
 
-  Open the notebooks:  $JUPYTER_URL/tree?token=$JUPYTER_TOKEN
+  Open the notebooks:  $OPEN_URL
 EOF
 if [[ $SANDBOX == 1 ]]; then
 	cat <<EOF

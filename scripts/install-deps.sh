@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs what the notebook tests, the demo and the Docker image need, and
 # registers the GoNB kernel. Idempotent: parts already present are skipped. gonb and goimports
-# are built at the versions pinned by the tool lines of e2e/go.mod.
+# are built at the versions pinned by the tool lines of e2e/go.mod; the JupyterLab front end
+# (jupyterlab/) from its package-lock.json, once per change of its sources.
 #
 #   scripts/install-deps.sh [options]
 #
@@ -10,11 +11,12 @@
 #   --no-apt         skip the apt packages (also SKIP_APT=1)
 #   --no-chromium    leave out Chromium (only the browser tests need it; the Docker image
 #                    and `make demo` do not)
+#   --no-lab-build   leave out node + npm and the JupyterLab front end build
+#                    (jupyterlab/build.sh; node >= 20.19): the Docker image builds it in a
+#                    build stage, the classic Notebook does not need it
 #   --e2e            also what only the end-to-end tests need: JupyterHub, jupyter console,
-#                    tmux, jupyter_server + jupyterlab_server (apt), node + npm (apt, when
-#                    missing; node >= 20.19), and the JupyterLab front end build
-#                    (e2e/jupyterlab/build.sh), and the OpenID provider of the real-provider
-#                    tests (npm ci in e2e/oidc). `make test` passes it.
+#                    tmux (apt), node + npm (apt, when missing) and the OpenID provider of
+#                    the real-provider tests (npm ci in e2e/oidc). `make test` passes it.
 #   --no-kernel      do not register the GoNB kernel
 #   --kernel DIR     ONLY register the GoNB kernel spec into the Jupyter data dir DIR
 #                    (DIR/kernels/gonb/kernel.json); gonb must already be built ($GONB, the
@@ -31,8 +33,11 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GONB_VERSION=v0.11.5
-APT_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client jupyter-nbformat chromium)
-E2E_APT_PACKAGES=(jupyterhub jupyter-console tmux python3-jupyter-server python3-jupyterlab-server)
+# JupyterLab runs on Debian's jupyter_server and jupyterlab_server (jupyterlab/app.py); the
+# classic Notebook is jupyter-notebook.
+APT_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client jupyter-nbformat
+	python3-jupyter-server python3-jupyterlab-server chromium)
+E2E_APT_PACKAGES=(jupyterhub jupyter-console tmux)
 
 BIN=${BIN_DIR:-}
 SKIP_APT=${SKIP_APT:-0}
@@ -41,6 +46,7 @@ KERNEL_ONLY_DIR=
 GO_WORK=$ROOT
 RAW_ERROR=0
 E2E=0
+LAB_BUILD=1
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -52,6 +58,7 @@ while [[ $# -gt 0 ]]; do
 	--no-apt) SKIP_APT=1; shift ;;
 	--no-chromium) APT_PACKAGES=("${APT_PACKAGES[@]/chromium/}"); shift ;;
 	--no-kernel) REGISTER=0; shift ;;
+	--no-lab-build) LAB_BUILD=0; shift ;;
 	--e2e) E2E=1; shift ;;
 	--kernel) KERNEL_ONLY_DIR=${2:?--kernel needs a directory}; shift 2 ;;
 	--go-work) GO_WORK=${2?--go-work needs a value}; shift 2 ;;
@@ -82,6 +89,10 @@ as_root() {
 install_apt() {
 	if [[ $E2E == 1 ]]; then
 		APT_PACKAGES+=("${E2E_APT_PACKAGES[@]}")
+	fi
+	if [[ $LAB_BUILD == 1 || $E2E == 1 ]]; then
+		# Debian 12's nodejs is 18, too old for the JupyterLab build (which says so): a newer
+		# node already on PATH (nodejs.org, NodeSource) is kept.
 		command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 		command -v npm >/dev/null || APT_PACKAGES+=(npm)
 	fi
@@ -187,8 +198,10 @@ install_oidc_provider() {
 	echo "$want" >"$dir/node_modules/.lock-sha256"
 }
 
+if [[ $LAB_BUILD == 1 ]]; then
+	"$ROOT/jupyterlab/build.sh"
+fi
 if [[ $E2E == 1 ]]; then
-	"$ROOT/e2e/jupyterlab/build.sh"
 	install_oidc_provider
 fi
 if [[ $REGISTER == 1 ]]; then

@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# podman-base.sh: makes a local stand-in for the Dockerfile's base image golang:1.26-bookworm,
-# for machines that reach Debian's apt mirror but no container registry: Debian bookworm from
-# debootstrap, this machine's Go (1.26) in /usr/local/go, and the CA certificates this machine
-# trusts beyond Debian's (a TLS-inspecting proxy's, say), imported into podman as
-# docker.io/library/golang:1.26-bookworm. Then `podman build --pull=never` uses it.
+# podman-base.sh: makes local stand-ins for the Dockerfile's two base images, for machines that
+# reach Debian's apt mirror and the npm registry but no container registry, imported into podman
+# under the names the Dockerfile uses, so that `podman build --pull=never` uses them:
+#   docker.io/library/golang:1.26-bookworm  Debian bookworm from debootstrap with this machine's
+#                                           Go (1.26) in /usr/local/go
+#   docker.io/library/node:20-bookworm-slim the same Debian with this machine's Node.js (20.19 or
+#                                           newer 20.x) and npm in /usr/local, as the official
+#                                           image has them (the JupyterLab build stage)
+# Both trust the CA certificates this machine trusts beyond Debian's (a TLS-inspecting proxy's,
+# say); node gets NODE_EXTRA_CA_CERTS for them.
 #
 #   scripts/podman-base.sh [--force]
 #
-#   --force      make it even if podman already has that image
+#   --force      make them even if podman already has those images
 #
-# Needs root, podman, debootstrap and Go 1.26 on PATH. The debootstrap root is kept as a tarball
-# in $CACHE_DIR (default /var/cache/carto-auth-podman) and reused: ~45 s the first time, ~25 s
-# after. Environment: CACHE_DIR, APT_MIRROR (default http://deb.debian.org/debian), and
-# CONTAINERS_CONF like any podman call.
+# Needs root, podman, debootstrap, Go 1.26 and Node.js 20 (>= 20.19) with npm on PATH. The
+# debootstrap root is kept as a tarball in $CACHE_DIR (default /var/cache/carto-auth-podman)
+# and reused: ~45 s the first time, ~25 s per image after. Environment: CACHE_DIR, APT_MIRROR
+# (default http://deb.debian.org/debian), and CONTAINERS_CONF like any podman call.
 set -euo pipefail
 
-IMAGE=docker.io/library/golang:1.26-bookworm
+GO_IMAGE=docker.io/library/golang:1.26-bookworm
+NODE_MAJOR=20 # the Dockerfile's ARG NODE_IMAGE default: node:20-bookworm-slim
+NODE_IMAGE=docker.io/library/node:$NODE_MAJOR-bookworm-slim
 CACHE_DIR=${CACHE_DIR:-/var/cache/carto-auth-podman}
 APT_MIRROR=${APT_MIRROR:-http://deb.debian.org/debian}
 PACKAGES=ca-certificates,curl,wget,git,netbase,procps,gcc,g++,libc6-dev,make,pkg-config
@@ -35,56 +42,101 @@ while [[ $# -gt 0 ]]; do
 done
 
 [[ $(id -u) -eq 0 ]] || die "needs root (debootstrap, chroot)"
-for tool in podman debootstrap go python3; do
+for tool in podman debootstrap python3; do
 	command -v "$tool" >/dev/null || die "$tool not found (apt-get install podman runc debootstrap)"
 done
-if [[ $FORCE == 0 ]] && podman image exists "$IMAGE"; then
-	say "$IMAGE present"
-	exit 0
+need_go=1 need_node=1
+if [[ $FORCE == 0 ]]; then
+	podman image exists "$GO_IMAGE" && { say "$GO_IMAGE present"; need_go=0; }
+	podman image exists "$NODE_IMAGE" && { say "$NODE_IMAGE present"; need_node=0; }
 fi
-goversion=$(go env GOVERSION)
-[[ $goversion == go1.26* ]] || die "this machine's Go is $goversion; the image needs Go 1.26"
+[[ $need_go == 1 || $need_node == 1 ]] || exit 0
+
+if [[ $need_go == 1 ]]; then
+	command -v go >/dev/null || die "go not found: the golang image takes this machine's Go 1.26"
+	goversion=$(go env GOVERSION)
+	[[ $goversion == go1.26* ]] || die "this machine's Go is $goversion; the image needs Go 1.26"
+fi
+if [[ $need_node == 1 ]]; then
+	command -v node >/dev/null && command -v npm >/dev/null ||
+		die "node and npm not found: the node image takes this machine's Node.js $NODE_MAJOR (>= $NODE_MAJOR.19)"
+	nodeversion=$(node --version)
+	node -e "const [a, b] = process.versions.node.split('.').map(Number); process.exit(a === $NODE_MAJOR && b >= 19 ? 0 : 1)" ||
+		die "this machine's Node.js is $nodeversion; $NODE_IMAGE needs $NODE_MAJOR.19 or a newer $NODE_MAJOR.x"
+fi
 
 mkdir -p "$CACHE_DIR"
-ROOT=$(mktemp -d /var/tmp/podman-base.XXXXXX)
-trap 'rm -rf "$ROOT"' EXIT
+ROOT=
+trap '[[ -n $ROOT ]] && rm -rf "$ROOT"' EXIT
 start=$SECONDS
 
-if [[ -s $MINBASE ]]; then
-	say "Debian bookworm from the cached $MINBASE"
-	tar -C "$ROOT" --numeric-owner -xf "$MINBASE"
-else
-	say "debootstrap bookworm from $APT_MIRROR (~45 s)"
-	debootstrap --variant=minbase --include="$PACKAGES" bookworm "$ROOT" "$APT_MIRROR" \
-		>"$CACHE_DIR/debootstrap.log" 2>&1 || die "debootstrap failed; see $CACHE_DIR/debootstrap.log"
-	tar -C "$ROOT" --numeric-owner -cf "$MINBASE.tmp" . && mv "$MINBASE.tmp" "$MINBASE"
+# new_root makes $ROOT: Debian bookworm (minbase, from the cached tarball), its apt sources,
+# and every certificate this machine trusts that Debian's bundle lacks, as local CA files.
+new_root() {
+	ROOT=$(mktemp -d /var/tmp/podman-base.XXXXXX)
+	if [[ -s $MINBASE ]]; then
+		say "Debian bookworm from the cached $MINBASE"
+		tar -C "$ROOT" --numeric-owner -xf "$MINBASE"
+	else
+		say "debootstrap bookworm from $APT_MIRROR (~45 s)"
+		debootstrap --variant=minbase --include="$PACKAGES" bookworm "$ROOT" "$APT_MIRROR" \
+			>"$CACHE_DIR/debootstrap.log" 2>&1 || die "debootstrap failed; see $CACHE_DIR/debootstrap.log"
+		tar -C "$ROOT" --numeric-owner -cf "$MINBASE.tmp" . && mv "$MINBASE.tmp" "$MINBASE"
+	fi
+	cat >"$ROOT/etc/apt/sources.list" <<-EOF
+		deb $APT_MIRROR bookworm main
+		deb $APT_MIRROR bookworm-updates main
+		deb ${APT_MIRROR%/debian}/debian-security bookworm-security main
+	EOF
+	python3 - /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt" \
+		"$ROOT/usr/local/share/ca-certificates" <<-'EOF'
+		import re, sys
+		pem = lambda p: re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", open(p).read(), re.S)
+		have = set(pem(sys.argv[2]))
+		extra = [c for c in dict.fromkeys(pem(sys.argv[1])) if c not in have]
+		for i, c in enumerate(extra):
+		    open(f"{sys.argv[3]}/host-extra-{i}.crt", "w").write(c + "\n")
+		print(f"podman-base: {len(extra)} extra CA certificate(s)", file=sys.stderr)
+	EOF
+	chroot "$ROOT" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the new root"
+}
+
+# import_root IMAGE CHANGES...: imports $ROOT into podman as IMAGE, then removes it.
+import_root() {
+	local image=$1 changes=() c
+	shift
+	for c in "$@"; do changes+=(--change "$c"); done
+	say "importing as $image"
+	tar -C "$ROOT" --numeric-owner -c . | podman import --quiet "${changes[@]}" - "$image" >/dev/null
+	rm -rf "$ROOT"
+	ROOT=
+}
+
+if [[ $need_go == 1 ]]; then
+	new_root
+	say "adding $goversion from $(go env GOROOT)"
+	cp -a "$(go env GOROOT)" "$ROOT/usr/local/go"
+	mkdir -p "$ROOT/go/src" "$ROOT/go/bin"
+	chmod 1777 "$ROOT/go" "$ROOT/go/src" "$ROOT/go/bin"
+	import_root "$GO_IMAGE" \
+		'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+		'ENV GOPATH=/go' 'ENV GOTOOLCHAIN=local' 'WORKDIR /go' 'CMD ["bash"]'
 fi
 
-say "adding $goversion from $(go env GOROOT), apt sources, this machine's extra CA certificates"
-cp -a "$(go env GOROOT)" "$ROOT/usr/local/go"
-mkdir -p "$ROOT/go/src" "$ROOT/go/bin"
-chmod 1777 "$ROOT/go" "$ROOT/go/src" "$ROOT/go/bin"
-cat >"$ROOT/etc/apt/sources.list" <<EOF
-deb $APT_MIRROR bookworm main
-deb $APT_MIRROR bookworm-updates main
-deb ${APT_MIRROR%/debian}/debian-security bookworm-security main
-EOF
-# Every certificate this machine trusts that Debian's bundle lacks, as local CA files.
-python3 - /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt" \
-	"$ROOT/usr/local/share/ca-certificates" <<'EOF'
-import re, sys
-pem = lambda p: re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", open(p).read(), re.S)
-have = set(pem(sys.argv[2]))
-extra = [c for c in dict.fromkeys(pem(sys.argv[1])) if c not in have]
-for i, c in enumerate(extra):
-    open(f"{sys.argv[3]}/host-extra-{i}.crt", "w").write(c + "\n")
-print(f"podman-base: {len(extra)} extra CA certificate(s)", file=sys.stderr)
-EOF
-chroot "$ROOT" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the new root"
-
-say "importing as $IMAGE"
-tar -C "$ROOT" --numeric-owner -c . | podman import --quiet \
-	--change 'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-	--change 'ENV GOPATH=/go' --change 'ENV GOTOOLCHAIN=local' --change 'WORKDIR /go' \
-	--change 'CMD ["bash"]' - "$IMAGE" >/dev/null
+if [[ $need_node == 1 ]]; then
+	new_root
+	npm_dir=$(npm root -g)/npm
+	[[ -f $npm_dir/bin/npm-cli.js ]] || die "npm's package not found at $npm_dir"
+	say "adding Node.js $nodeversion ($(command -v node)) and npm $(npm --version) ($npm_dir) in /usr/local"
+	install -m 755 "$(readlink -f "$(command -v node)")" "$ROOT/usr/local/bin/node"
+	mkdir -p "$ROOT/usr/local/lib/node_modules"
+	cp -a "$npm_dir" "$ROOT/usr/local/lib/node_modules/npm"
+	ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ROOT/usr/local/bin/npm"
+	ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ROOT/usr/local/bin/npx"
+	chroot "$ROOT" /usr/local/bin/node --version >/dev/null || die "node does not run in the new root"
+	import_root "$NODE_IMAGE" \
+		'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+		"ENV NODE_VERSION=${nodeversion#v}" 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
+		'CMD ["node"]'
+fi
 say "done in $((SECONDS - start)) s"

@@ -2,6 +2,8 @@ package browser_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,4 +108,56 @@ func smoke(t *testing.T, lab bool) {
 		t.Error(err)
 	}
 	t.Logf("%s smoke test: %v", nb.UI(), time.Since(start).Round(time.Millisecond))
+}
+
+// TestLabPassword: JupyterLab with a password set as a user sets it (`jupyterlab/jupyter-lab
+// password`) behaves like `jupyter lab`: no token in the URL it prints, the API refuses requests
+// without a login, the login page refuses a wrong password, and the right one opens JupyterLab
+// with the folder in its file browser and a notebook that runs.
+func TestLabPassword(t *testing.T) {
+	dir := t.TempDir()
+	if err := kernel.WriteNotebook(filepath.Join(dir, "t.ipynb"), printCell); err != nil {
+		t.Fatal(err)
+	}
+	const password = "jupyter-password-for-the-test"
+	srv := browser.StartLabT(t, browser.ServerOptions{NotebookDir: dir, Password: password})
+	out := srv.Output()
+	if srv.Token != "" || strings.Contains(out, "token=") {
+		t.Errorf("a token with a password set: %q", out)
+	}
+	if !strings.Contains(out, srv.URL+"/lab\n") {
+		t.Errorf("the server did not print its URL %s/lab: %q", srv.URL, out)
+	}
+	resp, err := http.Get(srv.URL + "/api/contents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("GET /api/contents without a login: %s, want 403", resp.Status)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	b := browser.LaunchT(t)
+	art := testenv.Artifacts(t)
+	if _, err := b.LabLogin(ctx, srv.URL+"/lab", "not-the-password"); !errors.Is(err, browser.ErrLoginRefused) {
+		t.Errorf("a wrong password: %v, want the login page to refuse it", err)
+	}
+	home, err := b.LabLogin(ctx, srv.URL+"/lab", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := home.Screenshot(ctx, filepath.Join(art, "file-browser.png")); err != nil {
+		t.Error(err)
+	}
+	nb, err := home.OpenFile(ctx, "t.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nb.RunCell(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := nb.WaitText(ctx, 0, "hello from the browser"); err != nil {
+		t.Fatal(err)
+	}
 }

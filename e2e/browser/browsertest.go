@@ -70,7 +70,7 @@ func (b *Browser) OpenNotebookT(t testing.TB, url string) *Notebook {
 	return n
 }
 
-// StartLabT starts JupyterLab (the build in e2e/jupyterlab, see testenv.LabApp) for a test,
+// StartLabT starts the project's JupyterLab (jupyterlab/, see testenv.LabApp) for a test,
 // with the same defaults and cleanup as StartServerT.
 func StartLabT(t testing.TB, opts ServerOptions) *Server {
 	t.Helper()

@@ -1,6 +1,6 @@
 // Package browser drives a real notebook UI for end-to-end tests: a classic Jupyter Notebook
-// 6.4 server (Debian's apt package) or JupyterLab 4.6 (built from npm in e2e/jupyterlab, served
-// by Debian's jupyter_server), or a JupyterHub 3.0, with the GoNB kernel, and headless
+// 6.4 server (Debian's apt package) or the project's JupyterLab 4.6 (jupyterlab/ at the
+// repository root: built from npm, served by Debian's jupyter_server), or a JupyterHub 3.0, with the GoNB kernel, and headless
 // Chromium driven by go-rod, typing into input boxes and clicking links as a person would.
 //
 // Typical use in a test:
@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/carto-go/carto-auth/e2e/testenv"
@@ -39,12 +40,16 @@ type ServerOptions struct {
 	// Jupyter is the jupyter-notebook command; "" means jupyter-notebook on PATH. Unused
 	// with Lab.
 	Jupyter string
-	// Lab, when set, is the directory of the JupyterLab front end (e2e/jupyterlab, built):
-	// the server is its app.py run by Python (default /usr/bin/python3) instead of the
-	// classic Notebook.
+	// Lab, when set, is the directory of the project's JupyterLab (jupyterlab/, built): the
+	// server is its app.py run by Python (default /usr/bin/python3) instead of the classic
+	// Notebook, with --expose-app-in-browser (the helpers drive window.jupyterapp).
 	Lab string
 	// Python runs Lab's app.py; "" means /usr/bin/python3.
 	Python string
+	// Password, with Lab, sets a Jupyter password as a user does (`jupyterlab/jupyter-lab
+	// password`, answered on stdin, into the server's own config dir) and starts the server
+	// without a token, so that it asks for the password: Server.Token is then "".
+	Password string
 	// Args are extra command-line arguments of the server.
 	Args []string
 	// Log, when set, receives the server's output.
@@ -77,17 +82,33 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Token: randomHex(16), dir: dir, lab: opts.Lab != ""}
-	cmd := serverCommand(opts, port, s.Token)
-	cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
+	env := append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
 		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
-		"E2E_LAB_STATE_DIR="+filepath.Join(dir, "lab"),
-		"JUPYTER_PATH=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
-	cmd.Env = append(cmd.Env, opts.Env...)
+		"JUPYTERLAB_SETTINGS_DIR=", "JUPYTERLAB_WORKSPACES_DIR=", // under JUPYTER_CONFIG_DIR
+		"JUPYTER_PATH=", "JUPYTER_TOKEN=", "PYDEVD_DISABLE_FILE_VALIDATION=1")
+	env = append(env, opts.Env...)
+	ready := s.URL + "/api/status?token=" + s.Token
+	if opts.Password != "" {
+		if opts.Lab == "" {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("ServerOptions: Password is for JupyterLab (Lab)")
+		}
+		pw := exec.CommandContext(ctx, filepath.Join(opts.Lab, "jupyter-lab"), "password")
+		pw.Env = env
+		pw.Stdin = strings.NewReader(opts.Password + "\n" + opts.Password + "\n")
+		if out, err := pw.CombinedOutput(); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("jupyter-lab password: %v: %s", err, out)
+		}
+		s.Token, ready = "", s.URL+"/login"
+	}
+	cmd := serverCommand(opts, port, s.Token)
+	cmd.Env = env
 	if err := s.start(cmd, opts.Log); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := s.waitHTTP(ctx, s.URL+"/api/status?token="+s.Token, s.URL+"/api/status", 30*time.Second); err != nil {
+	if err := s.waitHTTP(ctx, ready, s.URL+"/api/status", 30*time.Second); err != nil {
 		s.Stop()
 		return nil, fmt.Errorf("%s not ready: %w\n--- server output ---\n%s", cmd.Path, err, s.Output())
 	}
@@ -101,9 +122,12 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 		if py == "" {
 			py = "/usr/bin/python3"
 		}
-		cmd := exec.Command(py, filepath.Join(opts.Lab, "app.py"), "--no-browser", "--allow-root",
+		cmd := exec.Command(py, filepath.Join(opts.Lab, "app.py"), "--no-browser", "--allow-root", "--expose-app-in-browser",
 			"--ServerApp.ip=127.0.0.1", fmt.Sprintf("--ServerApp.port=%d", port), "--ServerApp.port_retries=0",
-			"--ServerApp.token="+token, "--ServerApp.root_dir="+opts.NotebookDir)
+			"--ServerApp.root_dir="+opts.NotebookDir)
+		if opts.Password == "" {
+			cmd.Args = append(cmd.Args, "--ServerApp.token="+token)
+		}
 		cmd.Args = append(cmd.Args, opts.Args...)
 		cmd.Dir = opts.Lab
 		return cmd
@@ -118,14 +142,18 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 	return exec.Command(bin, args...)
 }
 
-// NotebookURL returns the URL (with token) that opens the notebook at path, relative to
+// NotebookURL returns the URL (with token, if any) that opens the notebook at path, relative to
 // NotebookDir: /notebooks/PATH in the classic Notebook, /lab/tree/PATH in JupyterLab.
 func (s *Server) NotebookURL(path string) string {
 	prefix := "/notebooks/"
 	if s.lab {
 		prefix = "/lab/tree/"
 	}
-	return s.URL + prefix + (&url.URL{Path: path}).EscapedPath() + "?token=" + s.Token
+	u := s.URL + prefix + (&url.URL{Path: path}).EscapedPath()
+	if s.Token != "" {
+		u += "?token=" + s.Token
+	}
+	return u
 }
 
 // Stop stops the server by its PID (SIGTERM, which shuts its kernels down; SIGKILL to its

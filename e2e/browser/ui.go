@@ -41,7 +41,7 @@ var classicUI = &ui{
 }
 
 // labNB is the notebook panel OpenLab found (JupyterLab exposes itself as window.jupyterapp
-// when the page config says exposeAppInBrowser, as e2e/jupyterlab/app.py does).
+// when the page config says exposeAppInBrowser: jupyterlab/app.py --expose-app-in-browser).
 const labNB = `window.__e2eNotebook`
 
 // labUI is JupyterLab 4.6. A cell is run through the notebook:run-cell command, whose promise

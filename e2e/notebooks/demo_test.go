@@ -1,8 +1,9 @@
 package notebooks_test
 
 // `make demo` end to end: scripts/demo.sh (the real thing, not its smoke mode) on free ports,
-// then quickstart.ipynb in its Jupyter with headless Chromium, logged in to its sandbox as a
-// person would, and Ctrl-C.
+// then its JupyterLab in headless Chromium: the printed URL, the file browser, quickstart.ipynb
+// logged in to the sandbox as a person would, and Ctrl-C. (The classic switch,
+// JUPYTER_UI=classic, has its smoke run in `make demo-smoke`.)
 
 import (
 	"bytes"
@@ -31,7 +32,7 @@ import (
 )
 
 var (
-	demoURLLine     = regexp.MustCompile(`(?m)^\s*Open the notebooks:\s+(http://127\.0\.0\.1:(\d+))/tree\?token=([0-9a-f]+)\s*$`)
+	demoURLLine     = regexp.MustCompile(`(?m)^\s*Open the notebooks:\s+((http://127\.0\.0\.1:(\d+))/lab\?token=([0-9a-f]+))\s*$`)
 	demoSandboxLine = regexp.MustCompile(`(?m)^\s*CARTO sandbox:\s+(http://\S+)`)
 )
 
@@ -142,16 +143,17 @@ func startDemo(t *testing.T, env []string, dir string) *demoRun {
 	return d
 }
 
-// waitURL waits up to timeout for the "Open the notebooks:" line and returns the Jupyter base
-// URL, its token and the sandbox URL printed below it.
-func (d *demoRun) waitURL(t *testing.T, timeout time.Duration) (base, token, sandbox string) {
+// waitURL waits up to timeout for the "Open the notebooks:" line and returns the URL it gives
+// (JupyterLab's /lab with the token Jupyter made), its base URL, and the sandbox URL printed
+// below it.
+func (d *demoRun) waitURL(t *testing.T, timeout time.Duration) (open, base, sandbox string) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
 		out := d.output()
 		if m := demoURLLine.FindStringSubmatch(out); m != nil {
 			if s := demoSandboxLine.FindStringSubmatch(out); s != nil {
-				return m[1], m[3], s[1]
+				return m[1], m[2], s[1]
 			}
 		}
 		if d.exited() {
@@ -218,17 +220,6 @@ func descendants(pid int) []proc {
 	return out
 }
 
-// freeTCPPort returns a port nothing listens on at 127.0.0.1 right now.
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // blockLoopback makes every request of the browser to the one-click listener's port fail, as
 // when the browser cannot reach the kernel (Colab, a remote JupyterHub); it returns the count
 // of refused requests.
@@ -274,12 +265,14 @@ func guardFile(t *testing.T, path string) {
 }
 
 // TestMakeDemo proves `make demo`'s promise: scripts/demo.sh (what `make demo` runs; not the
-// smoke mode) leaves a running Jupyter whose quickstart notebook logs in to the sandbox and
-// shows the SQL result table, and Ctrl-C stops it all. The browser cannot reach the kernel's
-// one-click listener (port 10000 refused, as in TestBrowserCopyCode), so the login is always
-// the copy-code one: click the card's link, log in on the sandbox's page, paste the code.
+// smoke mode) leaves a running JupyterLab: the URL it prints opens the file browser listing the
+// example notebooks, quickstart.ipynb opens from there, logs in to the sandbox and shows the SQL
+// result table, and Ctrl-C stops it all. The browser cannot reach the kernel's one-click
+// listener (port 10000 refused, as in TestBrowserCopyCode), so the login is always the
+// copy-code one: click the card's link, log in on the sandbox's page, paste the code.
+// E2E_UPDATE_DOCS=1 saves JupyterLab with the waiting card as docs/jupyterlab-login.png.
 func TestMakeDemo(t *testing.T) {
-	testenv.Jupyter(t)
+	testenv.LabApp(t)
 	testenv.Chromium(t)
 	for _, tool := range []string{"go", "python3", "bash"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -293,11 +286,17 @@ func TestMakeDemo(t *testing.T) {
 	begin := time.Now()
 
 	dir := t.TempDir()
-	sandboxAddr := fmt.Sprintf("127.0.0.1:%d", freeTCPPort(t))
-	jupyterPort := freeTCPPort(t)
-	d := startDemo(t, demoEnv(t.TempDir(), "DEMO_DIR="+dir, "SANDBOX_ADDR="+sandboxAddr,
+	sandboxAddr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePortT(t))
+	jupyterPort := testenv.FreePortT(t)
+	// The test drives the page through window.jupyterapp: the user's way to ask for it, a
+	// config file (JUPYTER_CONFIG_DIR is the test's own).
+	tmp := t.TempDir()
+	mustOK(t, os.MkdirAll(filepath.Join(tmp, "config"), 0o755))
+	mustOK(t, os.WriteFile(filepath.Join(tmp, "config", "jupyter_lab_config.json"),
+		[]byte(`{"LabApp": {"expose_app_in_browser": true}}`), 0o644))
+	d := startDemo(t, demoEnv(tmp, "DEMO_DIR="+dir, "SANDBOX_ADDR="+sandboxAddr,
 		fmt.Sprintf("JUPYTER_PORT=%d", jupyterPort), "SKIP_APT=1"), dir)
-	base, token, sandboxURL := d.waitURL(t, 120*time.Second)
+	open, base, sandboxURL := d.waitURL(t, 120*time.Second)
 	t.Logf("demo ready in %v: %s, sandbox %s", time.Since(begin).Round(time.Millisecond), base, sandboxURL)
 	if want := fmt.Sprintf("http://127.0.0.1:%d", jupyterPort); base != want {
 		t.Errorf("notebook URL base %s, want %s (JUPYTER_PORT)", base, want)
@@ -310,10 +309,20 @@ func TestMakeDemo(t *testing.T) {
 	defer cancel()
 	b := browser.LaunchT(t)
 	blocked := blockLoopback(t, b)
-	nb := b.OpenNotebookT(t, base+"/notebooks/quickstart.ipynb?token="+token)
-	// The notebook is the checkout's own file: never save the run's outputs into it.
-	_, err := nb.Page.Context(ctx).Eval(`() => Jupyter.notebook.set_autosave_interval(0)`)
+	// The printed URL: JupyterLab with the example notebooks in its file browser.
+	home, err := b.OpenLabHome(ctx, open)
 	mustOK(t, err)
+	files, err := home.Files(ctx)
+	mustOK(t, err)
+	for _, nbName := range []string{"quickstart.ipynb", "m2m-etl.ipynb", "two-cell-login.ipynb", "carto-dw.ipynb", "colab-and-docker.ipynb"} {
+		if !slices.Contains(files, nbName) {
+			t.Errorf("the file browser does not list %s: %q", nbName, files)
+		}
+	}
+	mustOK(t, home.Screenshot(ctx, filepath.Join(art, "file-browser.png")))
+	nb, err := home.OpenFile(ctx, "quickstart.ipynb")
+	mustOK(t, err)
+	t.Logf("JupyterLab open, quickstart.ipynb opened from its file browser %v after demo.sh started", time.Since(begin).Round(time.Millisecond))
 
 	start := time.Now()
 	mustOK(t, nb.RunCell(ctx, qsLogin))
@@ -333,6 +342,12 @@ func TestMakeDemo(t *testing.T) {
 		t.Errorf("login link %q, want the sandbox's %s/authorize", link, sandboxURL)
 	}
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-waiting.png")))
+	mustOK(t, nb.PageScreenshot(ctx, filepath.Join(art, "lab-waiting.png")))
+	if updateDocs {
+		docs := filepath.Join(root, "docs", "jupyterlab-login.png")
+		mustOK(t, nb.PageScreenshot(ctx, docs))
+		t.Logf("wrote %s", docs)
+	}
 
 	// Click the link, log in on the sandbox's page, copy the code it shows.
 	tab, err := nb.ClickLink(ctx, qsLogin, ".carto-login-link")
@@ -345,10 +360,16 @@ func TestMakeDemo(t *testing.T) {
 		t.Errorf("demo cache %s: %d entries, want one copy-code login", cache, len(entries))
 	}
 
-	// The helpers and the query: the sandbox's cities in a table.
+	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-done.png")))
+
+	// The next cells run (JupyterLab refuses any while a code box is left open): the helpers
+	// and the query, the sandbox's cities in a table.
 	mustOK(t, nb.RunCell(ctx, qsHelpers))
-	mustOK(t, nb.RunCell(ctx, qsQuery))
-	mustOK(t, nb.WaitText(ctx, qsQuery, "rows from"))
+	if dialog, err := nb.WaitCellDoneOrDialog(ctx, qsHelpers); err != nil || dialog != "" {
+		_ = nb.PageScreenshot(ctx, filepath.Join(art, "refused-next-cell.png"))
+		t.Fatalf("JupyterLab did not run the cell after the login: dialog %q, %v", dialog, err)
+	}
+	nextCellRuns(ctx, t, nb, qsQuery, "rows from", art)
 	mustOK(t, nb.WaitAllDone(ctx))
 	table, _ := nb.OutputText(ctx, qsQuery)
 	if !strings.Contains(table, "rows from "+sandboxURL) {
@@ -367,6 +388,7 @@ func TestMakeDemo(t *testing.T) {
 		t.Errorf("%d input boxes left", n)
 	}
 	mustOK(t, nb.Screenshot(ctx, qsQuery, "", filepath.Join(art, "query-cell.png")))
+	mustOK(t, nb.PageScreenshot(ctx, filepath.Join(art, "lab-done.png")))
 	s := map[string]string{"code": code}
 	for i, e := range entries {
 		s[fmt.Sprintf("access token #%d", i)] = e.AccessToken
@@ -375,7 +397,7 @@ func TestMakeDemo(t *testing.T) {
 		}
 	}
 	checkPageNoLeak(ctx, t, nb, s)
-	t.Logf("notebook done %v after the demo was ready", time.Since(start).Round(time.Millisecond))
+	t.Logf("notebook done %v after running its login cell", time.Since(start).Round(time.Millisecond))
 
 	// Ctrl-C: SIGINT to demo.sh's process group, as a terminal does.
 	procs := descendants(d.cmd.Process.Pid)

@@ -75,23 +75,24 @@ func Python(t testing.TB, part string, modules ...string) string {
 	return systemPython
 }
 
-// LabSources are the files the JupyterLab front end is built from; e2e/jupyterlab/build.sh
+// LabSources are the files the JupyterLab front end is built from; jupyterlab/build.sh
 // records their SHA-256 in build/.sources-sha256.
 var LabSources = []string{"package.json", "package-lock.json", "index.js", "rspack.config.js"}
 
-// LabApp returns the directory of the JupyterLab front end (e2e/jupyterlab, with app.py and a
-// build of the current sources), applying the skip policy when it is not built or out of date.
+// LabApp returns the directory of the project's JupyterLab (jupyterlab/ at the repository root,
+// with app.py and a build of the current sources), applying the skip policy when it is not
+// built or out of date.
 // It also checks that the system Python has jupyter_server and jupyterlab_server.
 func LabApp(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(RepoRoot(t), "e2e", "jupyterlab")
+	dir := filepath.Join(RepoRoot(t), "jupyterlab")
 	want, err := LabSourcesHash(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, "build", ".sources-sha256"))
 	if err != nil || strings.TrimSpace(string(got)) != want {
-		Missing(t, "the JupyterLab front end build", "build it with e2e/jupyterlab/build.sh (needs node ≥ 20.19 and npm)")
+		Missing(t, "the JupyterLab front end build", "build it with jupyterlab/build.sh (needs node ≥ 20.19 and npm; scripts/install-deps.sh runs it)")
 	}
 	Python(t, "apt python3-jupyter-server python3-jupyterlab-server", "jupyter_server", "jupyterlab_server")
 	return dir

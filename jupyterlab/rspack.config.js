@@ -14,7 +14,7 @@ const svgVersion = /\.svg(\?v=\d+\.\d+\.\d+)?$/;
 const font = ext => ({ test: new RegExp(`\\.${ext}(\\?v=\\d+\\.\\d+\\.\\d+)?$`), type: 'asset' });
 
 const app = {
-  mode: 'development',
+  mode: 'production',
   devtool: false,
   bail: true,
   entry: './index.js',
