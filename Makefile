@@ -93,7 +93,7 @@ docker-test:
 cartoauth:
 	CGO_ENABLED=0 go install -trimpath ./cmd/cartoauth
 
-## bench: the README's performance figures, measured here (BENCH_FLAGS=--update-readme rewrites
-## them; see scripts/bench.sh --help).
+## bench: the performance figures of docs/performance.md, measured here (BENCH_FLAGS=--update
+## rewrites them; see scripts/bench.sh --help).
 bench:
 	scripts/bench.sh $(BENCH_FLAGS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# bench.sh (`make bench`): the figures of the README's Performance section, measured here.
+# bench.sh (`make bench`): the figures of docs/performance.md, measured here.
 #
-#   scripts/bench.sh [--update-readme] [--rounds N] [--cells N]
+#   scripts/bench.sh [--update] [--rounds N] [--cells N]
 #
 # 1. the library's Go benchmarks (carto, internal/cache, display, cartodw);
 # 2. `cartoauth token` from a warm cache, built by `make cartoauth` (static), by a plain
@@ -14,7 +14,7 @@
 #    only, gonbui + one HTTP request, and the cached login, each with GoNB's autoget (as users
 #    write them) and with %noautoget (e2e/bench; needs gonb and goimports on PATH:
 #    scripts/install-deps.sh).
-# It prints Markdown; --update-readme also writes it between the bench markers of README.md.
+# It prints Markdown; --update also writes it between the bench markers of docs/performance.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=300
@@ -22,7 +22,7 @@ CELLS=10
 UPDATE=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
-	--update-readme) UPDATE=1; shift ;;
+	--update | --update-readme) UPDATE=1; shift ;;
 	--rounds) ROUNDS=${2:?--rounds needs a number}; shift 2 ;;
 	--cells) CELLS=${2:?--cells needs a number}; shift 2 ;;
 	-h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
@@ -43,7 +43,7 @@ say "building cartoauth (as make cartoauth does, and as go install does), the fl
 (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$WORK/cartoauth" ./cmd/cartoauth)
 (cd "$ROOT" && CGO_ENABLED=1 go build -o "$WORK/cartoauth-cgo" ./cmd/cartoauth)
 (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -tags nosandbox -o "$WORK/cartoauth-nosandbox" ./cmd/cartoauth)
-(cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && go build -o "$WORK/httpfloor" ./bench/cmd/httpfloor &&
+(cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && CGO_ENABLED=0 go build -trimpath -o "$WORK/httpfloor" ./bench/cmd/httpfloor &&
 	go build -o "$WORK/clibench" ./bench/cmd/clibench)
 
 say "starting a sandbox"
@@ -103,15 +103,15 @@ MD
 )
 printf '%s\n' "$REPORT"
 if [[ $UPDATE == 1 ]]; then
-	REPORT="$REPORT" python3 - "$ROOT/README.md" <<'PY'
+	REPORT="$REPORT" python3 - "$ROOT/docs/performance.md" <<'PY'
 import os, re, sys
 path = sys.argv[1]
 text = open(path).read()
 new = "<!-- bench:start -->\n" + os.environ["REPORT"].strip() + "\n<!-- bench:end -->"
 text, n = re.subn(r"<!-- bench:start -->.*?<!-- bench:end -->", lambda m: new, text, flags=re.S)
 if n != 1:
-    sys.exit("README.md has no bench markers")
+    sys.exit(path + " has no bench markers")
 open(path, "w").write(text)
 PY
-	say "README.md updated"
+	say "docs/performance.md updated"
 fi
