@@ -18,6 +18,9 @@ var (
 	ErrAccessDenied = flow.ErrAccessDenied
 	// ErrStateMismatch means a pasted URL or a callback belongs to another login attempt.
 	ErrStateMismatch = flow.ErrStateMismatch
+	// ErrLoginLinkReused means the loopback login's one-time start link was loaded twice, and
+	// the login stopped: another program on this machine may have loaded it first.
+	ErrLoginLinkReused = flow.ErrLoginLinkReused
 	// ErrInsecureURL means an endpoint uses http:// on a host that is not loopback.
 	ErrInsecureURL = wire.ErrInsecureURL
 	// ErrLoginInProgress means another process holds this login's cache lock for an

@@ -163,12 +163,41 @@ func startRedirect(t *testing.T, opened string, port int) string {
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") == "" {
 		t.Fatalf("start page answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if again, err := c.Get(opened); err != nil || again.StatusCode != http.StatusNotFound {
-		t.Errorf("the start page answered a second time: %v %v", again, err)
-	} else {
-		again.Body.Close()
-	}
 	return resp.Header.Get("Location")
+}
+
+// TestLoopbackStopsWhenTheStartLinkIsTakenFirst: another user on the machine reads the start
+// link from the opener's command line and loads it before the person's browser does, to log
+// the person's process in to the attacker's account. The person's browser then finds the link
+// used: the login stops, and the code the attacker brings back is never exchanged.
+func TestLoopbackStopsWhenTheStartLinkIsTakenFirst(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	done, opened, _ := loopbackLogin(t, srv, port, &fakePrompter{})
+	link := <-opened
+	stolen := startRedirect(t, link, port) // the attacker is first
+	status, page := browserGet(t, link)    // the person's browser
+	if status != http.StatusConflict || !strings.Contains(page, "already used") {
+		t.Errorf("the person's browser got %d %q", status, page)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrLoginLinkReused) {
+			t.Errorf("FromOAuth: %v, want ErrLoginLinkReused", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the login went on after its start link was used twice")
+	}
+	if loc, err := srv.Login(stolen); err == nil { // the attacker logs in and comes back
+		c := &http.Client{Timeout: 2 * time.Second}
+		if resp, err := c.Get(loc.String()); err == nil {
+			resp.Body.Close()
+		}
+	}
+	if n := srv.Count(cartotest.EndpointTokenCode); n != 0 {
+		t.Errorf("%d code exchanges after the login stopped; want 0", n)
+	}
 }
 
 func TestLoopbackPageSaysLoggedInOnlyAfterTheExchange(t *testing.T) {

@@ -62,6 +62,7 @@ var (
 	ErrInteractionRequired = carto.ErrInteractionRequired
 	ErrAccessDenied        = carto.ErrAccessDenied
 	ErrStateMismatch       = carto.ErrStateMismatch
+	ErrLoginLinkReused     = carto.ErrLoginLinkReused
 	ErrInsecureURL         = carto.ErrInsecureURL
 	ErrLoginInProgress     = carto.ErrLoginInProgress
 	ErrNoAPIBaseURL        = carto.ErrNoAPIBaseURL

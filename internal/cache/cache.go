@@ -211,7 +211,9 @@ func (c *Cache) Remove(ctx context.Context, w Wait) (*Entry, error) {
 func (c *Cache) Refuse(token string) {
 	c.refused.Store(&token)
 	if e := c.cur.Load(); e != nil && e.AccessToken == token {
-		c.cur.CompareAndSwap(e, e.Stale(c.now()))
+		if stale := e.Stale(c.now()); c.cur.CompareAndSwap(e, stale) {
+			c.unsaved.CompareAndSwap(e, stale) // still the entry only memory holds
+		}
 	}
 	select {
 	case c.sem <- struct{}{}:

@@ -125,6 +125,44 @@ func TestFailedSaveAfterRotationWithdrawsTheSpentToken(t *testing.T) {
 	}
 }
 
+// TestRefusedUnsavedTokenKeepsItsRefreshToken: after a rotation that could not be saved, the
+// rotated refresh token lives only in memory. When the API then refuses the access token, the
+// next renewal must still get that refresh token, not the empty disk (a new login, with the
+// rotated token never revoked) nor a spent one.
+func TestRefusedUnsavedTokenKeepsItsRefreshToken(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	c := New(testID, Options{Dir: t.TempDir()})
+	ctx := context.Background()
+	if _, _, err := c.Update(ctx, Wait{}, Replace(entryFor("a1", "r1", now, time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	c.store.write = func(string, []byte) error { return syscall.ENOSPC }
+	if _, _, err := c.Update(ctx, Wait{}, rotation{entryFor("a2", "r2", now, time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	c.Refuse("a2")
+	var renewedFrom *Entry
+	if _, _, err := c.Update(ctx, Wait{}, recordNewest{&renewedFrom, entryFor("a3", "r3", now, time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if renewedFrom == nil || renewedFrom.RefreshToken != "r2" {
+		t.Errorf("the renewal after the refusal started from %+v; want the unsaved entry with r2", renewedFrom)
+	}
+}
+
+// recordNewest is a Change that notes the entry it is asked to renew.
+type recordNewest struct {
+	from **Entry
+	next *Entry
+}
+
+func (recordNewest) Satisfied(e *Entry) bool { return false }
+func (r recordNewest) Apply(_ context.Context, newest *Entry, _ Lock) (*Entry, error) {
+	*r.from = newest
+	return r.next, nil
+}
+
 // TestWithdrawEmptiesWhatItCannotRemove: where the file cannot be removed (open in another
 // process on Windows), it is emptied in place, which reads as no entry.
 func TestWithdrawEmptiesWhatItCannotRemove(t *testing.T) {

@@ -23,6 +23,7 @@ type loopback struct {
 	startURL    string // http://localhost:<port>/start/<random>: redirects to authURL, once
 	startPath   string
 	authURL     atomic.Pointer[string] // set only when a browser is opened on startURL
+	started     atomic.Bool            // startURL was loaded
 	probeURL    string
 	state       string
 	nonce       string
@@ -91,8 +92,17 @@ func (lb *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// PKCE challenge appears in the opener's command line. It works once, so that nobody
 		// else who reaches the listener (bound to 0.0.0.0 in a container) learns them.
 		if u := lb.authURL.Swap(nil); u != nil {
+			lb.started.Store(true)
 			w.Header().Set("Cache-Control", "no-store")
 			http.Redirect(w, r, *u, http.StatusFound)
+			return
+		}
+		if lb.started.Load() {
+			// Someone loaded it before the person's browser did: whatever login comes back
+			// may be theirs, so this one stops.
+			page(w, http.StatusConflict, "This login link was already used",
+				"It works once, and something else on this machine opened it first. The login has stopped: go back to your notebook or terminal and log in again.")
+			lb.deliver(callback{err: ErrLoginLinkReused})
 			return
 		}
 		http.NotFound(w, r)
