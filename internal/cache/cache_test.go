@@ -243,3 +243,23 @@ func BenchmarkLockRoundTrip(b *testing.B) {
 		h.unlock()
 	}
 }
+
+// TestReadTightensACacheFileOthersCanRead: a cache file restored from a backup as 0644 holds
+// tokens other users can read; the first read makes it 0600 again.
+func TestReadTightensACacheFileOthersCanRead(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c := New(testID, Options{Dir: dir})
+	if _, _, err := c.Update(context.Background(), Wait{}, Replace(entryFor("a1", "r1", time.Now(), time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(c.Path(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if e := New(testID, Options{Dir: dir}).Peek(); e == nil || e.RefreshToken != "r1" {
+		t.Fatalf("the entry was not read: %+v", e)
+	}
+	if fi, err := os.Stat(c.Path()); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("after a read the cache file is %v, %v; want 0600", fi.Mode().Perm(), err)
+	}
+}

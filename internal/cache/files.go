@@ -55,6 +55,7 @@ func unsafeDir(dir, why string) error {
 
 // OpenPrivate opens a file of the cache folder without following a symbolic link, and accepts
 // only a regular file of the current user: a link or a device planted in the folder is refused.
+// A file other users can read is made 0600.
 func OpenPrivate(path string, flag int, perm fs.FileMode) (*os.File, error) {
 	f, err := os.OpenFile(path, flag|noFollow, perm)
 	if err != nil {
@@ -70,6 +71,12 @@ func OpenPrivate(path string, flag int, perm fs.FileMode) (*os.File, error) {
 	if err == nil {
 		if oerr := ownedByMe(fi); oerr != nil {
 			err = fmt.Errorf("%s: %v (remove it)", path, oerr)
+		}
+	}
+	if err == nil && OthersCanRead(fi.Mode()) {
+		// Restored from a backup, say: the tokens in it are the user's alone again.
+		if cerr := f.Chmod(0o600); cerr != nil {
+			err = fmt.Errorf("%s: other users can read it (mode %04o) and it cannot be made 0600: %v", path, fi.Mode().Perm(), cerr)
 		}
 	}
 	if err != nil {
