@@ -32,6 +32,22 @@ func TestInsecureEndpointsAreRefused(t *testing.T) {
 	}
 }
 
+// TestURLsWithCredentialsAreRefused: a password in an auth server or base URL would be kept in
+// the cache's identity and shown by `cartoauth status`; it is refused, and not repeated.
+func TestURLsWithCredentialsAreRefused(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"https://ana:s3cr3t-pw@auth.example.com", "http://ana:s3cr3t-pw@127.0.0.1:1", "https://s3cr3t-pw@x.carto.com", "ana:s3cr3t-pw@x.carto.com"} {
+		_, err := FromOAuth(context.Background(), &OAuthOptions{APIBaseURL: u, Common: Common{AuthServer: u, NoCache: true}})
+		if err == nil || !strings.Contains(err.Error(), "URL") {
+			t.Errorf("%q: %v; want the URL refused", u, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cr3t-pw") {
+			t.Errorf("the error repeats the password: %v", err)
+		}
+	}
+}
+
 func TestTokenEndpointFaults(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct {

@@ -75,7 +75,15 @@ func IsCartoAuthServer(server string) bool {
 // IDNA form, which case folding of the Unicode form does not give (İ folds to i).
 func CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
+	if err == nil && u.User != nil {
+		bare := *u
+		bare.User = nil
+		return nil, fmt.Errorf("%q with a user name or password: refused (it would be stored with the login and shown); remove them from the URL", bare.String())
+	}
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		if strings.Contains(raw, "@") { // perhaps user:password@host without a scheme
+			return nil, errors.New("not an absolute http(s) URL (and a URL may not carry a user name or password)")
+		}
 		return nil, fmt.Errorf("%q is not an absolute http(s) URL", raw)
 	}
 	if !isASCII(u.Host) {
