@@ -263,3 +263,19 @@ func TestReadTightensACacheFileOthersCanRead(t *testing.T) {
 		t.Errorf("after a read the cache file is %v, %v; want 0600", fi.Mode().Perm(), err)
 	}
 }
+
+// TestNoLocksKeepsTokensInMemory: on a file system without locks (ENOLCK on some NFS, FUSE
+// or 9p mounts) the cache is not used, as with any unusable cache: the login goes on with
+// its tokens in memory, and the disk is not touched.
+func TestNoLocksKeepsTokensInMemory(t *testing.T) {
+	t.Parallel()
+	c := New(testID, Options{Dir: t.TempDir()})
+	c.store.tryLock = func(*os.File) (bool, error) { return false, syscall.ENOLCK }
+	e, _, err := c.Update(context.Background(), Wait{}, Replace(entryFor("a1", "r1", time.Now(), time.Hour)))
+	if err != nil || e == nil || e.RefreshToken != "r1" || c.Current().RefreshToken != "r1" {
+		t.Fatalf("Update without locks: %+v, %v; want r1 kept in memory", e, err)
+	}
+	if _, err := os.Stat(c.Path()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the cache file was written without the lock: %v", err)
+	}
+}

@@ -97,6 +97,14 @@ func (h *heldLock) markInteractive() {
 	}
 }
 
+// tryFlock takes the flock on f if it is free.
+func (s *store) tryFlock(f *os.File) (bool, error) {
+	if s.tryLock != nil {
+		return s.tryLock(f)
+	}
+	return tryLock(f)
+}
+
 // lock takes the identity's cross-process lock, held across read → renew → write. It is an
 // flock on a separate file, so it dies with its process: a killed holder never blocks anyone.
 func (s *store) lock(ctx context.Context, w Wait) (*heldLock, error) {
@@ -106,10 +114,10 @@ func (s *store) lock(ctx context.Context, w Wait) (*heldLock, error) {
 	}
 	start, interactiveSince, seen := time.Now(), time.Time{}, Holder{}
 	for {
-		ok, err := tryLock(f)
-		if err != nil {
+		ok, err := s.tryFlock(f)
+		if err != nil { // a file system without locks (some NFS, FUSE or 9p mounts)
 			f.Close()
-			return nil, fmt.Errorf("locking the token cache: %w", err)
+			return nil, fmt.Errorf("%w: locking %s: %w", errCacheUnusable, f.Name(), err)
 		}
 		if ok {
 			f.WriteAt(fmt.Appendf(nil, "%10d r\n", os.Getpid()), 0)
@@ -161,7 +169,7 @@ func (s *store) tryLockNow() *heldLock {
 	if f == nil || err != nil {
 		return nil
 	}
-	if ok, _ := tryLock(f); !ok {
+	if ok, _ := s.tryFlock(f); !ok {
 		f.Close()
 		return nil
 	}

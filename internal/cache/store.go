@@ -21,6 +21,8 @@ type store struct {
 	log  *slog.Logger
 	// write replaces WriteFileAtomic in tests (a full disk).
 	write func(path string, body []byte) error
+	// tryLock replaces the flock in tests (a file system without locks).
+	tryLock func(*os.File) (bool, error)
 }
 
 func newStore(dir string, id Identity, log *slog.Logger) *store {
