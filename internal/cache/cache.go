@@ -211,9 +211,7 @@ func (c *Cache) Remove(ctx context.Context, w Wait) (*Entry, error) {
 func (c *Cache) Refuse(token string) {
 	c.refused.Store(&token)
 	if e := c.cur.Load(); e != nil && e.AccessToken == token {
-		if stale := e.Stale(c.now()); c.cur.CompareAndSwap(e, stale) {
-			c.unsaved.CompareAndSwap(e, stale) // still the entry only memory holds
-		}
+		c.cur.CompareAndSwap(e, e.Stale(c.now()))
 	}
 	select {
 	case c.sem <- struct{}{}:
@@ -239,13 +237,14 @@ func (c *Cache) Refuse(token string) {
 // at the same time. A refused token comes back stale.
 func (c *Cache) newest(h *heldLock) *Entry {
 	e := c.cur.Load()
+	unsaved := c.unsaved.Load()
 	switch {
 	case h.degraded:
-		e = c.unsaved.Load()
+		e = unsaved
 	case c.store.enabled():
-		disk := c.store.load()
-		if unsaved := c.unsaved.Load(); e == nil || e != unsaved || (disk != nil && disk.IssuedAt.After(e.IssuedAt)) {
-			e = disk
+		e = c.store.load()
+		if unsaved != nil && (e == nil || !e.IssuedAt.After(unsaved.IssuedAt)) {
+			e = unsaved
 		}
 	}
 	if r := c.refused.Load(); e != nil && r != nil && e.AccessToken == *r && e.Usable(c.now()) {
