@@ -112,9 +112,7 @@ func (r renewal) Apply(ctx context.Context, last *entry, lock cache.Lock) (*entr
 	}
 	a.holdOff(err)
 	if IsInvalidGrant(err) { // the refresh token is dead: use the token to its end
-		kept := *last
-		kept.RefreshToken = ""
-		return &kept, nil
+		return last.WithoutRefreshToken(), nil
 	}
 	return last, nil
 }

@@ -28,9 +28,7 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, ahead bool, lock c
 		err := fmt.Errorf("%w: the cached login is missing or expired, and interaction is disabled", ErrInteractionRequired)
 		if refused {
 			// Forget the refused refresh token, so that no process presents it again.
-			dead := *last
-			dead.RefreshToken = ""
-			return &dead, fmt.Errorf("%w: %w", errRefreshRefused, err)
+			return last.WithoutRefreshToken(), fmt.Errorf("%w: %w", errRefreshRefused, err)
 		}
 		return nil, err
 	}

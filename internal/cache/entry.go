@@ -72,3 +72,11 @@ func (e *Entry) Stale(now time.Time) *Entry {
 	}
 	return &s
 }
+
+// WithoutRefreshToken returns a copy of e without its refresh token (one the server refused):
+// its access token is used to its end, and no process presents the refresh token again.
+func (e *Entry) WithoutRefreshToken() *Entry {
+	s := *e
+	s.RefreshToken = ""
+	return &s
+}
