@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/carto-go/carto-auth/internal/wire"
 )
@@ -94,10 +95,5 @@ func (a *Auth) trusts(o string) bool {
 	if base, err := url.Parse(a.APIBaseURL()); err == nil && wire.Origin(base) == o {
 		return true
 	}
-	for _, t := range a.set.tokenOrigins {
-		if t == o {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(a.set.tokenOrigins, o)
 }
