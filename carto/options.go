@@ -112,8 +112,9 @@ type Common struct {
 	clock func() time.Time // tests drive time; nil is time.Now
 }
 
-// retryBackoff is the first wait before retrying an auth request (tests shorten it).
-var retryBackoff = 500 * time.Millisecond
+// retryBackoff is the first wait before retrying an auth request: 0, wire's default, except in
+// tests, which shorten it.
+var retryBackoff time.Duration
 
 // settings are Common resolved against the environment.
 type settings struct {

@@ -1,6 +1,7 @@
 package display
 
 import (
+	"github.com/carto-go/carto-auth/internal/prompt"
 	"github.com/carto-go/carto-auth/internal/render"
 
 	"bytes"
@@ -263,7 +264,7 @@ func TestRenderCardWithoutURL(t *testing.T) {
 	if strings.Contains(out, "carto-login-steps") || strings.Contains(out, "not a web address") {
 		t.Errorf("card without a login shows login steps:\n%s", out)
 	}
-	if !strings.Contains(out, render.DefaultTitle) || !strings.Contains(out, "Refreshing the token") {
+	if !strings.Contains(out, prompt.DefaultTitle) || !strings.Contains(out, "Refreshing the token") {
 		t.Errorf("card without a login lacks title or status:\n%s", out)
 	}
 }

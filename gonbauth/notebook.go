@@ -38,20 +38,34 @@ func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 // StartLogin begins a two-cell login, as carto.StartLogin, showing the card in a notebook
 // cell. Pass the code to FinishLogin in a later cell.
 func StartLogin(ctx context.Context, opts *OAuthOptions) error {
-	o, _ := here(opts)
-	return carto.StartLogin(ctx, o)
+	return carto.StartLogin(ctx, withPrompter(opts))
 }
 
 // FinishLogin completes the login StartLogin began, as carto.FinishLogin.
 func FinishLogin(ctx context.Context, pasted string, opts *OAuthOptions) (*Auth, error) {
-	o, _ := here(opts)
-	return carto.FinishLogin(ctx, pasted, o)
+	return carto.FinishLogin(ctx, pasted, withPrompter(opts))
 }
 
-// here returns a copy of opts with the prompter for where the program runs: the card in a
-// notebook cell, a terminal with a QR code on an interactive terminal, the caller's when given.
-// In a notebook run unattended it disables interaction instead and says why.
+// here returns opts with the prompter for where the program runs (see withPrompter); in a
+// notebook run unattended it disables interaction instead and says why.
 func here(opts *OAuthOptions) (*OAuthOptions, string) {
+	if (opts == nil || opts.Prompter == nil) && display.InNotebook() {
+		if why := unattendedNotebook(os.Getenv); why != "" {
+			var o OAuthOptions
+			if opts != nil {
+				o = *opts
+			}
+			o.DisableInteraction = true
+			return &o, why
+		}
+	}
+	return withPrompter(opts), ""
+}
+
+// withPrompter returns a copy of opts with the prompter for where the program runs: the
+// caller's when given, else the card in a notebook cell, a terminal with a QR code on an
+// interactive terminal, and none otherwise (nobody can answer).
+func withPrompter(opts *OAuthOptions) *OAuthOptions {
 	var o OAuthOptions
 	if opts != nil {
 		o = *opts
@@ -59,15 +73,11 @@ func here(opts *OAuthOptions) (*OAuthOptions, string) {
 	switch {
 	case o.Prompter != nil:
 	case display.InNotebook():
-		if why := unattendedNotebook(true, os.Getenv); why != "" {
-			o.DisableInteraction = true
-			return &o, why
-		}
 		o.Prompter = display.NewNotebook()
 	case term.IsTerminal(int(os.Stdin.Fd())):
 		o.Prompter = display.NewTerminal(os.Stdin, os.Stderr)
 	}
-	return &o, ""
+	return &o
 }
 
 // unattendedError says, for a login that needed a person in a notebook run unattended, why

@@ -15,11 +15,8 @@ import (
 // kernel is started by a Jupyter server.
 
 // unattendedNotebook says why nobody can answer a login box in this notebook run ("CI is set",
-// "run by papermill"), or "" when someone may; always "" when notebook is false.
-func unattendedNotebook(notebook bool, getenv func(string) string) string {
-	if !notebook {
-		return ""
-	}
+// "run by papermill"), or "" when someone may.
+func unattendedNotebook(getenv func(string) string) string {
 	if unattended(getenv) {
 		return "CI is set"
 	}

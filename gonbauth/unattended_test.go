@@ -63,14 +63,11 @@ func TestUnattendedNotebook(t *testing.T) {
 	env := func(ci string) func(string) string {
 		return func(k string) string { return map[string]string{"CI": ci}[k] }
 	}
-	if got := unattendedNotebook(false, env("true")); got != "" {
-		t.Errorf("outside a notebook: %q", got)
-	}
-	if got := unattendedNotebook(true, env("true")); got != "CI is set" {
+	if got := unattendedNotebook(env("true")); got != "CI is set" {
 		t.Errorf("CI=true: %q", got)
 	}
 	// This test's own parents (go test, a shell, ...) are no notebook runner.
-	if got := unattendedNotebook(true, env("")); got != "" {
+	if got := unattendedNotebook(env("")); got != "" {
 		t.Errorf("under go test: %q", got)
 	}
 }

@@ -52,7 +52,7 @@ func report(w io.Writer, err error) int {
 }
 
 // classify picks the exit code and the advice for err: the command's own when it gave one,
-// else one derived from the gonbauth error.
+// else one derived from the engine's error.
 func classify(err error) (int, string) {
 	var ce *cliError
 	code, hint := exitFailure, ""

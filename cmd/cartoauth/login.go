@@ -71,7 +71,7 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	opts.Prompter = carto.NewTerminal(e.stdin, e.stderr)
 	if a, err = carto.FromOAuth(ctx, opts); err != nil {
 		if errors.Is(err, carto.ErrInteractionRequired) {
-			// gonbauth's advice is written for Go callers; keep its reason, give the CLI's.
+			// The engine's advice is written for Go callers; keep its reason, give the CLI's.
 			return &cliError{code: exitInteraction, err: withoutAdvice(err),
 				hint: "run 'cartoauth login' again in a terminal and complete the login, or use --m2m FILE for unattended runs"}
 		}
@@ -189,7 +189,7 @@ short-lived (about an hour). Like 'token', it never prompts (exit 3 when a login
 	}{project, tok})
 }
 
-// withoutAdvice keeps an error's text up to its first "; " (where gonbauth's advice for Go
+// withoutAdvice keeps an error's text up to its first "; " (where the engine's advice for Go
 // callers starts), keeping it matchable with errors.Is.
 func withoutAdvice(err error) error {
 	msg := err.Error()

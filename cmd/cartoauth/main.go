@@ -1,5 +1,5 @@
 // Command cartoauth logs in to CARTO from a terminal, keeps the login in the same token cache
-// as package gonbauth (so GoNB notebooks and Go programs reuse it), prints tokens for scripts,
+// as packages carto and gonbauth (so Go programs and GoNB notebooks reuse it), prints tokens for scripts,
 // and serves a local CARTO stand-in (the sandbox) for demos and tests.
 //
 // Usage:
@@ -133,7 +133,7 @@ func runHelp(_ context.Context, e *env, args []string) error {
 }
 
 func writeUsage(w io.Writer) {
-	fmt.Fprint(w, "cartoauth logs in to CARTO and keeps the login in the gonbauth token cache.\n\n")
+	fmt.Fprint(w, "cartoauth logs in to CARTO and keeps the login in the token cache that notebooks and Go programs share.\n\n")
 	fmt.Fprint(w, "Usage:\n  cartoauth <command> [flags]\n\nCommands:\n")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.summary)

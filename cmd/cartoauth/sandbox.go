@@ -127,7 +127,7 @@ func isLoopbackHost(host string) bool {
 }
 
 // loopbackHostPort renders a listener address for a URL; an unspecified IP (0.0.0.0, ::)
-// becomes 127.0.0.1, since gonbauth accepts http:// only on loopback hosts.
+// becomes 127.0.0.1, since the library accepts http:// only on loopback hosts.
 func loopbackHostPort(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
 	if !ok {

@@ -168,7 +168,7 @@ a revocation fails the login is still forgotten here, and the command says so an
 	return nil
 }
 
-// cacheDirForDisplay is the cache folder gonbauth uses, for messages.
+// cacheDirForDisplay is the cache folder the library uses, for messages.
 func cacheDirForDisplay() string {
 	if d, err := carto.CacheDir(""); err == nil {
 		return d

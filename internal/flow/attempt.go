@@ -9,16 +9,12 @@ package flow
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/carto-go/carto-auth/internal/prompt"
 	"github.com/carto-go/carto-auth/internal/wire"
 )
-
-// Title heads every login.
-const Title = "Log in to CARTO"
 
 // Attempt is one interactive login: the OAuth client and how to reach the person, and its own
 // PKCE verifier and state, shared by both ways the code may come back (pasted, or through the
@@ -63,7 +59,7 @@ func (a *Attempt) Status(ctx context.Context, state prompt.State, text, hint str
 
 // show shows a login, logging a prompter that could not.
 func (a *Attempt) show(ctx context.Context, l prompt.Login) {
-	l.Title = Title
+	l.Title = prompt.DefaultTitle
 	if err := a.Prompter.Show(ctx, l); err != nil {
 		a.Log.Warn("showing the login failed", "error", err)
 	}
@@ -88,15 +84,9 @@ func (a *Attempt) authURL(redirectURI, state string) string {
 func (a *Attempt) exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error) {
 	cfg := a.OAuth
 	cfg.RedirectURL = redirectURI
-	tctx, cancel := a.Client.TokenContext(ctx)
-	defer cancel()
-	sent := time.Now()
-	t, err := cfg.Exchange(tctx, code, oauth2.VerifierOption(a.verifier), oauth2.SetAuthURLParam("audience", wire.Audience))
-	if err != nil {
-		return nil, wire.TokenError(err)
-	}
-	wire.CountFromSend(t, sent)
-	return t, nil
+	return a.Client.FetchToken(ctx, wire.Never, func(ctx context.Context) (*oauth2.Token, error) {
+		return cfg.Exchange(ctx, code, oauth2.VerifierOption(a.verifier), oauth2.SetAuthURLParam("audience", wire.Audience))
+	})
 }
 
 // Capitalize makes a message start with a capital letter, for a status line.

@@ -19,6 +19,7 @@ import (
 // loopback is the local listener of the loopback flow: it receives the browser's redirect on
 // /callback/ and answers the card's reachability probe on /probe.
 type loopback struct {
+	port        int
 	redirectURI string // exactly as registered: http://localhost:<port>/callback/
 	startURL    string // http://localhost:<port>/start/<random>: redirects to authURL, once
 	startPath   string
@@ -56,6 +57,7 @@ func startLoopback(host string, port int, state string, log func(string, ...any)
 		addrs = []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), net.JoinHostPort("::1", strconv.Itoa(port))}
 	}
 	lb := &loopback{
+		port:        port,
 		redirectURI: fmt.Sprintf("http://localhost:%d/callback/", port),
 		state:       state,
 		nonce:       randomString(12),
@@ -187,6 +189,4 @@ func page(w http.ResponseWriter, status int, title, text string) {
 var pixelGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
 // host is the host:port the browser is sent back to.
-func (lb *loopback) host() string {
-	return lb.redirectURI[len("http://") : len(lb.redirectURI)-len("/callback/")]
-}
+func (lb *loopback) host() string { return "localhost:" + strconv.Itoa(lb.port) }

@@ -3,7 +3,6 @@ package flow
 import (
 	"context"
 	"fmt"
-	"net"
 
 	"github.com/carto-go/carto-auth/internal/prompt"
 	"golang.org/x/oauth2"
@@ -27,7 +26,7 @@ func (a *Attempt) oneClick(ctx context.Context) (*oauth2.Token, prompt.Flow, err
 	redirect := a.CopyCodeURI
 	card := prompt.Login{URL: a.authURL(redirect, ""), Flow: prompt.FlowCopyCode, ProbeURL: lb.probeURL,
 		Why: fmt.Sprintf("Copy-code login. A one-click login is added here if your browser can reach this kernel: "+
-			"local Jupyter, or Docker with port %s published.", loopbackPort(lb))}
+			"local Jupyter, or Docker with port %d published.", lb.port)}
 	a.show(ctx, card)
 	a.Status(ctx, prompt.StateWaiting, "Waiting for the code…", "")
 	type pasted struct {
@@ -59,13 +58,4 @@ func (a *Attempt) oneClick(ctx context.Context) (*oauth2.Token, prompt.Flow, err
 			return nil, prompt.FlowCopyCode, context.Cause(ctx)
 		}
 	}
-}
-
-// loopbackPort is the port of the listener, as text.
-func loopbackPort(lb *loopback) string {
-	_, port, err := net.SplitHostPort(lb.host())
-	if err != nil {
-		return lb.host()
-	}
-	return port
 }

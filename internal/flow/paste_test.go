@@ -23,5 +23,12 @@ func FuzzParsePaste(f *testing.F) {
 		if strings.Contains(raw, "code=") && len(raw) > 12 && strings.Contains(err.Error(), raw) {
 			t.Fatalf("the paste was echoed into the error: %v", err)
 		}
+		// The code alone must not be echoed either: put a marker in its place and look for it.
+		if q, qerr := pastedQuery(raw); qerr == nil && q.Get("error") == "" && q.Get("code") != "" {
+			const marker = "QZXJ8K2Mcode"
+			if _, err := parsePaste(strings.ReplaceAll(raw, q.Get("code"), marker), state); err != nil && strings.Contains(err.Error(), marker) {
+				t.Fatalf("the pasted code was echoed into the error: %v", err)
+			}
+		}
 	})
 }

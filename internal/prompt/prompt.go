@@ -9,6 +9,9 @@ import (
 	"errors"
 )
 
+// DefaultTitle heads a login whose Title is empty, and the engine's own logins.
+const DefaultTitle = "Log in to CARTO"
+
 // Flow names how a login completes, and so which instructions the person sees.
 type Flow string
 
@@ -22,7 +25,7 @@ const (
 // Login is what a login prompt shows. Fields may be added; the zero value of a new field keeps
 // the old behaviour.
 type Login struct {
-	// Title heads the prompt, for example "Log in to CARTO".
+	// Title heads the prompt; DefaultTitle when empty.
 	Title string
 	// URL is the login link (the authorization URL).
 	URL string

@@ -92,7 +92,7 @@ func (r *Lines) endErr() error {
 	end := r.end
 	r.mu.Unlock()
 	if end == nil || errors.Is(end, io.EOF) {
-		return fmt.Errorf("display: reading the code: %w", prompt.ErrNoInput)
+		return fmt.Errorf("reading the code: %w", prompt.ErrNoInput)
 	}
-	return fmt.Errorf("display: reading the code: %w: %w", prompt.ErrNoInput, end)
+	return fmt.Errorf("reading the code: %w: %w", prompt.ErrNoInput, end)
 }

@@ -29,7 +29,7 @@ type Terminal struct {
 // os.Stdin share one reader, so no typed line is lost between them.
 func NewTerminal(in io.Reader, out io.Writer, qr func(string) string) *Terminal {
 	t := &Terminal{out: out, lines: linesFor(in)}
-	if isTerminal(out) {
+	if qr != nil && isTerminal(out) {
 		t.QR = qr
 	}
 	return t
@@ -101,13 +101,13 @@ func (t *Terminal) write(s string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, err := io.WriteString(t.out, s); err != nil {
-		return fmt.Errorf("display: writing to the terminal: %w", err)
+		return fmt.Errorf("writing to the terminal: %w", err)
 	}
 	return nil
 }
 
 // ErrNoURL is returned by Show for a login without a URL: there is nothing to open.
-var ErrNoURL = errors.New("display: the login has no URL to open")
+var ErrNoURL = errors.New("the login has no URL to open")
 
 // DefaultPrompt asks for the code when ReadCode is given no prompt.
 const DefaultPrompt = "Paste the code: "

@@ -7,9 +7,6 @@ import (
 	"github.com/carto-go/carto-auth/internal/prompt"
 )
 
-// DefaultTitle heads a login whose Title is empty.
-const DefaultTitle = "Log in to CARTO"
-
 // instructions returns the one-line instructions for a flow, worded for a notebook cell or
 // for a terminal. The notebook wording does not say where the code box is: Jupyter shows it
 // under the cell, VS Code at the top of its window, jupyter console as a prompt.
@@ -47,7 +44,7 @@ func title(l Login) string {
 	if t := strings.TrimSpace(l.Title); t != "" {
 		return t
 	}
-	return DefaultTitle
+	return prompt.DefaultTitle
 }
 
 // stateName is the data-state value of a State; unknown states read as "waiting".

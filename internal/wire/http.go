@@ -79,28 +79,36 @@ func JSONInto(body []byte, v any, endpoint string) error {
 
 // Get makes one GET and returns the body of a 2xx answer, or a *ServerError.
 func (c *Client) Get(ctx context.Context, endpoint, url, token string) ([]byte, error) {
+	return c.do(ctx, endpoint, http.MethodGet, url, func(req *http.Request) {
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+	}, nil)
+}
+
+// do makes one request, bounded by DefaultTimeout, and returns the body of a 2xx answer, or a
+// *ServerError; set adds the request's headers.
+func (c *Client) do(ctx context.Context, endpoint, method, url string, set func(*http.Request), body io.Reader) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, DefaultTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", endpoint, err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
+	set(req)
 	resp, err := c.HC.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("%s endpoint: %w", endpoint, RedactURLError(err))
 	}
 	defer resp.Body.Close()
-	body, err := ReadLimited(resp.Body)
+	answer, err := ReadLimited(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("%s endpoint: %w", endpoint, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, AnswerError(endpoint, resp, body)
+		return nil, AnswerError(endpoint, resp, answer)
 	}
-	return body, nil
+	return answer, nil
 }
 
 // ReadLimited reads an answer of at most 1 MiB.
@@ -190,6 +198,9 @@ func Unsent(err error) (time.Duration, bool) {
 	var oe *net.OpError
 	return 0, errors.As(err, &oe) && oe.Op == "dial"
 }
+
+// Never is the retry policy of a call that may run once only (a single-use code).
+func Never(error) (time.Duration, bool) { return 0, false }
 
 // RetryIf is Retry with the policy given: which errors are worth another try, and how long
 // the server asked to wait.
