@@ -7,7 +7,6 @@ import (
 
 	"github.com/carto-go/carto-auth/internal/cache"
 	"github.com/carto-go/carto-auth/internal/flow"
-
 	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
