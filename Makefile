@@ -80,8 +80,9 @@ demo-smoke:
 ## (default 10m; `make test` runs it for 40s): workers sharing one cache, SIGKILLs, 5xx answers,
 ## slow answers and dropped connections. It prints its figures.
 SOAK ?= 10m
+SOAK_TIMEOUT ?= 2h
 soak: e2e-deps
-	cd e2e && PATH="$(E2E_BIN):$$PATH" E2E_STRICT=1 SOAK=$(SOAK) go test -count=1 -timeout 0 -run '^TestSoak$$' -v ./provider
+	cd e2e && PATH="$(E2E_BIN):$$PATH" E2E_STRICT=1 SOAK=$(SOAK) go test -count=1 -timeout $(SOAK_TIMEOUT) -run '^TestSoak$$' -v ./provider
 
 ## docker-test: build the Dockerfile with podman, run the README's containers and log in
 ## through them from Chromium (scripts/docker-test.sh; root). CI runs it after `make test`.

@@ -7,7 +7,7 @@
 # 2. `cartoauth token` from a warm cache, built by `make cartoauth` (static), by a plain
 #    `go install` (cgo, dynamically linked) and by `make cartoauth` with -tags nosandbox, against
 #    a bare Go program that reads a small JSON file and prints one field, and against the same
-#    program with net/http linked (what any Go program that can make an HTTPS request pays):
+#    program with an HTTPS client linked (what any Go program that can make an HTTPS request pays):
 #    N rounds of paired runs of all five, against a local `cartoauth sandbox` (Python's
 #    carto-auth can only talk to CARTO itself, so it is not timed here);
 # 3. GoNB cells compiled from new source each run, as a user's new cells are: bare, gonbui
@@ -64,7 +64,7 @@ ENTRY=$(ls "$CARTO_AUTH_CACHE_DIR"/gonbauth-m2m-*.json)
 say "timing the CLI ($ROUNDS rounds)"
 CLI=$("$WORK/clibench" -n "$ROUNDS" \
 	"bare Go: read JSON, print a field=$WORK/floor $ENTRY" \
-	"the same, with net/http linked=$WORK/httpfloor $ENTRY" \
+	"the same, with an HTTPS client linked=$WORK/httpfloor $ENTRY" \
 	"cartoauth token, make cartoauth (static)=$WORK/cartoauth token --m2m $WORK/m2m.json" \
 	"cartoauth token, go install (cgo, dynamic)=$WORK/cartoauth-cgo token --m2m $WORK/m2m.json" \
 	"cartoauth token, make cartoauth -tags nosandbox=$WORK/cartoauth-nosandbox token --m2m $WORK/m2m.json")

@@ -12,13 +12,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/carto-go/carto-auth/cartotest"
 	"github.com/carto-go/carto-auth/e2e/kernel"
+	"github.com/carto-go/carto-auth/e2e/logincard"
 	"github.com/carto-go/carto-auth/e2e/testenv"
 )
 
@@ -116,7 +116,7 @@ type loginAnswer struct {
 }
 
 func (a *loginAnswer) answer(res *kernel.Result, prompt string, password bool) (string, error) {
-	card := lastCard(res)
+	card := logincard.Last(res)
 	if card == "" {
 		return "", kernel.ErrAnswerLater // the card is on its way (iopub vs stdin)
 	}
@@ -124,7 +124,7 @@ func (a *loginAnswer) answer(res *kernel.Result, prompt string, password bool) (
 	if len(a.prompts) > 1 {
 		return "", fmt.Errorf("a second input box %q: the first code was not accepted", prompt)
 	}
-	a.authURL = cardLink(card)
+	a.authURL = logincard.Link(card)
 	if a.authURL == "" {
 		return "", fmt.Errorf("no .carto-login-link in the card: %s", card)
 	}
@@ -147,59 +147,6 @@ func loginCode(srv *cartotest.Server, authURL string) (string, error) {
 		return "", fmt.Errorf("the stand-in redirected to %s without a code", loc.Redacted())
 	}
 	return code, nil
-}
-
-var (
-	cardRoot  = regexp.MustCompile(`<div[^>]*class="carto-login"[^>]*>`)
-	linkTag   = regexp.MustCompile(`<a[^>]*class="carto-login-link"[^>]*>`)
-	qrTag     = regexp.MustCompile(`<img[^>]*class="carto-login-qr"[^>]*>`)
-	probeTag  = regexp.MustCompile(`<img[^>]*class="carto-login-probe"[^>]*>`)
-	statusDiv = regexp.MustCompile(`(?s)<div[^>]*class="carto-login-status"[^>]*>(.*?)</div>`)
-	tagRE     = regexp.MustCompile(`<[^>]*>`)
-)
-
-// lastCard returns the HTML of the latest version of the login card in res, or "".
-func lastCard(res *kernel.Result) string {
-	for i := len(res.Outputs) - 1; i >= 0; i-- {
-		if h := res.Outputs[i].HTML; cardRoot.MatchString(h) {
-			return h
-		}
-	}
-	return ""
-}
-
-// cards returns every version of the login card in res, in arrival order.
-func cards(res *kernel.Result) []string {
-	var out []string
-	for _, o := range res.Outputs {
-		if cardRoot.MatchString(o.HTML) {
-			out = append(out, o.HTML)
-		}
-	}
-	return out
-}
-
-// attr returns the unescaped value of attribute name in tag, or "".
-func attr(tag, name string) string {
-	m := regexp.MustCompile(`\s` + name + `="([^"]*)"`).FindStringSubmatch(tag)
-	if m == nil {
-		return ""
-	}
-	return html.UnescapeString(m[1])
-}
-
-func cardLink(card string) string  { return attr(linkTag.FindString(card), "href") }
-func cardState(card string) string { return attr(cardRoot.FindString(card), "data-state") }
-func cardQR(card string) string    { return attr(qrTag.FindString(card), "src") }
-func cardProbe(card string) string { return attr(probeTag.FindString(card), "data-src") }
-
-// cardStatus returns the text of the status line (tags stripped, unescaped).
-func cardStatus(card string) string {
-	m := statusDiv.FindStringSubmatch(card)
-	if m == nil {
-		return ""
-	}
-	return html.UnescapeString(tagRE.ReplaceAllString(m[1], ""))
 }
 
 // checkQR checks that src is a data URI of a PNG image.
@@ -371,8 +318,8 @@ func brief(r *kernel.Result) string {
 			fmt.Fprintf(&b, " %s: %s %q", o.Ename, o.Evalue, strings.Join(o.Traceback, "\n"))
 		case o.Type == "input_request":
 			fmt.Fprintf(&b, " prompt=%q password=%v", o.Text, o.Password)
-		case cardRoot.MatchString(o.HTML):
-			fmt.Fprintf(&b, " login card state=%s status=%q", cardState(o.HTML), cardStatus(o.HTML))
+		case logincard.Is(o.HTML):
+			fmt.Fprintf(&b, " login card state=%s status=%q", logincard.State(o.HTML), logincard.Status(o.HTML))
 		default:
 			h := o.HTML
 			if len(h) > 300 {

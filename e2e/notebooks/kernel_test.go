@@ -17,6 +17,7 @@ import (
 
 	"github.com/carto-go/carto-auth/cartotest"
 	"github.com/carto-go/carto-auth/e2e/kernel"
+	"github.com/carto-go/carto-auth/e2e/logincard"
 )
 
 // cellTimeout bounds one cell: compiling a cell that imports gonbauth takes seconds warm, a
@@ -66,30 +67,30 @@ func TestQuickstart(t *testing.T) {
 	if len(reqs) != 1 || !reqs[0].Password {
 		t.Errorf("want one password input box, got %+v", reqs)
 	}
-	cs := cards(res)
+	cs := logincard.All(res)
 	if len(cs) == 0 {
 		t.Fatalf("no login card:\n%s", brief(res))
 	}
 	first, final := cs[0], cs[len(cs)-1]
-	checkAuthURL(t, srv, cardLink(first), srv.CodePageURL())
-	checkQR(t, cardQR(first))
-	if st := cardState(first); st != "waiting" {
+	checkAuthURL(t, srv, logincard.Link(first), srv.CodePageURL())
+	checkQR(t, logincard.QR(first))
+	if st := logincard.State(first); st != "waiting" {
 		t.Errorf("first card state %q, want waiting", st)
 	}
-	if p := cardProbe(first); !strings.HasPrefix(p, fmt.Sprintf("http://localhost:%d/probe?n=", loopbackPort)) {
+	if p := logincard.Probe(first); !strings.HasPrefix(p, fmt.Sprintf("http://localhost:%d/probe?n=", loopbackPort)) {
 		t.Errorf("one-click probe image src = %q", p)
 	}
-	if st, text := cardState(final), cardStatus(final); st != "done" || !strings.Contains(text, "Logged in to") ||
+	if st, text := logincard.State(final), logincard.Status(final); st != "done" || !strings.Contains(text, "Logged in to") ||
 		!strings.Contains(text, "pasted code") {
 		t.Errorf("final card: state %q, status %q; want done, \"Logged in to … (pasted code)\"", st, text)
 	}
-	if cardQR(final) != "" || cardLink(final) != "" {
+	if logincard.QR(final) != "" || logincard.Link(final) != "" {
 		t.Errorf("the done card still shows the link or QR code")
 	}
 	if out := res.Stdout(); !strings.HasPrefix(out, "Logged in:") {
 		t.Errorf("login cell stdout = %q", out)
 	}
-	checkTextFrontend(t, res, cardLink(first))
+	checkTextFrontend(t, res, logincard.Link(first))
 	if n := srv.Count(cartotest.EndpointTokenCode); n != 1 {
 		t.Errorf("%d code exchanges, want 1", n)
 	}
@@ -112,7 +113,7 @@ func TestQuickstart(t *testing.T) {
 			table = o.HTML
 		}
 	}
-	if table == "" || lastCard(res) != "" {
+	if table == "" || logincard.Last(res) != "" {
 		t.Fatalf("want a table and no login card:\n%s", brief(res))
 	}
 	for _, c := range cities {
@@ -124,12 +125,12 @@ func TestQuickstart(t *testing.T) {
 
 	// A new cell, then a new kernel with the same cache: the cached login, no box, no request.
 	res = s.run("new cell", cachedLoginCell, cellTimeout, s.noInput("new cell"))
-	if out := res.Stdout(); out != "cached login via copy-code token true\n" || lastCard(res) != "" {
+	if out := res.Stdout(); out != "cached login via copy-code token true\n" || logincard.Last(res) != "" {
 		t.Errorf("new cell: %s", brief(res))
 	}
 	s2 := &session{t: t, k: startKernel(t, env)}
 	res = s2.run("new kernel", cachedLoginCell, cellTimeout, s2.noInput("new kernel"))
-	if out := res.Stdout(); out != "cached login via copy-code token true\n" || lastCard(res) != "" {
+	if out := res.Stdout(); out != "cached login via copy-code token true\n" || logincard.Last(res) != "" {
 		t.Errorf("new kernel: %s", brief(res))
 	}
 	if n, m := srv.Count(cartotest.EndpointToken), srv.Count(cartotest.EndpointAuthorize); n != tokens || m != authorizes {
@@ -182,22 +183,22 @@ func TestTwoCellLogin(t *testing.T) {
 		t.Fatalf("two-cell-login has %d code cells, want 2", len(cells))
 	}
 	res := s.run("start", cells[0], cellTimeout, s.noInput("start"))
-	card := lastCard(res)
+	card := logincard.Last(res)
 	if card == "" {
 		t.Fatalf("no login card:\n%s", brief(res))
 	}
-	checkAuthURL(t, srv, cardLink(card), srv.CodePageURL())
-	checkQR(t, cardQR(card))
-	if st, text := cardState(card), cardStatus(card); st != "waiting" || !strings.Contains(text, "FinishLogin") {
+	checkAuthURL(t, srv, logincard.Link(card), srv.CodePageURL())
+	checkQR(t, logincard.QR(card))
+	if st, text := logincard.State(card), logincard.Status(card); st != "waiting" || !strings.Contains(text, "FinishLogin") {
 		t.Errorf("start card: state %q, status %q", st, text)
 	}
-	if cardProbe(card) != "" {
+	if logincard.Probe(card) != "" {
 		t.Errorf("the two-cell card has a one-click probe")
 	}
 	if out := res.Stdout(); out != "" {
 		t.Errorf("start cell stdout = %q", out)
 	}
-	code, err := loginCode(srv, cardLink(card))
+	code, err := loginCode(srv, logincard.Link(card))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +240,7 @@ func TestQuickstartUnattendedWithM2M(t *testing.T) {
 	s := &session{t: t, k: startKernel(t, cellEnv(srv, t.TempDir(), "CI=true", "CARTO_CREDENTIALS="+string(creds)))}
 	cells := codeCells(t, "quickstart.ipynb")
 	res := s.run("login", cells[0], cellTimeout, s.noInput("login"))
-	if out := res.Stdout(); !strings.HasPrefix(out, "Logged in: m2m login to "+srv.URL) || len(cards(res)) != 0 {
+	if out := res.Stdout(); !strings.HasPrefix(out, "Logged in: m2m login to "+srv.URL) || len(logincard.All(res)) != 0 {
 		t.Errorf("login cell: %s", brief(res))
 	}
 	s.run("helpers", cells[1], cellTimeout, s.noInput("helpers"))
@@ -310,13 +311,13 @@ func TestColabAndDocker(t *testing.T) {
 	if len(a.prompts) != 1 || !a.pwd[0] {
 		t.Errorf("want one password box, got prompts %q", a.prompts)
 	}
-	card := cards(res)
+	card := logincard.All(res)
 	if len(card) == 0 {
 		t.Fatalf("no login card:\n%s", brief(res))
 	}
-	checkAuthURL(t, srv, cardLink(card[0]), srv.CodePageURL())
+	checkAuthURL(t, srv, logincard.Link(card[0]), srv.CodePageURL())
 	for _, c := range card {
-		if cardProbe(c) != "" {
+		if logincard.Probe(c) != "" {
 			t.Errorf("a forced copy-code card has the one-click probe")
 		}
 	}
@@ -325,7 +326,7 @@ func TestColabAndDocker(t *testing.T) {
 	if !strings.Contains(out, "Logged in to "+host+" via copy-code\n") || !strings.Contains(out, "Cached in "+cache+string(filepath.Separator)) {
 		t.Errorf("login cell: %s", brief(res))
 	}
-	if st := cardState(card[len(card)-1]); st != "done" {
+	if st := logincard.State(card[len(card)-1]); st != "done" {
 		t.Errorf("final card state %q", st)
 	}
 	checkNoLeak(t, secrets(t, srv, cache), s.results...)
@@ -429,8 +430,8 @@ func TestUnansweredLogin(t *testing.T) {
 		!strings.Contains(out, "nobody completed the login") || !strings.Contains(out, "M2M") {
 		t.Errorf("want one box and the timeout advice: %s", brief(res))
 	}
-	if c := lastCard(res); cardState(c) != "failed" || !strings.Contains(cardStatus(c), "timed out") {
-		t.Errorf("final card: state %q status %q", cardState(c), cardStatus(c))
+	if c := logincard.Last(res); logincard.State(c) != "failed" || !strings.Contains(logincard.Status(c), "timed out") {
+		t.Errorf("final card: state %q status %q", logincard.State(c), logincard.Status(c))
 	}
 	waitPortFree(t, loopbackPort, 5*time.Second)
 

@@ -8,12 +8,9 @@ package notebooks_test
 // sees under papermill.
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -79,8 +76,7 @@ func TestPapermillFormsFailFast(t *testing.T) {
 	}
 	mustOK(t, os.WriteFile(filepath.Join(dir, "run_report.py"), []byte(papermillScript), 0o644))
 	data := testenv.KernelSpec(t)
-	env := append(withoutCI(cellEnv(srv, t.TempDir())), "PYTHONPATH="+lib, "JUPYTER_DATA_DIR="+data,
-		"JUPYTER_CONFIG_DIR="+t.TempDir(), "JUPYTER_RUNTIME_DIR="+t.TempDir(), "PYDEVD_DISABLE_FILE_VALIDATION=1")
+	env := append(withoutCI(cellEnv(srv, t.TempDir())), "PYTHONPATH="+lib)
 	warmBuild(t)
 
 	for _, c := range []struct {
@@ -93,22 +89,14 @@ func TestPapermillFormsFailFast(t *testing.T) {
 		{"papermill's Python API", []string{python, "run_report.py"}, "run by papermill's Python API"},
 	} {
 		os.Remove(filepath.Join(dir, "out.ipynb"))
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		cmd := exec.CommandContext(ctx, c.argv[0], c.argv[1:]...)
-		cmd.Dir, cmd.Env = dir, append(withoutCI(os.Environ()), env...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-		start := time.Now()
-		out, err := cmd.CombinedOutput()
-		elapsed := time.Since(start)
-		cancel()
-		t.Logf("%s: %v in %v", c.name, err, elapsed.Round(time.Millisecond))
-		if err == nil || !strings.Contains(string(out), "CellExecutionError") {
-			t.Errorf("%s: want the run to fail at the login cell; output:\n%s", c.name, out)
+		run := runJupyterTool(t, dir, data, env, c.argv...)
+		t.Logf("%s: %v in %v", c.name, run.err, run.elapsed.Round(time.Millisecond))
+		if run.err == nil || !strings.Contains(run.output, "CellExecutionError") {
+			t.Errorf("%s: want the run to fail at the login cell; output:\n%s", c.name, run.output)
 			continue
 		}
-		if elapsed > unattendedLimit {
-			t.Errorf("%s: the run took %v, want < %v (the login waited for someone)", c.name, elapsed.Round(time.Millisecond), unattendedLimit)
+		if run.elapsed > unattendedLimit {
+			t.Errorf("%s: the run took %v, want < %v (the login waited for someone)", c.name, run.elapsed.Round(time.Millisecond), unattendedLimit)
 		}
 		login := nbconvertCellText(t, filepath.Join(dir, "out.ipynb"), 1)
 		for _, want := range []string{"interactive login required", c.want, "M2M"} {

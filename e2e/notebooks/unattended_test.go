@@ -22,37 +22,45 @@ import (
 // start and compiling the cell included (the login timeout it replaces is 5 minutes).
 const unattendedLimit = 30 * time.Second
 
-// nbconvertRun is one `jupyter nbconvert --execute` of a notebook.
-type nbconvertRun struct {
+// toolRun is one run of a Jupyter tool (nbconvert, papermill) on a notebook.
+type toolRun struct {
 	err     error
-	stderr  string
+	output  string // stdout and stderr
 	elapsed time.Duration
 }
 
 // runNbconvert executes dir/name with the GoNB kernel registered in data and env added to this
 // process's environment minus CI; extra arguments come last. Bounded by 3 minutes.
-func runNbconvert(t *testing.T, dir, name, data string, env []string, extra ...string) nbconvertRun {
+func runNbconvert(t *testing.T, dir, name, data string, env []string, extra ...string) toolRun {
 	t.Helper()
 	bin := testenv.Command(t, "jupyter-nbconvert", "apt jupyter-nbconvert")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	args := append([]string{"--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=gonb",
 		"--ExecutePreprocessor.timeout=180", "--output", "out.ipynb"}, extra...)
-	cmd := exec.CommandContext(ctx, bin, append(args, name)...)
+	return runJupyterTool(t, dir, data, env, append([]string{bin}, append(args, name)...)...)
+}
+
+// runJupyterTool runs argv in dir with the kernels registered in data, a private Jupyter
+// config and runtime folder, and env added to this process's environment minus CI; its whole
+// process group is killed after 3 minutes, which fails the test.
+func runJupyterTool(t *testing.T, dir, data string, env []string, argv ...string) toolRun {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = dir
 	cmd.Env = append(withoutCI(os.Environ()), "JUPYTER_DATA_DIR="+data, "JUPYTER_CONFIG_DIR="+t.TempDir(),
 		"JUPYTER_RUNTIME_DIR="+t.TempDir(), "PYDEVD_DISABLE_FILE_VALIDATION=1")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("jupyter nbconvert still running after 3 minutes (the login waits?):\n%s", stderr.String())
+		t.Fatalf("%s still running after 3 minutes (the login waits?):\n%s", filepath.Base(argv[0]), out.String())
 	}
-	return nbconvertRun{err: err, stderr: stderr.String(), elapsed: time.Since(start)}
+	return toolRun{err: err, output: out.String(), elapsed: time.Since(start)}
 }
 
 // withoutCI drops CI from env: the run must be recognised without it.
@@ -99,8 +107,8 @@ func TestNbconvertFailsFast(t *testing.T) {
 	if run.err == nil {
 		t.Errorf("jupyter nbconvert succeeded; want the run to fail at the login cell")
 	}
-	if !strings.Contains(run.stderr, "CellExecutionError") || !strings.Contains(run.stderr, loginLine(t)) {
-		t.Errorf("want nbconvert to report the login cell failing (%q):\n%s", loginLine(t), run.stderr)
+	if !strings.Contains(run.output, "CellExecutionError") || !strings.Contains(run.output, loginLine(t)) {
+		t.Errorf("want nbconvert to report the login cell failing (%q):\n%s", loginLine(t), run.output)
 	}
 	if run.elapsed > unattendedLimit {
 		t.Errorf("the run took %v, want < %v", run.elapsed.Round(time.Millisecond), unattendedLimit)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/carto-go/carto-auth/carto"
+	"github.com/carto-go/carto-auth/e2e/testenv"
 )
 
 // TestM2M: client credentials with the secret in the body; the API accepts the token, and a
@@ -75,6 +76,7 @@ func TestCopyCode(t *testing.T) {
 // TestLoopback: the browser is opened on the listener's start page, goes through the
 // provider's pages and comes back to http://localhost:10000/callback/ with the code and state.
 func TestLoopback(t *testing.T) {
+	testenv.HoldLoopbackPort(t) // the redirect URI's port, which the notebook tests use too
 	p := Start(t, Options{})
 	newEnv(t, p)
 	who := NewPerson("ana@example.com")
@@ -109,6 +111,7 @@ func TestLoopback(t *testing.T) {
 // TestDeniedConsent: the person cancels on the consent page; the login ends with
 // ErrAccessDenied and nothing is cached.
 func TestDeniedConsent(t *testing.T) {
+	testenv.HoldLoopbackPort(t) // the redirect URI's port, which the notebook tests use too
 	p := Start(t, Options{})
 	e := newEnv(t, p)
 	who := NewPerson("ana@example.com")

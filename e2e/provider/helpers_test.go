@@ -12,44 +12,36 @@ import (
 	"time"
 
 	"github.com/carto-go/carto-auth/carto"
-	"github.com/carto-go/carto-auth/e2e/testenv"
 )
 
-// bins holds the programs built once for the package: cartoauth and the soak worker.
+// bins holds the programs built once for the package, when a test first needs them:
+// cartoauth and the soak worker.
 var bins struct {
-	dir string
-	err error
+	once sync.Once
+	dir  string
+	err  error
 }
 
 func TestMain(m *testing.M) {
-	// The loopback flow listens on port 10000 (CARTO's registered redirect); the notebook
-	// tests use it too, so packages that do hold this lock while they run.
-	release, err := testenv.LockLoopbackPort()
-	if err != nil {
-		panic(err)
-	}
-	dir, err := os.MkdirTemp("", "provider-bins-")
-	if err == nil {
-		bins.dir = dir
-		bins.err = buildBins(dir)
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
-	release()
-	os.Exit(code)
-}
-
-func buildBins(dir string) error {
-	cmd := exec.Command("go", "build", "-o", dir+"/", "github.com/carto-go/carto-auth/cmd/cartoauth", "./soakworker")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return errors.New("building cartoauth and the soak worker: " + err.Error() + ": " + string(out))
+	if bins.dir != "" {
+		os.RemoveAll(bins.dir)
 	}
-	return nil
+	os.Exit(code)
 }
 
 // bin returns the path of a program built for the tests.
 func bin(t testing.TB, name string) string {
 	t.Helper()
+	bins.once.Do(func() {
+		if bins.dir, bins.err = os.MkdirTemp("", "provider-bins-"); bins.err != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", bins.dir+"/", "github.com/carto-go/carto-auth/cmd/cartoauth", "./soakworker")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			bins.err = errors.New("building cartoauth and the soak worker: " + err.Error() + ": " + string(out))
+		}
+	})
 	if bins.err != nil {
 		t.Fatal(bins.err)
 	}

@@ -2,14 +2,14 @@ package provider
 
 import (
 	"context"
-	"html"
+	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/carto-go/carto-auth/e2e/kernel"
+	"github.com/carto-go/carto-auth/e2e/logincard"
 	"github.com/carto-go/carto-auth/e2e/testenv"
 )
 
@@ -25,35 +25,12 @@ if err != nil {
 fmt.Println("Logged in:", auth.Info().Flow, auth.Info().Email)
 `
 
-var (
-	cardRoot    = regexp.MustCompile(`<div[^>]*class="carto-login"[^>]*>`)
-	probeTag    = regexp.MustCompile(`<img[^>]*class="carto-login-probe"[^>]*>`)
-	oneClickTag = regexp.MustCompile(`<a[^>]*class="carto-login-oneclick"[^>]*>`)
-)
-
-func attr(tag, name string) string {
-	m := regexp.MustCompile(`\s` + name + `="([^"]*)"`).FindStringSubmatch(tag)
-	if m == nil {
-		return ""
-	}
-	return html.UnescapeString(m[1])
-}
-
-// lastCard is the newest version of the login card in res, or "".
-func lastCard(res *kernel.Result) string {
-	for i := len(res.Outputs) - 1; i >= 0; i-- {
-		if h := res.Outputs[i].HTML; cardRoot.MatchString(h) {
-			return h
-		}
-	}
-	return ""
-}
-
 // TestOneClick: a login cell in a real GoNB kernel shows the card; the person's browser loads
 // its probe image from the kernel's listener, the card adds the one-click link, the person
 // follows it through the provider's pages and back to http://localhost:10000/callback/, and
 // the cell ends logged in, with nothing pasted.
 func TestOneClick(t *testing.T) {
+	testenv.HoldLoopbackPort(t) // the redirect URI's port, which the notebook tests use too
 	p := Start(t, Options{})
 	e := newEnv(t, p)
 	k := kernel.StartT(t, kernel.Options{GoWork: []string{testenv.RepoRoot(t)}, Env: append(e.vars(),
@@ -65,20 +42,28 @@ func TestOneClick(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	res, err := k.ExecuteResult(ctx, loginCell, func(res *kernel.Result, _ string, _ bool) (string, error) {
-		card := lastCard(res)
+		card := logincard.Last(res)
 		switch {
 		case card == "":
 			return "", kernel.ErrAnswerLater
 		case !probed:
 			probed = true
-			resp, err := http.Get(attr(probeTag.FindString(card), "data-src")) // the card's image
+			src := logincard.Probe(card) // the card's image
+			if src == "" {
+				return "", errors.New("the card has no probe image")
+			}
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+			if err != nil {
+				return "", err
+			}
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				return "", err
 			}
 			resp.Body.Close()
 			return "", kernel.ErrAnswerLater
 		case !clicked:
-			link := attr(oneClickTag.FindString(card), "href")
+			link := logincard.OneClick(card)
 			if link == "" {
 				return "", kernel.ErrAnswerLater // the card with the one-click link is on its way
 			}
@@ -102,7 +87,7 @@ func TestOneClick(t *testing.T) {
 	if pg := <-landed; pg == nil || !strings.Contains(pg.Body, "Logged in to CARTO") {
 		t.Errorf("the browser landed on %+v", pg)
 	}
-	if card := lastCard(res); attr(cardRoot.FindString(card), "data-state") != "done" {
+	if card := logincard.Last(res); logincard.State(card) != "done" {
 		t.Errorf("the last card is not done: %s", card)
 	}
 	if s := p.State(t); s.GrantSuccess["authorization_code"] != 1 || len(s.AliveGrants("ana@example.com")) != 1 {

@@ -49,6 +49,11 @@ type Page struct {
 	Body   string
 }
 
+// String names the page by status and path only: its query and body may hold a code or state.
+func (pg *Page) String() string {
+	return fmt.Sprintf("status %d at %s%s", pg.Status, pg.URL.Host, pg.URL.Path)
+}
+
 var (
 	formAction   = regexp.MustCompile(`<form[^>]*action="([^"]+)"[^>]*method="post"`)
 	promptField  = regexp.MustCompile(`<input type="hidden" name="prompt" value="(login|consent)"`)
@@ -85,9 +90,9 @@ func (p *Person) Open(ctx context.Context, u string) (*Page, error) {
 		if action == nil {
 			return nil, fmt.Errorf("the %s page has no form", kind[1])
 		}
-		next, err := page.resolve(action[1])
-		if err != nil {
-			return nil, err
+		next, rerr := page.resolve(action[1])
+		if rerr != nil {
+			return nil, rerr
 		}
 		switch {
 		case kind[1] == "login":
@@ -97,9 +102,9 @@ func (p *Person) Open(ctx context.Context, u string) (*Page, error) {
 			if abort == nil {
 				return nil, errors.New("the consent page has no cancel link")
 			}
-			u, err := page.resolve(abort[1])
-			if err != nil {
-				return nil, err
+			u, rerr := page.resolve(abort[1])
+			if rerr != nil {
+				return nil, rerr
 			}
 			page, err = p.do(ctx, http.MethodGet, u.String(), nil)
 		default:
@@ -143,7 +148,7 @@ func (p *Person) CopyCode(ctx context.Context, authURL string) (string, error) {
 	if m := errorOnPage.FindStringSubmatch(page.Body); m != nil {
 		return "", fmt.Errorf("the code page shows an error: %s", html.UnescapeString(m[1]))
 	}
-	return "", fmt.Errorf("landed on %s (status %d) with no code: %.600s", page.URL.Redacted(), page.Status, page.Body)
+	return "", fmt.Errorf("landed on %v with no code", page)
 }
 
 func (p *Person) do(ctx context.Context, method, u string, form url.Values) (*Page, error) {

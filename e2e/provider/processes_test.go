@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -13,42 +12,30 @@ import (
 	"time"
 
 	"github.com/carto-go/carto-auth/e2e/testenv"
+	"github.com/carto-go/carto-auth/internal/cache"
 )
 
-// cached is what the tests read of a cache file (never printed).
-type cached struct {
-	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token"`
-	Expiry       int64  `json:"expiry"`
-	IssuedAt     int64  `json:"issued_at"`
-}
-
-// onlyLogin reads the one login in the cache folder.
-func (e env) onlyLogin(t testing.TB) cached {
+// onlyLogin reads the one login in the cache folder (never printed).
+func (e env) onlyLogin(t testing.TB) *cache.Entry {
 	t.Helper()
 	files := e.cacheFiles(t)
 	if len(files) != 1 {
 		t.Fatalf("cache files %v, want one", files)
 	}
-	b, err := os.ReadFile(files[0])
+	c, err := cache.ReadEntry(files[0])
 	if err != nil {
-		t.Fatal(err)
-	}
-	var c cached
-	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatalf("cache file: %v", err)
 	}
 	return c
 }
 
-// waitRenewable sleeps until the cached access token is due for renewal (less than a fifth
-// of its lifetime left), plus a margin.
-func waitRenewable(t testing.TB, c cached) {
+// waitExpired sleeps until the library no longer uses the cached access token (its margin
+// before expiry has begun), plus a little.
+func waitExpired(t testing.TB, c *cache.Entry) {
 	t.Helper()
-	due := time.Unix(c.Expiry-max(1, (c.Expiry-c.IssuedAt)/5), 0).Add(300 * time.Millisecond)
-	if d := time.Until(due); d > 0 {
+	if d := time.Until(c.ExpiredAt().Add(300 * time.Millisecond)); d > 0 {
 		if d > 30*time.Second {
-			t.Fatalf("the token is due in %v: longer than the provider's lifetime", d)
+			t.Fatalf("the token expires in %v: longer than the provider's lifetime", d)
 		}
 		time.Sleep(d)
 	}
@@ -61,7 +48,7 @@ func TestRefreshInANewProcess(t *testing.T) {
 	e := newEnv(t, p)
 	copyCodeLogin(t, NewPerson("ana@example.com"), nil)
 	before := e.onlyLogin(t)
-	waitRenewable(t, before)
+	waitExpired(t, before)
 	r := e.run(t, "token")
 	tok := strings.TrimSpace(r.stdout)
 	if r.code != 0 || tok == before.AccessToken {
@@ -87,7 +74,7 @@ func TestProcessesAtExpiry(t *testing.T) {
 	e := newEnv(t, p)
 	copyCodeLogin(t, NewPerson("ana@example.com"), nil)
 	for round := 1; round <= rounds; round++ {
-		waitRenewable(t, e.onlyLogin(t))
+		waitExpired(t, e.onlyLogin(t))
 		var wg sync.WaitGroup
 		results := make([]result, processes)
 		for i := range results {
@@ -171,7 +158,7 @@ func TestFullDiskAfterRotation(t *testing.T) {
 	before := e.onlyLogin(t)
 	fill(t, filepath.Join(mnt, "filler"))
 
-	waitRenewable(t, before)
+	waitExpired(t, before)
 	a := e.run(t, "token")
 	if a.code != 0 || !strings.Contains(a.stderr, "no space left on device") {
 		t.Fatalf("the process on a full disk: exit %d, stderr %q; want its token and a warning", a.code, a.stderr)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/carto-go/carto-auth/carto"
 	"github.com/carto-go/carto-auth/e2e/testenv"
+	"github.com/carto-go/carto-auth/internal/cache"
 )
 
 // The soak: workers (separate processes) share one token cache and call AccessToken in a loop
@@ -60,7 +61,6 @@ type soakWorker struct {
 
 type kill struct {
 	at       time.Time
-	pid      int
 	renewing bool // the lock record named this worker, renewing
 }
 
@@ -78,7 +78,6 @@ type soak struct {
 	nextID  int
 
 	kills     []kill
-	loopy     int    // failed refreshes after a loss beyond one per worker
 	pending   []kill // renewing kills not yet followed by a refresh that proves no loss
 	losses    []kill // the kills the provider's reuse detections were attributed to
 	windows   [][2]int64
@@ -238,7 +237,7 @@ func (s *soak) kill(pid int) {
 	}
 	holder, renewing := s.lockRecord()
 	w.cmd.Process.Signal(syscall.SIGKILL)
-	k := kill{at: time.Now(), pid: pid, renewing: renewing && holder == pid}
+	k := kill{at: time.Now(), renewing: renewing && holder == pid}
 	<-w.done
 	s.mu.Lock()
 	delete(s.workers, pid)
@@ -296,7 +295,6 @@ func (s *soak) loss(at time.Time, n int) {
 	// No loop: the refused refresh token is forgotten, so the provider sees it a few times at
 	// most, not once per call.
 	if n := refreshErrors(s.p.State(s.t)) - failedBefore; n > soakWorkers {
-		s.loopy += n - soakWorkers
 		s.t.Errorf("after a lost rotation the provider saw %d failed refreshes before every worker said \"log in again\"", n)
 	}
 	s.login(true)
@@ -381,8 +379,7 @@ func (s *soak) finish() {
 			temps++
 		case strings.HasSuffix(name, ".lock") && strings.HasPrefix(name, "gonbauth-oauth-"):
 		case strings.HasSuffix(name, ".json") && strings.HasPrefix(name, "gonbauth-oauth-"):
-			var c cached
-			if b, err := os.ReadFile(path); err != nil || json.Unmarshal(b, &c) != nil || c.AccessToken == "" {
+			if c, err := cache.ReadEntry(path); err != nil || c.AccessToken == "" {
 				t.Errorf("cache file %s is torn or empty", name)
 			}
 		default:

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -16,8 +17,9 @@ const loopbackLockLimit = 40 * time.Minute
 
 // LockLoopbackPort waits for, and takes, a machine-wide lock on the one-click/loopback port
 // (10000, the redirect URI CARTO registered), so that test packages using it run one at a
-// time even when `go test ./...` runs packages in parallel. Call it from TestMain; the returned
-// function releases it. The lock is an flock, so it dies with a killed test binary.
+// time even when `go test ./...` runs packages in parallel. Call it from TestMain (or use
+// HoldLoopbackPort in the tests that need the port); the returned function releases it. The
+// lock is an flock, so it dies with a killed test binary.
 func LockLoopbackPort() (release func(), err error) {
 	path := filepath.Join(os.TempDir(), "carto-auth-e2e-loopback.lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
@@ -47,4 +49,14 @@ func LockLoopbackPort() (release func(), err error) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// HoldLoopbackPort takes the loopback port lock (see LockLoopbackPort) for the rest of test t.
+func HoldLoopbackPort(t testing.TB) {
+	t.Helper()
+	release, err := LockLoopbackPort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(release)
 }
