@@ -33,12 +33,15 @@ unit:
 	for m in $(MODULES); do (cd $$m && go test -race -count=1 ./...) || exit 1; done
 
 FUZZTIME ?= 3s
-# FUZZ_TARGETS are package:target pairs.
-FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials internal/cache:FuzzParseEntry carto:FuzzTokenResponse internal/wire:FuzzYAMLValue
+# FUZZ_TARGETS are package:target pairs; a package under e2e/ is in the e2e module
+# (FuzzYAMLValueAgainstYAMLv3 compares the config.yaml reader with a full YAML parser there).
+FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials internal/cache:FuzzParseEntry carto:FuzzTokenResponse internal/wire:FuzzYAMLValue e2e/yamlref:FuzzYAMLValueAgainstYAMLv3
 
 ## fuzz: run each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for longer).
 fuzz:
-	for pf in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$${pf#*:}\$$" -fuzztime $(FUZZTIME) ./$${pf%:*} || exit 1; done
+	for pf in $(FUZZ_TARGETS); do pkg=$${pf%:*}; mod=.; \
+		case $$pkg in e2e/*) mod=e2e; pkg=$${pkg#e2e/};; esac; \
+		(cd $$mod && go test -run '^$$' -fuzz "^$${pf#*:}\$$" -fuzztime $(FUZZTIME) ./$$pkg) || exit 1; done
 
 # E2E_BIN: where install-deps.sh puts gonb and goimports; on PATH for the tests.
 E2E_BIN ?= $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)

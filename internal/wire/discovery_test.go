@@ -2,6 +2,7 @@ package wire
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -113,6 +114,19 @@ func TestYAMLValueReadsWhatYAMLSays(t *testing.T) {
 		`{"apis": {"other": {"baseUrl": "x"}, "baseUrl": "https://j\/s"}}`: "https://j/s",
 		"{apis: {baseUrl: https://unclosed":                                "",
 		"- apis:\n    baseUrl: https://in-a-list\n":                        "",
+		`"apis": {"baseUrl": "0"}`:                                         "0", // quoted: a string
+		`"apis":{"baseUrl":"0"}`:                                           "",  // no mapping: ':' needs a space in a block
+		`"apis":{"baseUrl":0}`:                                             "",
+		"apis:\n  baseUrl: a\n   b\n":                                      "", // folded: "a b"
+		"x: |\n  apis:\n    baseUrl: y\n":                                  "", // text of a block scalar
+		"a: 1\n---\napis:\n  baseUrl: x\n":                                 "", // the second document
+		"---\napis:\n  baseUrl: x\n...\n":                                  "x",
+		"apis:\n  -\n    baseUrl: x\n":                                     "", // in a sequence
+		"apis:\n  \"\\x62aseUrl\":\n    baseUrl: x\n":                      "", // below a key not read
+		"apis: {a: x,\n  baseUrl: z}\n":                                    "",
+		"apis:\n  baseUrl: 2001-12-14\n":                                   "", // a timestamp
+		"{apis: {baseUrl: a\n  b}}":                                        "",
+		"{apis: {baseUrl: a #c\n}}":                                        "",
 	} {
 		if got := YAMLValue([]byte(doc), "apis", "baseUrl"); got != want {
 			t.Errorf("YAMLValue(%q) = %q, want %q", doc, got, want)
@@ -123,14 +137,34 @@ func TestYAMLValueReadsWhatYAMLSays(t *testing.T) {
 	}
 }
 
+// FuzzYAMLValue checks properties that hold whatever the document: the value is trimmed, it
+// reads back the same from the plainest document that holds it quoted, and a JSON document gives
+// "" or the string encoding/json finds there ("" where that is no string). The comparison with a
+// full YAML parser is e2e/yamlref's FuzzYAMLValueAgainstYAMLv3, which shares this corpus.
 func FuzzYAMLValue(f *testing.F) {
 	f.Add("apis:\n  baseUrl: https://x\n")
 	f.Add(`{"apis": {"baseUrl": "https://x"}}`)
 	f.Add("apis: {baseUrl: 'a''b', x: [1, {y: z}]}")
+	f.Add(`{"apis": {"baseUrl": 0}}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		v := YAMLValue([]byte(doc), "apis", "baseUrl")
-		if v != strings.TrimSpace(v) || notString(v) {
-			t.Fatalf("YAMLValue(%q) = %q", doc, v)
+		if v != strings.TrimSpace(v) {
+			t.Fatalf("YAMLValue(%q) = %q, not trimmed", doc, v)
+		}
+		if v != "" {
+			q, _ := json.Marshal(v)
+			if back := YAMLValue([]byte("apis:\n  baseUrl: "+string(q)+"\n"), "apis", "baseUrl"); back != v {
+				t.Fatalf("YAMLValue(%q) = %q, but %q quoted reads back as %q", doc, v, v, back)
+			}
+		}
+		var m map[string]any
+		if json.Unmarshal([]byte(doc), &m) != nil {
+			return
+		}
+		apis, _ := m["apis"].(map[string]any)
+		s, isString := apis["baseUrl"].(string)
+		if v != "" && (!isString || v != strings.TrimSpace(s)) {
+			t.Fatalf("YAMLValue(%q) = %q; encoding/json finds %#v", doc, v, apis["baseUrl"])
 		}
 	})
 }

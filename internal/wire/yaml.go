@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // YAMLValue finds the string at path from the top of a YAML (or JSON) document, or "" when
@@ -14,6 +15,9 @@ import (
 // document it cannot follow gives "", and discovery then asks for the base URL.
 func YAMLValue(doc []byte, path ...string) string {
 	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+	if !utf8.Valid(doc) {
+		return "" // not a YAML document
+	}
 	text := strings.ReplaceAll(string(doc), "\r\n", "\n")
 	if strings.HasPrefix(strings.TrimSpace(text), "{") {
 		return flowValue(strings.TrimSpace(text), path)
@@ -21,82 +25,138 @@ func YAMLValue(doc []byte, path ...string) string {
 	return blockValue(text, path)
 }
 
-// blockLine is one line of a block mapping: its indentation, key and (possibly empty) value.
+// lineKind says what a line of a block document holds.
+type lineKind int
+
+const (
+	skipLine   lineKind = iota // blank, a comment, or a directive
+	keyLine                    // key: value
+	otherLine                  // a sequence entry, or a line this reader does not read
+	markerLine                 // a document marker (--- or ...)
+	tabLine                    // a tab in the indentation: not YAML this reader follows
+)
+
+// blockLine is one line of a block mapping: its kind, indentation, key and (possibly empty)
+// value.
 type blockLine struct {
+	kind       lineKind
 	indent     int
 	key, value string
 }
 
-// blockValue follows path down the block mappings of text. The keys of the lines above a line,
-// each less indented than the next, are its path.
+// open is a key whose value, a mapping, goes on in the lines below it.
+type open struct {
+	indent int
+	key    string
+}
+
+// blockValue follows path down the block mappings of text's first document. The keys of the
+// lines above a line, each less indented than the next, are its path. A value is read only when
+// it ends on its line: the lines more indented than a key with a value continue that value (a
+// folded scalar, a block scalar, a flow collection), so they are never read as keys, and a
+// value that continues there is one this reader does not follow.
 func blockValue(text string, path []string) string {
-	type open struct {
-		indent int
-		key    string
-	}
 	var stack []open
+	content := false // a line of the document has been read
+	inValue := -1    // the lines more indented than this continue the last line's value
+	found, value := false, ""
 	for _, raw := range strings.Split(text, "\n") {
-		l, ok := parseBlockLine(raw)
-		if !ok {
-			continue // blank, a comment, a document marker or directive
+		l := parseBlockLine(raw)
+		switch l.kind {
+		case skipLine:
+			continue
+		case tabLine:
+			return ""
 		}
-		if l.indent < 0 {
-			return "" // not YAML this reader follows (a tab in the indentation)
+		if inValue >= 0 && l.indent > inValue {
+			if found {
+				return "" // the value goes on past its line
+			}
+			continue
 		}
+		if found {
+			return value
+		}
+		if l.kind == markerLine {
+			if content || l.value != "" {
+				return "" // the first document ends, or is a node on the marker line
+			}
+			continue
+		}
+		content = true
+		inValue = -1
 		for len(stack) > 0 && stack[len(stack)-1].indent >= l.indent {
 			stack = stack[:len(stack)-1]
 		}
+		if l.kind == otherLine {
+			inValue = l.indent // nothing below a sequence entry or an unread key is on the path
+			continue
+		}
 		stack = append(stack, open{l.indent, l.key})
 		depth := len(stack)
-		if depth > len(path) || !keysMatch(stack, path, func(o open) string { return o.key }) {
+		onPath := depth <= len(path) && keysMatch(stack, path)
+		if l.value != "" {
+			inValue = l.indent
+			stack = stack[:depth-1] // a value has no keys below it
+		}
+		if !onPath {
 			continue
 		}
 		switch {
 		case depth == len(path):
-			return scalar(l.value)
+			value = scalar(l.value)
 		case strings.HasPrefix(l.value, "{"):
-			return flowValue(l.value, path[depth:])
-		case l.value != "":
-			stack = stack[:len(stack)-1] // a scalar has nothing below it
+			value = flowValue(l.value, path[depth:])
+		default:
+			continue
 		}
+		if value == "" {
+			return ""
+		}
+		found = true
 	}
-	return ""
+	return value
 }
 
-func keysMatch[T any](stack []T, path []string, key func(T) string) bool {
+// keysMatch reports whether the open keys are the start of path.
+func keysMatch(stack []open, path []string) bool {
 	for i, o := range stack {
-		if key(o) != path[i] {
+		if o.key != path[i] {
 			return false
 		}
 	}
 	return true
 }
 
-// parseBlockLine reads "<indent>key: value # comment"; ok is false for lines without a key.
-// A tab in the indentation gives indent -1.
-func parseBlockLine(raw string) (blockLine, bool) {
+// parseBlockLine reads "<indent>key: value # comment".
+func parseBlockLine(raw string) blockLine {
 	body := strings.TrimLeft(raw, " ")
 	indent := len(raw) - len(body)
 	if strings.HasPrefix(body, "\t") {
-		return blockLine{indent: -1}, true
+		return blockLine{kind: tabLine}
 	}
 	body = strings.TrimRight(stripComment(body), " \t")
-	if body == "" || strings.HasPrefix(body, "---") || strings.HasPrefix(body, "...") || strings.HasPrefix(body, "%") || strings.HasPrefix(body, "- ") || body == "-" {
-		return blockLine{}, false
+	switch {
+	case body == "":
+		return blockLine{kind: skipLine}
+	case indent == 0 && (body == "---" || body == "..." || strings.HasPrefix(body, "--- ") || strings.HasPrefix(body, "... ")):
+		return blockLine{kind: markerLine, value: strings.TrimSpace(body[3:])}
+	case indent == 0 && strings.HasPrefix(body, "%"):
+		return blockLine{kind: skipLine}
 	}
 	key, rest, ok := splitKey(body)
 	if !ok {
-		return blockLine{}, false
+		return blockLine{kind: otherLine, indent: indent}
 	}
-	return blockLine{indent: indent, key: key, value: strings.TrimSpace(rest)}, true
+	return blockLine{kind: keyLine, indent: indent, key: key, value: strings.TrimSpace(rest)}
 }
 
 // splitKey splits "key: rest" where key may be quoted; ok is false when there is no ": ".
 func splitKey(s string) (key, rest string, ok bool) {
 	if s != "" && (s[0] == '"' || s[0] == '\'') {
 		q, n := quoted(s)
-		if n < 0 || !strings.HasPrefix(s[n:], ":") {
-			return "", "", false
+		if n < 0 || !strings.HasPrefix(s[n:], ":") || !(n+1 == len(s) || s[n+1] == ' ') {
+			return "", "", false // in a block, ':' needs a space after it ("k":{} is no mapping)
 		}
 		return q, s[n+1:], true
 	}
@@ -155,8 +215,12 @@ func scalar(v string) string {
 	return v
 }
 
-// notString reports a plain scalar that YAML reads as null, a boolean or a number.
+// notString reports a plain scalar that YAML reads as null, a boolean, a number or (what
+// starts as a date does) a timestamp.
 func notString(v string) bool {
+	if len(v) > 4 && v[4] == '-' && strings.Trim(v[:4], "0123456789") == "" {
+		return true
+	}
 	switch strings.ToLower(v) {
 	case "~", "null", "true", "false", "yes", "no", "on", "off", ".nan", ".inf", "-.inf", "+.inf":
 		return true
@@ -179,6 +243,8 @@ func quoted(s string) (string, int) {
 			i++
 		case q == '\'' && s[i] == '\'' && i+1 < len(s) && s[i+1] == '\'':
 			i++
+		case q == '\'' && s[i] == '\n':
+			return "", -1 // a single-quoted string spanning lines is folded: not read here
 		case s[i] == q:
 			if q == '\'' {
 				return strings.ReplaceAll(s[1:i], "''", "'"), i + 1
@@ -252,7 +318,10 @@ func (f *flow) value(path []string) (string, bool) {
 		f.i++
 	}
 	v := strings.TrimSpace(f.s[start:f.i])
-	return v, len(path) == 0 && v != "" && !notString(v)
+	// A plain value that spans lines is folded, and one with " #" ends in a comment: this
+	// reader reads neither.
+	readable := !strings.Contains(v, "\n") && !strings.Contains(v, " #") && !strings.Contains(v, "\t#")
+	return v, len(path) == 0 && v != "" && readable && !notString(v)
 }
 
 // mapping reads {key: value, ...} and returns the string at path within it.
