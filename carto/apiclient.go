@@ -66,8 +66,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := base.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {
-		t.auth.set.log.Info("CARTO refused the access token; it will be renewed")
-		t.auth.cache.Refuse(tok)
+		t.auth.refused(tok)
 	}
 	return resp, err
 }
@@ -96,4 +95,13 @@ func (a *Auth) trusts(o string) bool {
 		return true
 	}
 	return slices.Contains(a.set.tokenOrigins, o)
+}
+
+// refused tells the cache that an API refused tok, and logs what follows.
+func (a *Auth) refused(tok string) {
+	if a.cache.Refuse(tok) {
+		a.set.log.Info("CARTO refused the access token; it will be renewed")
+		return
+	}
+	a.set.log.Info("CARTO refused the access token again soon after a renewal that a refusal forced; keeping it (the request may be at fault)")
 }

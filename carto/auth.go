@@ -77,11 +77,12 @@ const aheadRetryDelay = 30 * time.Second
 
 // renew brings the token up to date through the cache: a token another process stored
 // meanwhile is adopted; otherwise a new one is obtained. A renewal ahead of expiry that fails
-// (or would have to wait for another process) keeps the current token.
+// (or would have to wait for another process) keeps the current token; so does the renewal of
+// a token an API refused, which waits for another process's renewal rather than skip it.
 func (a *Auth) renew(ctx context.Context) (*entry, error) {
 	cur := a.cache.Current()
 	w := cache.Wait{NoWait: true}
-	if !cur.Usable(a.set.now()) {
+	if !cur.Usable(a.set.now()) || !cur.RefusedAt.IsZero() {
 		w = a.login.wait(ctx)
 	}
 	e, adopted, err := a.cache.Update(ctx, w, renewal{a})

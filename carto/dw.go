@@ -35,7 +35,7 @@ func (a *Auth) CartoDWCredentials(ctx context.Context) (projectID, token string,
 	if err != nil {
 		var se *ServerError
 		if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
-			a.cache.Refuse(tok)
+			a.refused(tok)
 		}
 		return "", "", dwError(err)
 	}

@@ -139,6 +139,9 @@ func (c *Cache) Update(ctx context.Context, w Wait, ch Change) (e *Entry, adopte
 	}
 	next, err := ch.Apply(ctx, newest, held{c, h})
 	if next != nil && next != newest {
+		if newest == nil || next.AccessToken != newest.AccessToken {
+			next = newest.succeeding(next, c.now())
+		}
 		c.keep(next, h)
 	}
 	if next != nil {
@@ -203,32 +206,40 @@ func (c *Cache) Remove(ctx context.Context, w Wait) (*Entry, error) {
 	return last, c.store.remove()
 }
 
-// Refuse drops an access token the API refused before its expiry (revoked, or the account
-// changed), so the next call renews instead of sending it again. In memory it is dropped at
-// once; on disk it is marked stale only if nothing else in this process or another is changing
-// the cache now (then that change replaces it anyway) and the file still holds that token.
-// The refresh token is kept.
-func (c *Cache) Refuse(token string) {
-	c.refused.Store(&token)
-	if e := c.cur.Load(); e != nil && e.AccessToken == token {
-		c.cur.CompareAndSwap(e, e.Stale(c.now()))
+// Refuse marks an access token the API refused before its expiry (revoked, or the account
+// changed), so the next call renews it; until a renewal succeeds the token is still used. It
+// reports whether it did: within RefusalBackoff of a renewal a refusal forced, a refusal is
+// taken as the request's fault and the token kept, so that a path that always answers 401 does
+// not renew on every call (the time is in the cache file: other processes see it too). On disk
+// the token is marked only if nothing else in this process or another is changing the cache now
+// (then that change replaces it anyway) and the file still holds it. The refresh token is kept.
+func (c *Cache) Refuse(token string) bool {
+	now := c.now()
+	e := c.cur.Load()
+	if e != nil && e.AccessToken == token {
+		if !e.RefusedAt.IsZero() || now.Sub(e.ForcedAt) < RefusalBackoff {
+			return false
+		}
+		c.cur.CompareAndSwap(e, e.Refused(now))
 	}
+	c.refused.Store(&token)
 	select {
 	case c.sem <- struct{}{}:
 		defer func() { <-c.sem }()
 	default:
-		return
+		return true
 	}
 	h := c.store.tryLockNow()
 	if h == nil {
-		return
+		return true
 	}
 	defer h.unlock()
-	if disk := c.store.load(); disk != nil && disk.AccessToken == token {
-		if err := c.store.save(disk.Stale(c.now())); err != nil {
+	if disk := c.store.load(); disk != nil && disk.AccessToken == token && disk.RefusedAt.IsZero() {
+		if err := c.store.save(disk.Refused(now)); err != nil {
 			c.warn("could not mark the refused token in the cache", "error", err)
 		}
 	}
+	return true
 }
 
 // newest picks, under the lock h, the entry on disk — none there means logged out elsewhere —
@@ -247,8 +258,8 @@ func (c *Cache) newest(h *heldLock) *Entry {
 			e = unsaved
 		}
 	}
-	if r := c.refused.Load(); e != nil && r != nil && e.AccessToken == *r && e.Usable(c.now()) {
-		e = e.Stale(c.now())
+	if r := c.refused.Load(); e != nil && r != nil && e.AccessToken == *r && e.RefusedAt.IsZero() {
+		e = e.Refused(c.now())
 	}
 	return e
 }

@@ -33,7 +33,18 @@ type Entry struct {
 	// Email and Name are the account's, for display only.
 	Email string
 	Name  string
+	// RefusedAt is when an API refused the access token before its expiry (zero: never). The
+	// token is then renewed, but still used until its expiry while the renewal fails.
+	RefusedAt time.Time
+	// ForcedAt is when a refusal last forced a renewal of this login (zero: never); for
+	// RefusalBackoff after it, refusals are not taken as the token's fault.
+	ForcedAt time.Time
 }
+
+// RefusalBackoff is how long after a renewal that a refusal forced another refusal is taken
+// as the request's fault, not the token's: one path that always answers 401 then costs one
+// renewal, not one for each call.
+const RefusalBackoff = time.Minute
 
 // Lifetime is how long the token was issued for (at least one second).
 func (e *Entry) Lifetime() time.Duration { return max(e.Expiry.Sub(e.IssuedAt), time.Second) }
@@ -60,16 +71,37 @@ func (e *Entry) RefreshAt() time.Time {
 // renewal yet. Both are false for a nil entry.
 func (e *Entry) Usable(now time.Time) bool { return e != nil && now.Before(e.ExpiredAt()) }
 
-// Fresh reports whether the token needs no renewal at now.
-func (e *Entry) Fresh(now time.Time) bool { return e != nil && now.Before(e.RefreshAt()) }
+// Fresh reports whether the token needs no renewal at now: it is not near its expiry and no API
+// refused it.
+func (e *Entry) Fresh(now time.Time) bool {
+	return e != nil && e.RefusedAt.IsZero() && now.Before(e.RefreshAt())
+}
 
-// Stale returns a copy of e expired at now (for a token the API refused); its refresh token and
-// issue time are kept.
-func (e *Entry) Stale(now time.Time) *Entry {
+// Refused returns a copy of e marked as refused by an API at now (see RefusedAt).
+func (e *Entry) Refused(now time.Time) *Entry {
 	s := *e
-	if now.Add(-time.Second).Before(s.Expiry) {
-		s.Expiry = now.Add(-time.Second).Truncate(time.Second)
+	if s.RefusedAt.IsZero() {
+		s.RefusedAt = now.Truncate(time.Second)
 	}
+	return &s
+}
+
+// succeeding returns next, the entry that replaces e, carrying when a refusal last forced a
+// renewal: now if e was refused, else whenever e's was.
+func (e *Entry) succeeding(next *Entry, now time.Time) *Entry {
+	forced := time.Time{}
+	switch {
+	case e == nil:
+	case !e.RefusedAt.IsZero():
+		forced = now.Truncate(time.Second)
+	default:
+		forced = e.ForcedAt
+	}
+	if next.ForcedAt.Equal(forced) {
+		return next
+	}
+	s := *next
+	s.ForcedAt = forced
 	return &s
 }
 

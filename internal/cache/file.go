@@ -21,6 +21,8 @@ type fileEntry struct {
 	Flow         string   `json:"flow,omitempty"`
 	Email        string   `json:"email,omitempty"`
 	Name         string   `json:"name,omitempty"`
+	RefusedAt    int64    `json:"refused_at,omitempty"`
+	ForcedAt     int64    `json:"forced_at,omitempty"`
 }
 
 const fileVersion = 1
@@ -29,7 +31,8 @@ const fileVersion = 1
 func Marshal(e *Entry) ([]byte, error) {
 	return json.MarshalIndent(fileEntry{Version: fileVersion, Identity: e.Identity, AccessToken: e.AccessToken,
 		TokenType: e.TokenType, RefreshToken: e.RefreshToken, Expiry: e.Expiry.Unix(), IssuedAt: e.IssuedAt.Unix(),
-		APIBaseURL: e.APIBaseURL, TenantDomain: e.TenantDomain, Flow: e.Flow, Email: e.Email, Name: e.Name}, "", "  ")
+		APIBaseURL: e.APIBaseURL, TenantDomain: e.TenantDomain, Flow: e.Flow, Email: e.Email, Name: e.Name,
+		RefusedAt: unixOrZero(e.RefusedAt), ForcedAt: unixOrZero(e.ForcedAt)}, "", "  ")
 }
 
 // Parse checks and decodes the contents of one cache file.
@@ -43,7 +46,22 @@ func Parse(body []byte) (*Entry, error) {
 	}
 	return &Entry{Identity: f.Identity, AccessToken: f.AccessToken, TokenType: f.TokenType, RefreshToken: f.RefreshToken,
 		Expiry: time.Unix(f.Expiry, 0), IssuedAt: time.Unix(f.IssuedAt, 0), APIBaseURL: f.APIBaseURL,
-		TenantDomain: f.TenantDomain, Flow: f.Flow, Email: f.Email, Name: f.Name}, nil
+		TenantDomain: f.TenantDomain, Flow: f.Flow, Email: f.Email, Name: f.Name,
+		RefusedAt: timeOrZero(f.RefusedAt), ForcedAt: timeOrZero(f.ForcedAt)}, nil
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func timeOrZero(sec int64) time.Time {
+	if sec <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0)
 }
 
 // ReadEntry reads and checks one cache file, refusing links and files of other users.
