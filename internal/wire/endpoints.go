@@ -80,6 +80,9 @@ func CheckURL(raw string) (*url.URL, error) {
 		bare.User = nil
 		return nil, fmt.Errorf("%q with a user name or password: refused (it would be stored with the login and shown); remove them from the URL", bare.String())
 	}
+	if err == nil {
+		u.Scheme = strings.ToLower(u.Scheme) // HTTP://host is http://host
+	}
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		if strings.Contains(raw, "@") { // perhaps user:password@host without a scheme
 			return nil, errors.New("not an absolute http(s) URL (and a URL may not carry a user name or password)")
@@ -95,15 +98,18 @@ func CheckURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// IsLoopbackHost reports whether host (without a port) is localhost, in any case, or a loopback IP.
 func IsLoopbackHost(host string) bool {
-	if host == "localhost" {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
 
-// NormalizeBaseURL checks a caller's API base URL and drops a trailing slash.
+// NormalizeBaseURL checks an API base URL and drops a trailing slash. A query or fragment is
+// refused: request URLs are the base URL with a path appended, which a query or fragment would
+// swallow. The error then names only scheme://host/path, since a query may carry a key.
 func NormalizeBaseURL(raw string) (string, error) {
 	if raw == "" {
 		return "", nil
@@ -111,6 +117,20 @@ func NormalizeBaseURL(raw string) (string, error) {
 	u, err := CheckURL(raw)
 	if err != nil {
 		return "", fmt.Errorf("API base URL %w", err)
+	}
+	// '?' and '#' cannot appear unescaped in an absolute URL's host or path (and a user
+	// name, where they could, is refused above), so the raw text tells an empty one too.
+	part := ""
+	switch {
+	case u.RawQuery != "" || u.ForceQuery:
+		part = "query (?…)"
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		part = "fragment (#…)"
+	}
+	if part != "" {
+		bare := *u
+		bare.RawQuery, bare.ForceQuery, bare.Fragment, bare.RawFragment = "", false, "", ""
+		return "", fmt.Errorf("API base URL %q with a %s: refused, since request paths are appended to it; give scheme://host[/path] only", bare.String(), part)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
