@@ -34,7 +34,8 @@ type renewer interface {
 	obtain(ctx context.Context, last *entry, ahead bool, lock cache.Lock) (*entry, error)
 	// wait is how a renewal of an expired login waits for another process holding the lock.
 	wait(ctx context.Context) cache.Wait
-	// adopted is told that a renewal took the token another caller just stored.
+	// adopted is told that a renewal took the token another caller just stored, after the
+	// wait's Notice told the person of that caller.
 	adopted(ctx context.Context, e *entry)
 	// revoke revokes a refresh token at the auth server.
 	revoke(ctx context.Context, refreshToken string) error
@@ -85,6 +86,10 @@ func (a *Auth) renew(ctx context.Context) (*entry, error) {
 	if !cur.Usable(a.set.now()) || !cur.RefusedAt.IsZero() {
 		w = a.login.wait(ctx)
 	}
+	noticed := false // this call's own: renewals of one Auth may overlap
+	if notice := w.Notice; notice != nil {
+		w.Notice = func(h cache.Holder) { noticed = true; notice(h) }
+	}
 	e, adopted, err := a.cache.Update(ctx, w, renewal{a})
 	if err != nil {
 		if cur.Usable(a.set.now()) && ctx.Err() == nil {
@@ -93,7 +98,7 @@ func (a *Auth) renew(ctx context.Context) (*entry, error) {
 		}
 		return nil, cacheError(err)
 	}
-	if adopted {
+	if adopted && noticed {
 		a.login.adopted(ctx, e)
 	}
 	return e, nil

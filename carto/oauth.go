@@ -71,7 +71,7 @@ func newOAuthLogin(opts *OAuthOptions) (*oauthLogin, error) {
 		return nil, err
 	}
 	clientID := cmp.Or(opts.ClientID, PublicClientID)
-	l := &oauthLogin{opts: opts, set: set, canAsk: !opts.DisableInteraction, cfg: oauth2.Config{
+	l := &oauthLogin{opts: opts, set: set, prompter: prompterOf(opts), canAsk: !opts.DisableInteraction, cfg: oauth2.Config{
 		ClientID: clientID,
 		Endpoint: oauth2.Endpoint{AuthURL: set.ep.Authorize, TokenURL: set.ep.Token, AuthStyle: oauth2.AuthStyleInParams},
 	}}

@@ -3,6 +3,7 @@ package carto
 import (
 	"cmp"
 	"os"
+	"sync"
 
 	"github.com/carto-go/carto-auth/internal/flow"
 	"golang.org/x/oauth2"
@@ -14,8 +15,7 @@ type oauthLogin struct {
 	set      *settings
 	auth     *Auth
 	cfg      oauth2.Config
-	prompter Prompter // set on first use
-	waited   bool     // the user was told that another process is logging in
+	prompter func() Prompter // the caller's, else a terminal's made on first use
 	// canAsk: someone can answer a login here (not DisableInteraction; for Login, also a
 	// prompter or a terminal), so an expired login may be renewed by one, and a wait for
 	// another process's interactive login goes on instead of giving up. cacheOnly keeps this
@@ -24,14 +24,16 @@ type oauthLogin struct {
 	canAsk, cacheOnly, promptLogin, loggedIn bool
 }
 
-func (l *oauthLogin) getPrompter() Prompter {
-	if l.prompter == nil {
-		l.prompter = l.opts.Prompter
-		if l.prompter == nil {
-			l.prompter = NewTerminal(os.Stdin, os.Stderr)
+func (l *oauthLogin) getPrompter() Prompter { return l.prompter() }
+
+// prompterOf is opts' Prompter, else one for this process's terminal, made on first use.
+func prompterOf(opts *OAuthOptions) func() Prompter {
+	return sync.OnceValue(func() Prompter {
+		if opts.Prompter != nil {
+			return opts.Prompter
 		}
-	}
-	return l.prompter
+		return NewTerminal(os.Stdin, os.Stderr)
+	})
 }
 
 // attempt is an interactive login of l, shown by p.

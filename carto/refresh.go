@@ -80,15 +80,12 @@ func (l *oauthLogin) lockWait(ctx context.Context, holder cache.Holder) {
 	if !l.canAsk {
 		return // nothing is shown when nothing may be asked
 	}
-	l.waited = true
 	l.getPrompter().SetStatus(ctx, Status{State: StateWaiting, Text: msg})
 }
 
 // adopted ends the status shown while waiting for another process's login, whose token this
 // one now uses.
 func (l *oauthLogin) adopted(ctx context.Context, e *entry) {
-	if l.waited {
-		l.getPrompter().SetStatus(ctx, Status{State: StateDone,
-			Text: loggedInText(e), Hint: "Logged in by the other login, whose token this cell now uses."})
-	}
+	l.getPrompter().SetStatus(ctx, Status{State: StateDone,
+		Text: loggedInText(e), Hint: "Logged in by the other login, whose token this cell now uses."})
 }
