@@ -33,7 +33,9 @@ func (l *oauthLogin) login(ctx context.Context, lock cache.Lock) (*entry, error)
 		OneClick: inBrowser && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.Remote})
 	if err != nil {
 		err = loginError(attemptCtx, err, timeout)
-		at.Status(ctx, StateFailed, flow.Capitalize(err.Error()), "") // shown even after the timeout
+		statusCtx, cancel := context.WithTimeout(ctx, statusLimit) // shown even after the timeout
+		defer cancel()
+		at.Status(statusCtx, StateFailed, flow.Capitalize(err.Error()), "")
 		return nil, err
 	}
 	return l.finish(ctx, at, t, fl)
@@ -53,7 +55,9 @@ func (l *oauthLogin) finish(ctx context.Context, at *flow.Attempt, t *oauth2.Tok
 	}
 	l.set.fillAccount(ctx, e)
 	l.loggedIn = true
-	at.Status(ctx, StateDone, loggedInText(e), l.noRefreshHint(e))
+	statusCtx, cancel := context.WithTimeout(ctx, statusLimit)
+	defer cancel()
+	at.Status(statusCtx, StateDone, loggedInText(e), l.noRefreshHint(e))
 	return e, nil
 }
 
@@ -68,6 +72,10 @@ func (l *oauthLogin) noRefreshHint(e *entry) string {
 	l.set.log.Warn("the auth server gave no refresh token: the login lasts as long as its access token", "until", until)
 	return "The auth server gave no refresh token, so you will be asked to log in again when this token expires (" + until + ")."
 }
+
+// statusLimit bounds a status update made outside a login's own time (its result, a wait for
+// another process): a prompter that never returns cannot keep the login's lock.
+const statusLimit = 5 * time.Second
 
 // errLoginTimeout ends a login that nobody completed in time; errors.Is treats it as a
 // context.DeadlineExceeded too.

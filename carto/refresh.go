@@ -80,12 +80,19 @@ func (l *oauthLogin) lockWait(ctx context.Context, holder cache.Holder) {
 	if !l.canAsk {
 		return // nothing is shown when nothing may be asked
 	}
-	l.getPrompter().SetStatus(ctx, Status{State: StateWaiting, Text: msg})
+	l.setStatus(ctx, Status{State: StateWaiting, Text: msg})
+}
+
+// setStatus updates the status line outside a login's own time, for at most statusLimit.
+func (l *oauthLogin) setStatus(ctx context.Context, s Status) {
+	ctx, cancel := context.WithTimeout(ctx, statusLimit)
+	defer cancel()
+	l.getPrompter().SetStatus(ctx, s)
 }
 
 // adopted ends the status shown while waiting for another process's login, whose token this
 // one now uses.
 func (l *oauthLogin) adopted(ctx context.Context, e *entry) {
-	l.getPrompter().SetStatus(ctx, Status{State: StateDone,
+	l.setStatus(ctx, Status{State: StateDone,
 		Text: loggedInText(e), Hint: "Logged in by the other login, whose token this cell now uses."})
 }

@@ -30,11 +30,15 @@ type busyNote struct {
 func (c *flight) acquire(ctx context.Context, w Wait) (func(), error) {
 	release := func() { <-c.sem }
 	if w.MayPrompt {
+		limit := time.NewTimer(w.max())
+		defer limit.Stop()
 		select {
 		case c.sem <- struct{}{}:
 			return release, nil
 		case <-ctx.Done():
 			return nil, ctx.Err()
+		case <-limit.C:
+			return nil, fmt.Errorf("gave up after %s waiting for another call in this process that is logging in to this CARTO account", w.max())
 		}
 	}
 	for start := time.Now(); ; {
