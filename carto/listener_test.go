@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -146,16 +151,56 @@ func waitPortFree(t *testing.T, port int) {
 	t.Errorf("port %d still in use after the login", port)
 }
 
-// startRedirect checks the URL the browser was opened on — the listener's own start page, with
-// no state or PKCE challenge for other users to read in the opener's command line — and
-// returns the authorization URL it redirects to.
+// pageLink is the person's browser opening what the opener was given: the file:// URL of a
+// private page (0600) that leads to the listener's start link. It returns that link.
+func pageLink(opened string) (string, error) {
+	u, err := url.Parse(opened)
+	if err != nil || u.Scheme != "file" || strings.Contains(opened, "http") {
+		return "", fmt.Errorf("the browser was opened on %q, want the file:// URL of a page", opened)
+	}
+	path := filepath.FromSlash(u.Path)
+	if runtime.GOOS == "windows" {
+		path = strings.TrimPrefix(path, `\`)
+	}
+	if fi, err := os.Lstat(path); err != nil || !fi.Mode().IsRegular() || runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		return "", fmt.Errorf("the page %s: %v %v, want a 0600 file", path, fi, err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	m := regexp.MustCompile(`<a href="([^"]+)"`).FindSubmatch(b)
+	if m == nil {
+		return "", fmt.Errorf("no link on the page %s", path)
+	}
+	return html.UnescapeString(string(m[1])), nil
+}
+
+// startLink is the start link the browser was sent to: the listener's own start page, with no
+// state or PKCE challenge in it.
+func startLink(t *testing.T, opened string, port int) string {
+	t.Helper()
+	link, err := pageLink(opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("http://localhost:%d/start/", port); !strings.HasPrefix(link, want) || strings.ContainsAny(link, "?&=") {
+		t.Fatalf("the page leads to %q, want %s<random> with no query", link, want)
+	}
+	return link
+}
+
+// startRedirect follows the page the browser was opened on to the start link, and returns the
+// authorization URL that redirects to.
 func startRedirect(t *testing.T, opened string, port int) string {
 	t.Helper()
-	if want := fmt.Sprintf("http://localhost:%d/start/", port); !strings.HasPrefix(opened, want) || strings.ContainsAny(opened, "?&=") {
-		t.Fatalf("the browser was opened on %q, want %s<random> with no query", opened, want)
-	}
+	return redirectOf(t, startLink(t, opened, port))
+}
+
+func redirectOf(t *testing.T, link string) string {
+	t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(opened)
+	resp, err := c.Get(link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,18 +211,18 @@ func startRedirect(t *testing.T, opened string, port int) string {
 	return resp.Header.Get("Location")
 }
 
-// TestLoopbackStopsWhenTheStartLinkIsTakenFirst: another user on the machine reads the start
-// link from the opener's command line and loads it before the person's browser does, to log
-// the person's process in to the attacker's account. The person's browser then finds the link
-// used: the login stops, and the code the attacker brings back is never exchanged.
+// TestLoopbackStopsWhenTheStartLinkIsTakenFirst: the start link is in no command line, but
+// should another program on the machine learn it and load it before the person's browser does,
+// to log the person's process in to the attacker's account, the person's browser then finds the
+// link used: the login stops, and the code the attacker brings back is never exchanged.
 func TestLoopbackStopsWhenTheStartLinkIsTakenFirst(t *testing.T) {
 	t.Parallel()
 	port := freePort(t)
 	srv := loopbackServer(t, port)
 	done, opened, _ := loopbackLogin(t, srv, port, &fakePrompter{})
-	link := <-opened
-	stolen := startRedirect(t, link, port) // the attacker is first
-	status, page := browserGet(t, link)    // the person's browser
+	link := startLink(t, <-opened, port)
+	stolen := redirectOf(t, link)       // the attacker is first
+	status, page := browserGet(t, link) // the person's browser
 	if status != http.StatusConflict || !strings.Contains(page, "already used") {
 		t.Errorf("the person's browser got %d %q", status, page)
 	}
@@ -197,6 +242,59 @@ func TestLoopbackStopsWhenTheStartLinkIsTakenFirst(t *testing.T) {
 	}
 	if n := srv.Count(cartotest.EndpointTokenCode); n != 0 {
 		t.Errorf("%d code exchanges after the login stopped; want 0", n)
+	}
+}
+
+// TestLoopbackOpenerFailsTheLinkShownWorks: when the browser cannot be opened, the start link
+// expires at once (whoever read the page), and the person logs in with the link shown.
+func TestLoopbackOpenerFailsTheLinkShownWorks(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	srv := loopbackServer(t, port)
+	p := &fakePrompter{}
+	links := make(chan string, 1)
+	opts := &OAuthOptions{Flow: FlowLoopback, Prompter: p, LoopbackPort: port, Timeout: 20 * time.Second,
+		OpenBrowser: func(u string) error {
+			link, err := pageLink(u)
+			if err != nil {
+				link = err.Error()
+			}
+			links <- link
+			return errors.New("no display")
+		},
+		Common: Common{AuthServer: srv.URL, CacheDir: t.TempDir()}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := FromOAuth(context.Background(), opts)
+		done <- err
+	}()
+	link := <-links
+	if !strings.HasPrefix(link, fmt.Sprintf("http://localhost:%d/start/", port)) {
+		t.Fatalf("the page: %s", link)
+	}
+	shown := waitShown(t, p, 1)
+	for range 200 { // the status line follows the opener's failure
+		p.mu.Lock()
+		n := len(p.statuses)
+		said := n > 0 && strings.Contains(p.statuses[n-1].Text, "Could not open a browser (no display)")
+		p.mu.Unlock()
+		if said {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if status, page := browserGet(t, link); status != http.StatusGone || !strings.Contains(page, "expired") {
+		t.Errorf("the start link answered %d %q after the opener failed", status, page)
+	}
+	loc, err := srv.Login(shown.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, page := browserGet(t, loc.String()); status != 200 || !strings.Contains(page, "Logged in") {
+		t.Errorf("callback page %d %q", status, page)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("FromOAuth: %v", err)
 	}
 }
 

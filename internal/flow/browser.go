@@ -15,10 +15,34 @@ import (
 // some openers return only when the browser closes.
 const openerGrace = 2 * time.Second
 
+// openStartLink opens the person's browser on lb's start link, armed to redirect once to
+// authURL. The opener is given the file:// URL of a private page that leads to the link (see
+// openfile.go), never the link: another user could read it in the opener's arguments and load
+// it first. If the page cannot be written or the opener fails, even after openerGrace, the link
+// expires and the page is removed, and the person uses the link the prompter shows. The caller
+// removes the page when the login ends.
+func (a *Attempt) openStartLink(lb *loopback, authURL string) (*openFile, error) {
+	f, err := writeOpenFile(lb.startURL)
+	if err != nil {
+		lb.expire()
+		return nil, fmt.Errorf("writing the page that opens it: %w", err)
+	}
+	lb.authURL.Store(&authURL)
+	failed := func(error) {
+		lb.expire()
+		f.remove()
+	}
+	if err := a.openBrowser(f.url(), failed); err != nil {
+		failed(err)
+		return f, err
+	}
+	return f, nil
+}
+
 // openBrowser opens url with the caller's opener, else $BROWSER, else the system's (xdg-open and
-// friends, wslview under WSL, open on macOS, ShellExecute on Windows). Only the listener's start
-// page is ever opened, so no secret reaches the opener's command line.
-func (a *Attempt) openBrowser(url string) error {
+// friends, wslview under WSL, open on macOS, ShellExecute on Windows). An opener still running
+// after openerGrace counts as a success; if it fails later, late is called with its error.
+func (a *Attempt) openBrowser(url string, late func(error)) error {
 	if a.OpenBrowser != nil {
 		return a.OpenBrowser(url)
 	}
@@ -28,6 +52,12 @@ func (a *Attempt) openBrowser(url string) error {
 	case err := <-done:
 		return err
 	case <-time.After(openerGrace):
+		go func() {
+			if err := <-done; err != nil {
+				a.Log.Warn("the browser opener failed", "error", err)
+				late(err)
+			}
+		}()
 		return nil // still running: the browser is up
 	}
 }

@@ -25,6 +25,7 @@ type loopback struct {
 	startPath   string
 	authURL     atomic.Pointer[string] // set only when a browser is opened on startURL
 	started     atomic.Bool            // startURL was loaded
+	expired     atomic.Bool            // startURL may no longer be loaded (see expire)
 	probeURL    string
 	state       string
 	nonce       string
@@ -107,6 +108,11 @@ func (lb *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			lb.deliver(callback{err: ErrLoginLinkReused})
 			return
 		}
+		if lb.expired.Load() {
+			page(w, http.StatusGone, "This login link has expired",
+				"The browser could not be opened on it, or its login has ended. Go back to your notebook or terminal and use the link shown there.")
+			return
+		}
 		http.NotFound(w, r)
 	case "/probe":
 		w.Header().Set("Cache-Control", "no-store")
@@ -165,8 +171,17 @@ func (lb *loopback) deliver(c callback) (first bool) {
 	return first
 }
 
-// close shuts the listeners down gracefully, letting the last answer reach the browser.
+// expire disarms the start link for good: the browser could not be opened on it, or the
+// login ended. It then answers that it expired, unless it was used.
+func (lb *loopback) expire() {
+	lb.expired.Store(true)
+	lb.authURL.Store(nil)
+}
+
+// close expires the start link and shuts the listeners down gracefully, letting the last
+// answer reach the browser.
 func (lb *loopback) close() {
+	lb.expire()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	for _, s := range lb.servers {

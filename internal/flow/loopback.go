@@ -23,8 +23,9 @@ func (a *Attempt) loopbackOrCopyCode(ctx context.Context, why string, openBrowse
 	a.show(ctx, prompt.Login{URL: url, Flow: prompt.FlowLoopback, Why: why})
 	a.Status(ctx, prompt.StateWaiting, "Waiting for you to log in in the browser…", "")
 	if openBrowser {
-		lb.authURL.Store(&url)
-		if err := a.openBrowser(lb.startURL); err != nil {
+		f, err := a.openStartLink(lb, url)
+		defer f.remove() // when the login ends; lb.close then expires the link
+		if err != nil {
 			a.Status(ctx, prompt.StateWaiting, "Could not open a browser ("+err.Error()+"); open the link above.", "")
 		}
 	}
