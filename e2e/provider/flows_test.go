@@ -73,8 +73,9 @@ func TestCopyCode(t *testing.T) {
 	}
 }
 
-// TestLoopback: the browser is opened on the listener's start page, goes through the
-// provider's pages and comes back to http://localhost:10000/callback/ with the code and state.
+// TestLoopback: the browser is opened on the private file:// page that leads to the
+// listener's start link, goes through the provider's pages and comes back to
+// http://localhost:10000/callback/ with the code and state.
 func TestLoopback(t *testing.T) {
 	testenv.HoldLoopbackPort(t) // the redirect URI's port, which the notebook tests use too
 	p := Start(t, Options{})
@@ -83,6 +84,9 @@ func TestLoopback(t *testing.T) {
 	landed := make(chan *Page, 1)
 	opts := &carto.OAuthOptions{Flow: carto.FlowLoopback, Prompter: &personPrompter{who: who},
 		OpenBrowser: func(u string) error {
+			if !strings.HasPrefix(u, "file://") {
+				t.Errorf("the opener was given %q, want the private page's file:// URL", u)
+			}
 			go func() {
 				pg, err := who.Open(context.Background(), u)
 				if err != nil {

@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -62,12 +65,20 @@ var (
 	hiddenField  = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)"/?>`)
 	codeOnPage   = regexp.MustCompile(`<code id="code">([^<]+)</code>`)
 	errorOnPage  = regexp.MustCompile(`<p id="error">([^<]+)</p>`)
+	fileLink     = regexp.MustCompile(`<a href="([^"]+)"`)
 	maxPageSteps = 8
 )
 
 // Open visits a URL (an authorization URL, or a login's start page) and goes through the
-// provider's pages until the browser leaves them, returning the page it lands on.
+// provider's pages until the browser leaves them, returning the page it lands on. A file: URL
+// (the private page the loopback login gives its opener) is read from disk and its link is
+// followed, as a browser does when the page redirects it to the login's start link.
 func (p *Person) Open(ctx context.Context, u string) (*Page, error) {
+	if pu, err := url.Parse(u); err == nil && pu.Scheme == "file" {
+		if u, err = fileTarget(pu); err != nil {
+			return nil, err
+		}
+	}
 	page, err := p.do(ctx, http.MethodGet, u, nil)
 	for step := 0; err == nil; step++ {
 		if auto := autoSubmit.FindStringSubmatch(page.Body); auto != nil && step < maxPageSteps {
@@ -112,6 +123,23 @@ func (p *Person) Open(ctx context.Context, u string) (*Page, error) {
 		}
 	}
 	return nil, err
+}
+
+// fileTarget reads a local page given as a file: URL and returns where its link leads.
+func fileTarget(u *url.URL) (string, error) {
+	path := filepath.FromSlash(u.Path)
+	if runtime.GOOS == "windows" {
+		path = strings.TrimPrefix(path, `\`) // /C:/… on Windows
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("opening the local page: %w", err)
+	}
+	m := fileLink.FindSubmatch(b)
+	if m == nil {
+		return "", fmt.Errorf("the local page %s has no link", path)
+	}
+	return html.UnescapeString(string(m[1])), nil
 }
 
 // submitHidden posts a form's hidden fields to its action.
