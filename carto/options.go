@@ -64,7 +64,12 @@ type OAuthOptions struct {
 	// Prompter shows the login and reads the pasted code; default: the terminal (NewTerminal
 	// on standard input and error). Package gonbauth passes the notebook card.
 	Prompter Prompter
-	// OpenBrowser opens a URL; default: the system's opener (xdg-open, open, rundll32).
+	// OpenBrowser opens a URL; default: $BROWSER, else the system's opener (xdg-open, open,
+	// rundll32). The loopback flow gives it the file:// URL of a private page (0600, in a 0700
+	// folder under $XDG_RUNTIME_DIR or the temp folder) that redirects to a one-time start
+	// link, never the link itself; the link dies when the opener fails or the login ends. An
+	// opener that cannot read local files (WSL's wslview, a devcontainer's $BROWSER forwarder,
+	// a snap browser for some folders) leaves the login link the Prompter shows, which works.
 	OpenBrowser func(url string) error
 	// LoopbackHost is the address the loopback listener binds; default $CARTO_AUTH_LOOPBACK_HOST
 	// or "localhost" (127.0.0.1 and ::1). Use "0.0.0.0" in a container whose port is published.
