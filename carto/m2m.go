@@ -1,14 +1,18 @@
 package carto
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/carto-go/carto-auth/internal/cache"
 	"github.com/carto-go/carto-auth/internal/wire"
@@ -92,6 +96,8 @@ func (m *m2mLogin) adopted(context.Context, *entry) {}
 func (m *m2mLogin) revoke(context.Context, string) error { return nil }
 
 // loadCredentials reads the credentials from path, or from the environment when path is "".
+// A value that does not plausibly name a file (see notAPath and echoablePath) is never repeated
+// in an error: CI systems often hold the credentials themselves in CARTO_CREDENTIALS_FILE.
 func loadCredentials(path string) (M2MCredentials, error) {
 	var body []byte
 	named := "the credentials file path"
@@ -104,8 +110,8 @@ func loadCredentials(path string) (M2MCredentials, error) {
 	default:
 		return M2MCredentials{}, &CredentialsError{Err: fmt.Errorf("no credentials: give a file, or set %s or %s", EnvCredentialsFile, EnvCredentials)}
 	}
-	if strings.ContainsAny(path, "{}\"\n") { // the JSON itself, or part of it: never repeated
-		return M2MCredentials{}, &CredentialsError{Path: named, Err: fmt.Errorf("holds JSON, not a file path; put the JSON in %s, or the file's path here (its value is not shown: it may hold the client secret)", EnvCredentials)}
+	if err := notAPath(path); err != nil {
+		return M2MCredentials{}, &CredentialsError{Path: named, Err: err}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -113,8 +119,12 @@ func loadCredentials(path string) (M2MCredentials, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err // the path is named once, by CredentialsError
 		}
+		if !echoablePath(path) {
+			return M2MCredentials{}, &CredentialsError{Path: named, Err: hiddenOpenError(err)}
+		}
 		return M2MCredentials{}, &CredentialsError{Path: path, Err: err}
 	}
+	// From here on path is named: it was opened, so it is a file's path, not a secret.
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && cache.OthersCanRead(fi.Mode()) {
 		warnOnce("credentials file %s is readable by other users; run: chmod 600 %s", path, path)
@@ -124,6 +134,114 @@ func loadCredentials(path string) (M2MCredentials, error) {
 	}
 	return parseCredentials(body, path)
 }
+
+// What a credentials path that holds something else is told; fixed text, never the value.
+const (
+	credsJSONText = "holds JSON, not a file path; put the JSON in " + EnvCredentials +
+		", or the file's path here (its value is not shown: it may hold the client secret)"
+	credsBase64Text = "holds what looks like base64-encoded credentials, not a file path (its value is not shown); " +
+		EnvCredentials + " takes the credentials JSON itself: put the decoded JSON there, or decode it into a file and give its path here"
+	credsColonText = "holds what looks like client_id:client_secret, not a file path (its value is not shown); " +
+		EnvCredentials + ` takes the credentials JSON itself ({"api_base_url", "client_id", "client_secret"}), or give the file's path here`
+	credsHiddenText = " (its value is not shown: it may be a secret rather than a file path); " +
+		EnvCredentials + " takes the credentials JSON itself"
+)
+
+// notAPath says what a credentials path holds when it looks like the credentials themselves:
+// base64 that decodes to a JSON object (a common shape of CI secrets), JSON or part of it, or
+// client_id:client_secret (a ':' with no '/' or '\' and no .json ending). It never repeats v.
+func notAPath(v string) error {
+	if decoded, ok := decodeBase64(strings.Join(strings.Fields(v), "")); ok && bytes.HasPrefix(bytes.TrimSpace(decoded), []byte("{")) {
+		return errors.New(credsBase64Text)
+	}
+	if strings.ContainsAny(v, "{}\"\n") { // the JSON itself, or part of it
+		return errors.New(credsJSONText)
+	}
+	if strings.Contains(v, ":") && !strings.ContainsAny(v, `/\`) && !hasSuffixFold(v, ".json") {
+		return errors.New(credsColonText)
+	}
+	return nil
+}
+
+// decodeBase64 decodes s in the standard or URL alphabet, padded or not.
+func decodeBase64(s string) ([]byte, bool) {
+	if s == "" {
+		return nil, false
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// echoablePath reports whether v, a credentials path that could not be opened, may be repeated
+// in the error. A secret must never be, so v qualifies only when it plausibly is a path and
+// implausibly a secret; when in doubt it is not shown (the error names the variable instead):
+//   - valid UTF-8 with no control characters, and no ':' but in a drive letter prefix (C:\ or
+//     C:/): client_id:client_secret and URLs do not qualify;
+//   - it ends in .json (any case), or starts like a path: /, ./, ../, ~/, \, .\, ..\ or a drive
+//     letter prefix. CARTO's client ids and secrets (letters, digits, '-', '_') do neither;
+//   - it has a character outside the base64 alphabets (standard and URL: letters, digits, '+',
+//     '/', '-', '_', '='), whatever its length, since a base64 secret may hold '/' and even
+//     start with it. So "/home/ci/creds" is not shown either, while "/home/ci/creds.json",
+//     "/home/ci/m2m creds" and "./ci_creds" are.
+func echoablePath(v string) bool {
+	if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
+		return false
+	}
+	drive := len(v) >= 3 && (v[0]|0x20 >= 'a' && v[0]|0x20 <= 'z') && v[1] == ':' && (v[2] == '\\' || v[2] == '/')
+	rest := v
+	if drive {
+		rest = v[2:]
+	}
+	if strings.Contains(rest, ":") {
+		return false
+	}
+	if !strings.ContainsFunc(v, notBase64) {
+		return false
+	}
+	if drive || hasSuffixFold(v, ".json") {
+		return true
+	}
+	for _, prefix := range []string{"/", "./", "../", "~/", `\`, `.\`, `..\`} {
+		if strings.HasPrefix(v, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// notBase64 reports whether r is outside both base64 alphabets (and padding).
+func notBase64(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("+/-_=", r))
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+// hiddenOpenError is err (errors.Is still sees it) told in fixed words, for a value not shown.
+func hiddenOpenError(err error) error {
+	reason := "it cannot be opened as a file"
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		reason = "there is no such file"
+	case errors.Is(err, fs.ErrPermission):
+		reason = "the file cannot be opened (permission denied)"
+	}
+	return &fixedTextError{text: reason + credsHiddenText, err: err}
+}
+
+// fixedTextError shows text and wraps err, whose own text is not shown.
+type fixedTextError struct {
+	text string
+	err  error
+}
+
+func (e *fixedTextError) Error() string { return e.text }
+func (e *fixedTextError) Unwrap() error { return e.err }
 
 // parseCredentials checks the JSON strictly: an object whose three keys are non-empty strings.
 func parseCredentials(body []byte, where string) (M2MCredentials, error) {
