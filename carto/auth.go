@@ -2,6 +2,7 @@ package carto
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -42,11 +43,33 @@ type renewer interface {
 }
 
 func newAuth(set *settings, id identity, r renewer) *Auth {
-	return &Auth{set: set, id: id, login: r, cache: newCache(set, id)}
+	a := &Auth{set: set, id: id, login: r}
+	a.cache = newCache(set, id, a.revokeLoggedOut)
+	return a
 }
 
-func newCache(set *settings, id identity) *cache.Cache {
-	return cache.New(id, cache.Options{Dir: set.cacheDir, Now: set.now, Log: set.log, Warn: set.warn})
+// newCache is the cache of id; loggedOut, if not nil, revokes a login that only this process
+// held when a logout elsewhere is found.
+func newCache(set *settings, id identity, loggedOut func(*entry)) *cache.Cache {
+	return cache.New(id, cache.Options{Dir: set.cacheDir, Now: set.now, Log: set.log, Warn: set.warn, LoggedOutElsewhere: loggedOut})
+}
+
+// revokeLoggedOutLimit bounds the revocation of a login found logged out elsewhere, which runs
+// under the cache's lock.
+const revokeLoggedOutLimit = 10 * time.Second
+
+// revokeLoggedOut revokes the refresh token of a login this process alone held (its save had
+// failed) after another process logged this identity out: the logout stands.
+func (a *Auth) revokeLoggedOut(e *entry) {
+	a.set.warn("this login was logged out by another process; revoking the token only this process held")
+	if e.RefreshToken == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), revokeLoggedOutLimit)
+	defer cancel()
+	if err := a.login.revoke(ctx, e.RefreshToken); err != nil {
+		a.set.warn("could not revoke the token of a login logged out elsewhere", "error", err)
+	}
 }
 
 // AccessToken returns a valid access token, renewing it first when little of its lifetime is
@@ -160,16 +183,22 @@ func (ts tokenSource) Token() (*oauth2.Token, error) {
 // ErrRevocationFailed, since the refresh token stays usable there until it expires.
 func (a *Auth) Logout(ctx context.Context) error { return logout(ctx, a.cache, a.login.revoke) }
 
-// logout forgets a login, here and on disk, then revokes its refresh token.
+// logout forgets a login, here and on disk, then revokes its refresh tokens (memory's and the
+// file's, when they differ). A cache that could not be searched is an error after the
+// revocations.
 func logout(ctx context.Context, c *cache.Cache, revoke func(ctx context.Context, refreshToken string) error) error {
-	last, err := c.Remove(ctx, cache.Wait{})
-	if err != nil {
-		return cacheError(err)
-	}
-	if last != nil && last.RefreshToken != "" {
-		if err := revoke(ctx, last.RefreshToken); err != nil {
-			return fmt.Errorf("%w: %w", ErrRevocationFailed, err)
+	gone, err := c.Remove(ctx, cache.Wait{})
+	var failed []error
+	for _, e := range gone {
+		if e.RefreshToken == "" {
+			continue
+		}
+		if rerr := revoke(ctx, e.RefreshToken); rerr != nil {
+			failed = append(failed, fmt.Errorf("%w: %w", ErrRevocationFailed, rerr))
 		}
 	}
-	return nil
+	if err != nil {
+		failed = append(failed, cacheError(err))
+	}
+	return errors.Join(failed...)
 }

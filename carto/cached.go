@@ -71,7 +71,7 @@ func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int
 		if err != nil {
 			continue
 		}
-		err = logout(ctx, newCache(set, e.Identity), func(ctx context.Context, refreshToken string) error {
+		err = logout(ctx, newCache(set, e.Identity, nil), func(ctx context.Context, refreshToken string) error {
 			ep, err := wire.NewEndpoints(e.Identity.AuthServer)
 			if err != nil {
 				return err

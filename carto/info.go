@@ -16,18 +16,22 @@ const (
 
 // Info describes a login without any secret in it.
 type Info struct {
-	Kind            string    `json:"kind"` // "oauth" or "m2m"
-	Profile         string    `json:"profile,omitempty"`
-	Email           string    `json:"email,omitempty"` // from the ID token; empty when unknown
-	Name            string    `json:"name,omitempty"`
-	Source          string    `json:"source,omitempty"` // how this Auth logged in (not for cached listings)
-	Flow            string    `json:"flow,omitempty"`
-	AuthServer      string    `json:"auth_server"`
-	ClientID        string    `json:"client_id"`
-	Organization    string    `json:"organization,omitempty"`
-	TenantDomain    string    `json:"tenant_domain,omitempty"`
-	APIBaseURL      string    `json:"api_base_url,omitempty"`
-	CacheFile       string    `json:"cache_file,omitempty"` // empty when caching is off
+	Kind         string `json:"kind"` // "oauth" or "m2m"
+	Profile      string `json:"profile,omitempty"`
+	Email        string `json:"email,omitempty"` // from the ID token; empty when unknown
+	Name         string `json:"name,omitempty"`
+	Source       string `json:"source,omitempty"` // how this Auth logged in (not for cached listings)
+	Flow         string `json:"flow,omitempty"`
+	AuthServer   string `json:"auth_server"`
+	ClientID     string `json:"client_id"`
+	Organization string `json:"organization,omitempty"`
+	TenantDomain string `json:"tenant_domain,omitempty"`
+	APIBaseURL   string `json:"api_base_url,omitempty"`
+	CacheFile    string `json:"cache_file,omitempty"` // empty when caching is off
+	// MemoryOnly says why this login is kept in this process's memory only (the cache folder
+	// or its file system cannot be used, or the save failed): it ends with the process, and
+	// other processes do not see it. Empty when it is in CacheFile, or caching is off.
+	MemoryOnly      string    `json:"memory_only,omitempty"`
 	Expiry          time.Time `json:"access_token_expiry"`
 	HasRefreshToken bool      `json:"has_refresh_token"`
 }
@@ -40,6 +44,7 @@ func (a *Auth) Info() Info {
 	}
 	in := entryInfo(e, a.cache.Path())
 	in.Source = a.source
+	in.MemoryOnly = a.cache.MemoryOnly()
 	return in
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/carto-go/carto-auth/internal/cache"
@@ -38,12 +39,12 @@ func (l *oauthLogin) login(ctx context.Context, lock cache.Lock) (*entry, error)
 		at.Status(statusCtx, StateFailed, flow.Capitalize(err.Error()), "")
 		return nil, err
 	}
-	return l.finish(ctx, at, t, fl)
+	return l.finish(ctx, at, t, fl, lock)
 }
 
 // finish builds the entry of a completed login, discovers the API base URL unless the caller
 // gave one, and reports the result in the status line.
-func (l *oauthLogin) finish(ctx context.Context, at *flow.Attempt, t *oauth2.Token, fl Flow) (*entry, error) {
+func (l *oauthLogin) finish(ctx context.Context, at *flow.Attempt, t *oauth2.Token, fl Flow, lock cache.Lock) (*entry, error) {
 	e := newEntry(l.auth.id, t, l.set.now())
 	e.Flow, e.APIBaseURL = string(fl), l.auth.id.APIBaseURL
 	if e.APIBaseURL == "" {
@@ -57,8 +58,23 @@ func (l *oauthLogin) finish(ctx context.Context, at *flow.Attempt, t *oauth2.Tok
 	l.loggedIn = true
 	statusCtx, cancel := context.WithTimeout(ctx, statusLimit)
 	defer cancel()
-	at.Status(statusCtx, StateDone, loggedInText(e), l.noRefreshHint(e))
+	at.Status(statusCtx, StateDone, loggedInText(e), joinHints(l.noRefreshHint(e), memoryOnlyHint(e, lock)))
 	return e, nil
+}
+
+// memoryOnlyHint says that a login the cache cannot keep lasts only while this process runs,
+// and at most until its token expires ("" when it is kept).
+func memoryOnlyHint(e *entry, lock cache.Lock) string {
+	why := lock.MemoryOnly()
+	if why == "" {
+		return ""
+	}
+	return fmt.Sprintf("This login is kept in this process's memory only, until %s at most: other cells and processes will not see it (%s).",
+		e.Expiry.Local().Format("Jan 2 15:04 MST"), why)
+}
+
+func joinHints(hints ...string) string {
+	return strings.TrimSpace(strings.Join(hints, " "))
 }
 
 // noRefreshHint says when a login that asked for a refresh token but got none will have to be

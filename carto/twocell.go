@@ -91,7 +91,7 @@ type finished struct {
 
 func (finished) Satisfied(*entry) bool { return false }
 
-func (f finished) Apply(ctx context.Context, _ *entry, _ cache.Lock) (*entry, error) {
+func (f finished) Apply(ctx context.Context, _ *entry, lock cache.Lock) (*entry, error) {
 	l := f.l
 	p, err := l.readPending()
 	if err != nil {
@@ -106,7 +106,7 @@ func (f finished) Apply(ctx context.Context, _ *entry, _ cache.Lock) (*entry, er
 		return nil, fmt.Errorf("finishing the login: %w", err)
 	}
 	os.Remove(l.pendingPath())
-	return l.finish(ctx, at, t, FlowCopyCode)
+	return l.finish(ctx, at, t, FlowCopyCode, lock)
 }
 
 func (l *oauthLogin) pendingPath() string { return l.auth.cache.PendingPath() }

@@ -35,8 +35,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GONB_VERSION=v0.11.5
 # JupyterLab runs on Debian's jupyter_server and jupyterlab_server (jupyterlab/app.py); the
 # classic Notebook is jupyter-notebook.
+# strace: cmd/cartoauth's tests run the CLI with flock failing (ENOLCK) under its fault injection.
 APT_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client jupyter-nbformat
-	python3-jupyter-server python3-jupyterlab-server chromium)
+	python3-jupyter-server python3-jupyterlab-server chromium strace)
 E2E_APT_PACKAGES=(jupyterhub jupyter-console tmux)
 
 BIN=${BIN_DIR:-}

@@ -77,7 +77,18 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintln(e.stderr, "Logged in: "+summary(a.Info()))
+	return loggedIn(e, a)
+}
+
+// loggedIn reports a login that was just made: kept in the cache, or, when it could not be
+// kept there, a failure saying why (a login in this command's memory ends with it).
+func loggedIn(e *env, a *carto.Auth) error {
+	in := a.Info()
+	if in.MemoryOnly != "" {
+		return failure(fmt.Errorf("logged in (%s), but the login could not be kept, so it ended with this command: %s", summary(in), in.MemoryOnly),
+			"use a token cache folder on a local disk (--cache-dir or CARTO_AUTH_CACHE_DIR) and log in again")
+	}
+	fmt.Fprintln(e.stderr, "Logged in: "+summary(in))
 	return nil
 }
 
@@ -94,8 +105,7 @@ func loginM2M(ctx context.Context, e *env, af authFlags, force bool) error {
 			return err
 		}
 	}
-	fmt.Fprintln(e.stderr, "Logged in: "+summary(a.Info()))
-	return nil
+	return loggedIn(e, a)
 }
 
 // oauthOptions are the interactive login's options for af. The prompter is always the

@@ -46,6 +46,7 @@ func TestMain(m *testing.M) {
 type cliEnv struct {
 	vars  []string
 	cache string
+	wrap  []string // a command cartoauth runs under, if any
 }
 
 func newCLIEnv(t *testing.T, server string) *cliEnv {
@@ -70,7 +71,20 @@ func newCLIEnv(t *testing.T, server string) *cliEnv {
 
 // with returns a copy of e with extra NAME=value variables.
 func (e *cliEnv) with(kv ...string) *cliEnv {
-	return &cliEnv{vars: append(append([]string(nil), e.vars...), kv...), cache: e.cache}
+	return &cliEnv{vars: append(append([]string(nil), e.vars...), kv...), cache: e.cache, wrap: e.wrap}
+}
+
+// under returns a copy of e that runs cartoauth under the command wrap (strace, for one).
+func (e *cliEnv) under(wrap ...string) *cliEnv {
+	return &cliEnv{vars: e.vars, cache: e.cache, wrap: wrap}
+}
+
+// command is cartoauth args, in e's environment, under e's wrapper if any.
+func (e *cliEnv) command(ctx context.Context, args ...string) *exec.Cmd {
+	argv := append(append(append([]string(nil), e.wrap...), bin), args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = e.vars
+	return cmd
 }
 
 // result is what one run of cartoauth produced.
@@ -84,8 +98,8 @@ func (e *cliEnv) run(t *testing.T, stdin io.Reader, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env, cmd.Stdin = e.vars, stdin
+	cmd := e.command(ctx, args...)
+	cmd.Stdin = stdin
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -110,8 +124,7 @@ func (e *cliEnv) loginCopyCode(t *testing.T, browse func(authURL string) (string
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"login", "--flow", "copy-code"}, args...)...)
-	cmd.Env = e.vars
+	cmd := e.command(ctx, append([]string{"login", "--flow", "copy-code"}, args...)...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

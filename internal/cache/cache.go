@@ -9,6 +9,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"sync/atomic"
@@ -32,6 +33,9 @@ type Lock interface {
 	// Interactive tells other callers, in this process and others, that the holder now waits
 	// for a person, so those that may not prompt give up instead of waiting minutes.
 	Interactive()
+	// MemoryOnly says why what Apply returns will be kept in memory only (the cache cannot be
+	// used), or "".
+	MemoryOnly() string
 }
 
 // Replace is the Change that keeps e whatever is there.
@@ -53,6 +57,10 @@ type Options struct {
 	// Log receives what the cache does; Warn, what the user should know even with logging off.
 	Log  *slog.Logger
 	Warn func(msg string, args ...any)
+	// LoggedOutElsewhere, if not nil, gets the entry this process alone held (its save had
+	// failed) when a logout in another process is found under the lock; the entry is dropped,
+	// and its refresh token should be revoked. It runs under the lock: keep it short.
+	LoggedOutElsewhere func(e *Entry)
 }
 
 // Cache is the one writer of an identity's tokens. Under the lock the entry on disk is the
@@ -60,18 +68,21 @@ type Options struct {
 // path writes back a refresh token older than the one on disk. Without a usable lock nothing
 // is read from or written to disk at all.
 type Cache struct {
-	store   *store
-	now     func() time.Time
-	warn    func(msg string, args ...any)
-	cur     atomic.Pointer[Entry]
-	unsaved atomic.Pointer[Entry]  // the entry in memory whose save failed
-	refused atomic.Pointer[string] // an access token the API refused: never adopted again
+	store      *store
+	now        func() time.Time
+	warn       func(msg string, args ...any)
+	loggedOut  func(e *Entry)
+	cur        atomic.Pointer[Entry]
+	unsaved    atomic.Pointer[Entry]  // the entry in memory whose save failed
+	memoryOnly atomic.Pointer[string] // why the entry in memory is not on disk
+	refused    atomic.Pointer[string] // an access token the API refused: never adopted again
 	flight
 }
 
 // New returns the cache of one identity.
 func New(id Identity, opts Options) *Cache {
-	c := &Cache{store: newStore(opts.Dir, id, opts.Log), now: opts.Now, warn: opts.Warn, flight: flight{sem: make(chan struct{}, 1)}}
+	c := &Cache{store: newStore(opts.Dir, id, opts.Log), now: opts.Now, warn: opts.Warn, loggedOut: opts.LoggedOutElsewhere,
+		flight: flight{sem: make(chan struct{}, 1)}}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -83,6 +94,16 @@ func New(id Identity, opts Options) *Cache {
 
 // Current is the entry in memory, or nil.
 func (c *Cache) Current() *Entry { return c.cur.Load() }
+
+// MemoryOnly says why the entry in memory is kept nowhere else (the cache folder cannot be
+// used, the file system has no locks, or the save failed), or "" when it is on disk or the
+// cache keeps nothing on disk by design.
+func (c *Cache) MemoryOnly() string {
+	if why := c.memoryOnly.Load(); why != nil && c.cur.Load() != nil {
+		return *why
+	}
+	return ""
+}
 
 // Path is the cache file, "" when the cache keeps nothing on disk.
 func (c *Cache) Path() string {
@@ -158,16 +179,21 @@ func (c *Cache) Update(ctx context.Context, w Wait, ch Change) (e *Entry, adopte
 func (c *Cache) keep(e *Entry, h *heldLock) {
 	if h.degraded {
 		c.unsaved.Store(e)
+		c.memoryOnly.Store(ptr(h.reason.Error()))
 		return
 	}
 	if err := c.store.save(e); err != nil {
 		c.warn("could not save the token; it is kept in memory only", "error", err)
 		c.unsaved.Store(e)
+		c.memoryOnly.Store(ptr("could not save the token cache file: " + err.Error()))
 		c.withdrawSpent(e)
 		return
 	}
 	c.unsaved.Store(nil)
+	c.memoryOnly.Store(nil)
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // withdrawSpent runs, still under the lock, after e could not be saved: if the file holds
 // another refresh token, e's refresh rotated it and the server has spent it. Another process
@@ -184,9 +210,13 @@ func (c *Cache) withdrawSpent(e *Entry) {
 	}
 }
 
-// Remove forgets the identity's tokens, here and on disk, and returns the newest entry it held
-// (for revoking its refresh token), or nil.
-func (c *Cache) Remove(ctx context.Context, w Wait) (*Entry, error) {
+// Remove forgets the identity's tokens, here and on disk, and returns the entries it forgot
+// (for revoking their refresh tokens): the newest one, and the file's when that holds another
+// refresh token. It leaves a mark of the logout on disk, which a process holding an entry it
+// could not save finds under the lock (see Options.LoggedOutElsewhere). On a file system
+// without locks the file is still removed; a cache folder that may not be used at all is not
+// read, and the error says so (what memory held is forgotten and returned all the same).
+func (c *Cache) Remove(ctx context.Context, w Wait) ([]*Entry, error) {
 	release, err := c.acquire(ctx, w)
 	if err != nil {
 		return nil, err
@@ -197,13 +227,23 @@ func (c *Cache) Remove(ctx context.Context, w Wait) (*Entry, error) {
 		return nil, err
 	}
 	defer h.unlock()
-	last := c.newest(h)
+	var gone []*Entry
+	if last := c.newest(h); last != nil {
+		gone = append(gone, last)
+	}
 	c.cur.Store(nil)
 	c.unsaved.Store(nil)
-	if h.degraded {
-		return last, nil
+	c.memoryOnly.Store(nil)
+	if h.degraded && !h.noLocks {
+		return gone, fmt.Errorf("could not look for a login to remove in the token cache: %w", h.reason)
 	}
-	return last, c.store.remove()
+	if disk := c.store.load(); disk != nil && (len(gone) == 0 || disk.RefreshToken != gone[0].RefreshToken) {
+		gone = append(gone, disk)
+	}
+	if err := c.store.remove(); err != nil {
+		return gone, err
+	}
+	return gone, c.store.markLoggedOut(time.Now())
 }
 
 // Refuse marks an access token the API refused before its expiry (revoked, or the account
@@ -243,17 +283,29 @@ func (c *Cache) Refuse(token string) bool {
 }
 
 // newest picks, under the lock h, the entry on disk — none there means logged out elsewhere —
-// unless memory holds a newer one whose save failed. Without a usable lock only what this
-// process made itself counts: a refresh token read from disk might be spent by another process
-// at the same time. A refused token comes back stale.
+// unless memory holds a newer one whose save failed, and no logout elsewhere came after it (it
+// is then handed to Options.LoggedOutElsewhere and dropped). Without a usable lock only what
+// this process made itself counts in full; an entry it read stands without its refresh token,
+// which another process might spend at the same time. A refused token comes back refused.
 func (c *Cache) newest(h *heldLock) *Entry {
 	e := c.cur.Load()
 	unsaved := c.unsaved.Load()
 	switch {
-	case h.degraded:
+	case h.degraded && unsaved != nil:
 		e = unsaved
+	case h.degraded:
+		if e != nil {
+			e = e.WithoutRefreshToken() // its access token stands; its refresh token may be another process's
+		}
 	case c.store.enabled():
 		e = c.store.load()
+		if unsaved != nil && c.store.loggedOutSince(unsaved.IssuedAt) {
+			c.unsaved.Store(nil)
+			if c.loggedOut != nil {
+				c.loggedOut(unsaved)
+			}
+			unsaved = nil
+		}
 		if unsaved != nil && (e == nil || !e.IssuedAt.After(unsaved.IssuedAt)) {
 			e = unsaved
 		}
@@ -270,6 +322,13 @@ type held struct {
 	h *heldLock
 }
 
+func (l held) MemoryOnly() string {
+	if l.h.degraded {
+		return l.h.reason.Error()
+	}
+	return ""
+}
+
 func (l held) Interactive() {
 	l.c.loginAt.Store(time.Now().UnixNano())
 	l.h.markInteractive()
@@ -283,7 +342,7 @@ func (c *Cache) lock(ctx context.Context, w Wait) (*heldLock, error) {
 	switch {
 	case errors.Is(err, errCacheUnusable):
 		c.warn("the token cache is not usable; keeping tokens in memory", "error", err)
-		return &heldLock{degraded: true}, nil
+		return &heldLock{degraded: true, noLocks: errors.Is(err, errNoLocks), reason: err}, nil
 	case errors.As(err, &ie):
 		c.busy.Store(&busyNote{err, time.Now()})
 	}

@@ -74,11 +74,17 @@ const (
 // caller then keeps tokens in memory.
 var errCacheUnusable = errors.New("the token cache cannot be used")
 
+// errNoLocks marks a cache that cannot be used because its file system has no file locks
+// (some NFS, FUSE or 9p mounts); its files can still be read and removed.
+var errNoLocks = errors.New("its file system has no file locks")
+
 // heldLock is a held cross-process lock; the zero heldLock (no cache) holds nothing, and a
 // degraded one stands for a lock that could not be used: the cache is then not touched.
 type heldLock struct {
 	f        *os.File
 	degraded bool
+	noLocks  bool  // degraded because the file system has no locks: the folder itself is fine
+	reason   error // why it is degraded
 }
 
 // unlock releases the lock, leaving a record that names no holder.
@@ -117,7 +123,7 @@ func (s *store) lock(ctx context.Context, w Wait) (*heldLock, error) {
 		ok, err := s.tryFlock(f)
 		if err != nil { // a file system without locks (some NFS, FUSE or 9p mounts)
 			f.Close()
-			return nil, fmt.Errorf("%w: locking %s: %w", errCacheUnusable, f.Name(), err)
+			return nil, fmt.Errorf("%w: %w: locking %s: %w", errCacheUnusable, errNoLocks, f.Name(), err)
 		}
 		if ok {
 			f.WriteAt(fmt.Appendf(nil, "%10d r\n", os.Getpid()), 0)

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -88,6 +90,26 @@ func (s *store) remove() error {
 		return fmt.Errorf("removing the token cache file: %w", err)
 	}
 	return nil
+}
+
+func (s *store) logoutPath() string { return filepath.Join(s.dir, s.base+".logout") }
+
+// markLoggedOut records a logout at t, for processes that hold a login they could not save.
+func (s *store) markLoggedOut(t time.Time) error {
+	if !s.enabled() {
+		return nil
+	}
+	return WriteFileAtomic(s.logoutPath(), []byte(strconv.FormatInt(t.UnixNano(), 10)+"\n"))
+}
+
+// loggedOutSince reports whether a logout was recorded at or after t.
+func (s *store) loggedOutSince(t time.Time) bool {
+	body, err := ReadPrivate(s.logoutPath())
+	if err != nil {
+		return false
+	}
+	ns, err := strconv.ParseInt(strings.TrimSpace(string(body)), 10, 64)
+	return err == nil && !time.Unix(0, ns).Before(t)
 }
 
 // removeStaleTemps deletes temporary files left by writers killed mid-write (readers never
