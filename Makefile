@@ -7,7 +7,7 @@ SHELL := /bin/bash
 ## test: formatting, vet, cross-builds, every test of the modules (the root, cartodw, then
 ## e2e), each fuzz target briefly, and a smoke run of `make demo`. It installs what the end-to-end tests need
 ## (e2e-deps) and fails, never skips, when a part is missing.
-test: fmt-check vet cross unit fuzz e2e demo-smoke
+test: fmt-check vet cross e2e-deps unit fuzz e2e demo-smoke
 
 fmt-check:
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/artifacts/*' -not -path '*/node_modules/*' -print0 | xargs -0 gofmt -l); \

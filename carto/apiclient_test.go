@@ -120,11 +120,11 @@ func redactTok(header, tok string) string {
 func TestTokenOriginsMustBeOrigins(t *testing.T) {
 	t.Parallel()
 	for _, bad := range []string{"http://example.com", "https://example.com/path", "example.com", "https://x.com/?q=1"} {
-		if _, err := (&Common{NoCache: true, TokenOrigins: []string{bad}}).resolve(); err == nil {
+		if _, err := (&Common{NoCache: true, TokenOrigins: []string{bad}}).resolve(readFacts()); err == nil {
 			t.Errorf("TokenOrigins %q accepted", bad)
 		}
 	}
-	s, err := (&Common{NoCache: true, TokenOrigins: []string{"HTTPS://Data.Example.com:443/"}}).resolve()
+	s, err := (&Common{NoCache: true, TokenOrigins: []string{"HTTPS://Data.Example.com:443/"}}).resolve(readFacts())
 	if err != nil || len(s.tokenOrigins) != 1 || s.tokenOrigins[0] != "https://data.example.com" {
 		t.Errorf("normalized origins %v, %v", s.tokenOrigins, err)
 	}
@@ -205,7 +205,7 @@ func TestNonASCIIHostsGetNoToken(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"https://\u0130.example.com", "https://d\u00e4ta.example.com"} {
-		if _, err := (&Common{NoCache: true, TokenOrigins: []string{bad}}).resolve(); err == nil || !strings.Contains(err.Error(), "give scheme://host") {
+		if _, err := (&Common{NoCache: true, TokenOrigins: []string{bad}}).resolve(readFacts()); err == nil || !strings.Contains(err.Error(), "give scheme://host") {
 			t.Errorf("TokenOrigins %q: %v", bad, err)
 		}
 		if _, err := wire.NormalizeBaseURL(bad); err == nil || !strings.Contains(err.Error(), "not ASCII") {

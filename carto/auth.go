@@ -30,9 +30,9 @@ type Auth struct {
 
 // renewer is how an Auth gets new tokens: its interactive (OAuth) or machine-to-machine side.
 type renewer interface {
-	// obtain gets a new entry, given the newest one known (nil when none), while lock is held.
-	// ahead says that one is still usable: a renewal ahead of expiry, which never prompts.
-	obtain(ctx context.Context, last *entry, ahead bool, lock cache.Lock) (*entry, error)
+	// obtain gets a new entry, given the newest one known (nil when none), while lock is held,
+	// and reports whether a person logged in for it.
+	obtain(ctx context.Context, last *entry, req renewRequest, lock cache.Lock) (e *entry, interactive bool, err error)
 	// wait is how a renewal of an expired login waits for another process holding the lock.
 	wait(ctx context.Context) cache.Wait
 	// adopted is told that a renewal took the token another caller just stored, after the
@@ -40,6 +40,14 @@ type renewer interface {
 	adopted(ctx context.Context, e *entry)
 	// revoke revokes a refresh token at the auth server.
 	revoke(ctx context.Context, refreshToken string) error
+}
+
+// renewRequest says what a renewal may do.
+type renewRequest struct {
+	// ahead: the current token is still usable (a renewal ahead of expiry): never prompt.
+	ahead bool
+	// cacheOnly: never prompt (Login's first try, before it knows whether it must ask).
+	cacheOnly bool
 }
 
 func newAuth(set *settings, id identity, r renewer) *Auth {
@@ -85,15 +93,22 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 
 // token returns a usable entry, renewing it when needed.
 func (a *Auth) token(ctx context.Context) (*entry, error) {
+	e, _, err := a.tokenFor(ctx, false)
+	return e, err
+}
+
+// tokenFor returns a usable entry, renewing it when needed (never by asking a person when
+// cacheOnly), and reports whether a person logged in for it.
+func (a *Auth) tokenFor(ctx context.Context, cacheOnly bool) (*entry, bool, error) {
 	now := a.set.now()
 	if e := a.cache.Current(); e.Fresh(now) || (e.Usable(now) && now.UnixNano() < a.quietUntil.Load()) {
-		return e, nil
+		return e, false, nil
 	}
 	if e := a.cache.Peek(); e.Fresh(now) { // a new process's first call: no lock needed to read
-		return e, nil
+		return e, false, nil
 	}
 	// Not fresh: renew (a usable token is kept if that cannot happen at once).
-	return a.renew(ctx)
+	return a.renew(ctx, cacheOnly)
 }
 
 // aheadRetryDelay is how long renewals ahead of expiry are held off after one failed.
@@ -103,7 +118,7 @@ const aheadRetryDelay = 30 * time.Second
 // meanwhile is adopted; otherwise a new one is obtained. A renewal ahead of expiry that fails
 // (or would have to wait for another process) keeps the current token; so does the renewal of
 // a token an API refused, which waits for another process's renewal rather than skip it.
-func (a *Auth) renew(ctx context.Context) (*entry, error) {
+func (a *Auth) renew(ctx context.Context, cacheOnly bool) (*entry, bool, error) {
 	cur := a.cache.Current()
 	w := cache.Wait{NoWait: true}
 	if !cur.Usable(a.set.now()) || !cur.RefusedAt.IsZero() {
@@ -113,29 +128,36 @@ func (a *Auth) renew(ctx context.Context) (*entry, error) {
 	if notice := w.Notice; notice != nil {
 		w.Notice = func(h cache.Holder) { noticed = true; notice(h) }
 	}
-	e, adopted, err := a.cache.Update(ctx, w, renewal{a})
+	r := &renewal{a: a, cacheOnly: cacheOnly}
+	e, adopted, err := a.cache.Update(ctx, w, r)
 	if err != nil {
 		if cur.Usable(a.set.now()) && ctx.Err() == nil {
 			a.holdOff(err)
-			return cur, nil
+			return cur, false, nil
 		}
-		return nil, cacheError(err)
+		return nil, false, cacheError(err)
 	}
 	if adopted && noticed {
 		a.login.adopted(ctx, e)
 	}
-	return e, nil
+	return e, r.interactive, nil
 }
 
-// renewal is the Change of a renewal: nothing to do while the token is fresh; otherwise a new
-// entry, or, ahead of expiry, the current one kept when that fails.
-type renewal struct{ a *Auth }
+// renewal is the Change of one renewal: nothing to do while the token is fresh; otherwise a
+// new entry, or, ahead of expiry, the current one kept when that fails. interactive is its
+// result: a person logged in for it.
+type renewal struct {
+	a           *Auth
+	cacheOnly   bool
+	interactive bool
+}
 
-func (r renewal) Satisfied(e *entry) bool { return e.Fresh(r.a.set.now()) }
+func (r *renewal) Satisfied(e *entry) bool { return e.Fresh(r.a.set.now()) }
 
-func (r renewal) Apply(ctx context.Context, last *entry, lock cache.Lock) (*entry, error) {
+func (r *renewal) Apply(ctx context.Context, last *entry, lock cache.Lock) (*entry, error) {
 	a := r.a
-	e, err := a.login.obtain(ctx, last, last.Usable(a.set.now()), lock)
+	e, interactive, err := a.login.obtain(ctx, last, renewRequest{ahead: last.Usable(a.set.now()), cacheOnly: r.cacheOnly}, lock)
+	r.interactive = interactive && err == nil
 	if err == nil || !last.Usable(a.set.now()) {
 		return e, err // with errRefreshRefused, e is last without its dead refresh token
 	}

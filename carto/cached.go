@@ -18,7 +18,7 @@ import (
 // CachedLogins lists the logins kept in a cache folder ("" means the default folder), without
 // any secret: who, where, which flow, until when. A folder that does not exist holds none.
 func CachedLogins(dir string) ([]Info, error) {
-	dir, err := cacheDir(dir)
+	dir, err := CacheDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func ForgetCachedLogins(ctx context.Context, c *Common, profiles ...string) (int
 	if c == nil {
 		c = &Common{}
 	}
-	set, err := c.resolve()
+	set, err := c.resolve(readFacts())
 	switch {
 	case err != nil:
 		return 0, err

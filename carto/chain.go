@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
-
-	"golang.org/x/term"
 )
 
 // Login logs in the way that fits where it runs, so one notebook works on a laptop and in CI:
@@ -45,48 +42,33 @@ func login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	if opts == nil {
 		opts = &OAuthOptions{}
 	}
-	if os.Getenv(EnvCredentialsFile) != "" || os.Getenv(EnvCredentials) != "" {
+	f := readFacts()
+	if f.getenv(EnvCredentialsFile) != "" || f.getenv(EnvCredentials) != "" {
 		if ignored := m2mIgnores(opts); ignored != "" {
 			return nil, fmt.Errorf("M2M credentials are set in the environment (%s or %s), so Login would log in as that M2M client and ignore %s; unset them for an interactive login, or drop these options",
 				EnvCredentialsFile, EnvCredentials, ignored)
 		}
-		a, err := FromM2M(ctx, "", &M2MOptions{APIBaseURL: opts.APIBaseURL, Common: opts.Common})
+		a, err := fromM2M(ctx, "", &M2MOptions{APIBaseURL: opts.APIBaseURL, Common: opts.Common}, f)
 		if err != nil {
 			return nil, fmt.Errorf("M2M credentials from the environment: %w", err)
 		}
 		a.source = SourceEnvironment
 		return a, nil
 	}
-	l, err := newOAuthLogin(opts)
+	l, err := newOAuthLogin(opts, f, true)
 	if err != nil {
 		return nil, err
 	}
-	why := nobodyToAnswer(opts)
-	l.canAsk = l.canAsk && why == ""
 	if !opts.ForceLogin {
-		l.cacheOnly = true
-		a, err := l.open(ctx)
-		l.cacheOnly = false
+		a, err := l.open(ctx, true)
 		if err == nil || !errors.Is(err, ErrInteractionRequired) || errors.Is(err, ErrLoginInProgress) {
 			return a, err // ErrLoginInProgress names the other process, which says more
 		}
 	}
-	if !l.canAsk {
-		if opts.DisableInteraction {
-			why = "interaction is disabled"
-		}
-		return nil, fmt.Errorf("%w: no cached login, and nobody can answer a login here (%s)", ErrInteractionRequired, why)
+	if ans := l.cfg.answer; !ans.can() {
+		return nil, fmt.Errorf("%w: no cached login, and nobody can answer a login here (%s)", ErrInteractionRequired, ans.nobody)
 	}
-	return l.open(ctx)
-}
-
-// nobodyToAnswer says why an interactive login cannot be answered here, or "" when it can: the
-// caller's prompter, or a terminal on standard input.
-func nobodyToAnswer(opts *OAuthOptions) string {
-	if opts.Prompter != nil || term.IsTerminal(int(os.Stdin.Fd())) {
-		return ""
-	}
-	return "no Prompter was given, and standard input is not a terminal" // /dev/null, a pipe, a file
+	return l.open(ctx, false)
 }
 
 // m2mIgnores names the options that choose an interactive login's account, which an M2M login

@@ -9,14 +9,6 @@ import (
 // The Changes a login makes to its cache besides renewals (see renewal): each decides, under
 // the lock, what to keep.
 
-// forcedLogin logs in interactively whatever the cache holds (ForceLogin).
-type forcedLogin struct{ l *oauthLogin }
-
-func (forcedLogin) Satisfied(*entry) bool { return false }
-func (f forcedLogin) Apply(ctx context.Context, _ *entry, lock cache.Lock) (*entry, error) {
-	return f.l.login(ctx, lock)
-}
-
 // discovered stores the tenant and API base URL found for a login in the newest entry, so that
 // a refresh token another process rotated meanwhile is kept; with none on disk, in e.
 type discovered struct {

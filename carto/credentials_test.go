@@ -85,7 +85,7 @@ func TestCredentialsFileWhatSayWhat(t *testing.T) {
 		testCredsJSON: "holds JSON",
 	} {
 		t.Setenv(EnvCredentialsFile, v)
-		if _, err := loadCredentials(""); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := loadCredentials("", readFacts()); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("err = %v; want it to say %q", err, want)
 		}
 	}
@@ -97,7 +97,7 @@ func TestCredentialsFileMissingPathNamed(t *testing.T) {
 	t.Setenv(EnvCredentials, "")
 	for _, p := range []string{"/nowhere/creds.json", "nowhere-creds.JSON", "./nowhere/m2m_creds", "../nowhere/m2m.creds", `C:\nowhere\creds.json`} {
 		t.Setenv(EnvCredentialsFile, p)
-		_, err := loadCredentials("")
+		_, err := loadCredentials("", readFacts())
 		var ce *CredentialsError
 		if !errors.As(err, &ce) || strings.Count(err.Error(), p) != 1 || !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s: err = %v; want the path named once", p, err)
@@ -129,7 +129,7 @@ func FuzzCredentialsEnvError(f *testing.F) {
 	for _, canary := range []string{testCredsJSON, base64.StdEncoding.EncodeToString([]byte(testCredsJSON)),
 		"id:secret", "no-such-file-here", strings.Repeat("x", 5000)} {
 		f.Setenv(EnvCredentialsFile, canary)
-		_, err := loadCredentials("")
+		_, err := loadCredentials("", readFacts())
 		allowed.WriteString(err.Error() + "\n")
 	}
 	allowed.WriteString((&CredentialsError{Path: "$" + EnvCredentialsFile, Err: hiddenOpenError(os.ErrPermission)}).Error() + "\n")
@@ -138,7 +138,7 @@ func FuzzCredentialsEnvError(f *testing.F) {
 			return // no environment variable holds NUL
 		}
 		t.Setenv(EnvCredentialsFile, v)
-		_, err := loadCredentials("")
+		_, err := loadCredentials("", readFacts())
 		if err == nil {
 			return // an existing file of good credentials
 		}

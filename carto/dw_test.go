@@ -12,7 +12,7 @@ func TestDWEndpointFollowsTheAuthServer(t *testing.T) {
 		"https://auth.carto.com./":   "",
 		"http://127.0.0.1:8765/":     "http://127.0.0.1:8765/bigquery/v2/", // a stand-in serves it too
 	} {
-		set, err := (&Common{AuthServer: server, NoCache: true}).resolve()
+		set, err := (&Common{AuthServer: server, NoCache: true}).resolve(readFacts())
 		if err != nil {
 			t.Fatal(err)
 		}

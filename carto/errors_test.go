@@ -125,7 +125,7 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 	secrets := []string{e.AccessToken, e.RefreshToken}
 	var errs []error
 	srv.Inject(cartotest.EndpointTokenRT, cartotest.Fault{Status: 400, Body: `{"error":"invalid_grant"}`})
-	_, err := (&oauthLogin{set: a.set, auth: a, cfg: oauthConfig(srv)}).refresh(context.Background(), e)
+	_, err := a.login.(*oauthLogin).refresh(context.Background(), e)
 	errs = append(errs, err)
 	srv.Inject(cartotest.EndpointDWToken, cartotest.Fault{Status: 500, Times: 10})
 	_, _, err = a.CartoDWCredentials(context.Background())

@@ -14,8 +14,6 @@ import (
 
 	"github.com/carto-go/carto-auth/internal/cache"
 
-	"golang.org/x/oauth2"
-
 	"github.com/carto-go/carto-auth/cartotest"
 )
 
@@ -161,10 +159,6 @@ func mustStat(t *testing.T, path string) os.FileMode {
 		t.Fatal(err)
 	}
 	return fi.Mode().Perm()
-}
-
-func oauthConfig(srv *cartotest.Server) oauth2.Config {
-	return oauth2.Config{ClientID: PublicClientID, Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
 }
 
 // inCI reports a CI run (CI set to a true value), where a test may not skip.

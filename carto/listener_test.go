@@ -115,7 +115,7 @@ func TestLoopbackBusyPortFallsBackToCopyCode(t *testing.T) {
 }
 
 func mustSettings(t *testing.T, srv *cartotest.Server) *settings {
-	s, err := (&Common{AuthServer: srv.URL, NoCache: true}).resolve()
+	s, err := (&Common{AuthServer: srv.URL, NoCache: true}).resolve(readFacts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,66 +1,18 @@
 package carto
 
+// What an interactive login says: its result, its hints, and the errors of a login nobody
+// completed.
+
 import (
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/carto-go/carto-auth/internal/cache"
-	"github.com/carto-go/carto-auth/internal/flow"
-
-	"golang.org/x/oauth2"
 )
-
-// login runs an interactive login under the cache's lock, bounded by the login timeout, and
-// discovers the API base URL unless the caller gave one.
-func (l *oauthLogin) login(ctx context.Context, lock cache.Lock) (*entry, error) {
-	timeout := cmp.Or(l.opts.Timeout, DefaultLoginTimeout)
-	attemptCtx, cancel := context.WithTimeoutCause(ctx, timeout, errLoginTimeout)
-	defer cancel()
-	p := l.getPrompter()
-	prober, _ := p.(Prober)
-	inBrowser := prober != nil && prober.Probes() // the card, in the person's own browser
-	choice, err := flow.Choose(l.opts.Flow, os.Getenv, flow.FileExists)
-	if err != nil {
-		return nil, err
-	}
-	lock.Interactive() // callers waiting for this login that may not prompt give up
-	at := flow.New(l.attempt(p))
-	t, fl, err := at.Run(attemptCtx, flow.Plan{Choice: choice, Browser: !inBrowser && !l.opts.NoBrowser,
-		OneClick: inBrowser && l.opts.Flow == FlowAuto && os.Getenv(EnvFlow) == "" && !choice.Remote})
-	if err != nil {
-		err = loginError(attemptCtx, err, timeout)
-		statusCtx, cancel := context.WithTimeout(ctx, statusLimit) // shown even after the timeout
-		defer cancel()
-		at.Status(statusCtx, StateFailed, flow.Capitalize(err.Error()), "")
-		return nil, err
-	}
-	return l.finish(ctx, at, t, fl, lock)
-}
-
-// finish builds the entry of a completed login, discovers the API base URL unless the caller
-// gave one, and reports the result in the status line.
-func (l *oauthLogin) finish(ctx context.Context, at *flow.Attempt, t *oauth2.Token, fl Flow, lock cache.Lock) (*entry, error) {
-	e := newEntry(l.auth.id, t, l.set.now())
-	e.Flow, e.APIBaseURL = string(fl), l.auth.id.APIBaseURL
-	if e.APIBaseURL == "" {
-		var err error
-		if e.TenantDomain, e.APIBaseURL, err = l.set.client.Discover(ctx, l.set.ep, e.AccessToken); err != nil {
-			// The login stands and is cached; FromOAuth retries discovery and reports.
-			l.set.log.Warn("logged in, but discovery failed", "error", err)
-		}
-	}
-	l.set.fillAccount(ctx, e)
-	l.loggedIn = true
-	statusCtx, cancel := context.WithTimeout(ctx, statusLimit)
-	defer cancel()
-	at.Status(statusCtx, StateDone, loggedInText(e), joinHints(l.noRefreshHint(e), memoryOnlyHint(e, lock)))
-	return e, nil
-}
 
 // memoryOnlyHint says that a login the cache cannot keep lasts only while this process runs,
 // and at most until its token expires ("" when it is kept).
@@ -80,12 +32,12 @@ func joinHints(hints ...string) string {
 // noRefreshHint says when a login that asked for a refresh token but got none will have to be
 // made again ("" when there is nothing to say): without it, every expiry asks again with no
 // word why.
-func (l *oauthLogin) noRefreshHint(e *entry) string {
-	if e.RefreshToken != "" || l.opts.NoOfflineAccess {
+func noRefreshHint(e *entry, c *oauthConfig) string {
+	if e.RefreshToken != "" || c.opts.NoOfflineAccess {
 		return ""
 	}
 	until := e.Expiry.Local().Format("Jan 2 15:04 MST")
-	l.set.log.Warn("the auth server gave no refresh token: the login lasts as long as its access token", "until", until)
+	c.set.log.Warn("the auth server gave no refresh token: the login lasts as long as its access token", "until", until)
 	return "The auth server gave no refresh token, so you will be asked to log in again when this token expires (" + until + ")."
 }
 

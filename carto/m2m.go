@@ -31,22 +31,30 @@ type M2MCredentials struct {
 // FromM2M logs in with a machine-to-machine credentials file. An empty path falls back to the
 // environment: CARTO_CREDENTIALS_FILE (a path) or CARTO_CREDENTIALS (the JSON itself).
 func FromM2M(ctx context.Context, credentialsFile string, opts *M2MOptions) (*Auth, error) {
-	creds, err := loadCredentials(credentialsFile)
+	return fromM2M(ctx, credentialsFile, opts, readFacts())
+}
+
+func fromM2M(ctx context.Context, credentialsFile string, opts *M2MOptions, f *facts) (*Auth, error) {
+	creds, err := loadCredentials(credentialsFile, f)
 	if err != nil {
 		return nil, err
 	}
-	return FromM2MCredentials(ctx, creds, opts)
+	return fromM2MCredentials(ctx, creds, opts, f)
 }
 
 // FromM2MCredentials logs in with machine-to-machine credentials given as values, with no file.
 func FromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOptions) (*Auth, error) {
+	return fromM2MCredentials(ctx, creds, opts, readFacts())
+}
+
+func fromM2MCredentials(ctx context.Context, creds M2MCredentials, opts *M2MOptions, f *facts) (*Auth, error) {
 	if opts == nil {
 		opts = &M2MOptions{}
 	}
 	if err := creds.validate(""); err != nil {
 		return nil, err
 	}
-	set, err := opts.resolve()
+	set, err := opts.resolve(f)
 	if err != nil {
 		return nil, err
 	}
@@ -77,14 +85,14 @@ type m2mLogin struct {
 	cc  clientcredentials.Config
 }
 
-func (m *m2mLogin) obtain(ctx context.Context, _ *entry, _ bool, _ cache.Lock) (*entry, error) {
+func (m *m2mLogin) obtain(ctx context.Context, _ *entry, _ renewRequest, _ cache.Lock) (*entry, bool, error) {
 	t, err := m.set.client.FetchToken(ctx, wire.Retryable, m.cc.Token)
 	if err != nil {
-		return nil, fmt.Errorf("M2M login: %w", err)
+		return nil, false, fmt.Errorf("M2M login: %w", err)
 	}
 	e := newEntry(m.id, t, m.set.now())
 	e.Flow, e.APIBaseURL = kindM2M, m.id.APIBaseURL
-	return e, nil
+	return e, false, nil
 }
 
 // wait never waits for a person: an M2M login prompts no one.
@@ -98,15 +106,15 @@ func (m *m2mLogin) revoke(context.Context, string) error { return nil }
 // loadCredentials reads the credentials from path, or from the environment when path is "".
 // A value that does not plausibly name a file (see notAPath and echoablePath) is never repeated
 // in an error: CI systems often hold the credentials themselves in CARTO_CREDENTIALS_FILE.
-func loadCredentials(path string) (M2MCredentials, error) {
+func loadCredentials(path string, env *facts) (M2MCredentials, error) {
 	var body []byte
 	named := "the credentials file path"
 	switch {
 	case path != "":
-	case os.Getenv(EnvCredentialsFile) != "":
-		path, named = os.Getenv(EnvCredentialsFile), "$"+EnvCredentialsFile
-	case os.Getenv(EnvCredentials) != "":
-		return parseCredentials([]byte(os.Getenv(EnvCredentials)), "$"+EnvCredentials)
+	case env.getenv(EnvCredentialsFile) != "":
+		path, named = env.getenv(EnvCredentialsFile), "$"+EnvCredentialsFile
+	case env.getenv(EnvCredentials) != "":
+		return parseCredentials([]byte(env.getenv(EnvCredentials)), "$"+EnvCredentials)
 	default:
 		return M2MCredentials{}, &CredentialsError{Err: fmt.Errorf("no credentials: give a file, or set %s or %s", EnvCredentialsFile, EnvCredentials)}
 	}

@@ -82,7 +82,7 @@ func TestBadCredentialsFiles(t *testing.T) {
 	for name, c := range cases {
 		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".json")
 		os.WriteFile(path, []byte(c.body), 0o600)
-		_, err := loadCredentials(path)
+		_, err := loadCredentials(path, readFacts())
 		if c.want == "" {
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
@@ -97,7 +97,7 @@ func TestBadCredentialsFiles(t *testing.T) {
 			assertNoSecrets(t, err.Error(), "s3cr3t-value")
 		}
 	}
-	if _, err := loadCredentials(filepath.Join(dir, "absent.json")); err == nil || !strings.Contains(err.Error(), "absent.json") {
+	if _, err := loadCredentials(filepath.Join(dir, "absent.json"), readFacts()); err == nil || !strings.Contains(err.Error(), "absent.json") {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -116,7 +116,7 @@ func TestCredentialsReadableByOthersWarns(t *testing.T) {
 	path := writeCreds(t, srv)
 	os.Chmod(path, 0o644)
 	out := captureStderr(t, func() {
-		if _, err := loadCredentials(path); err != nil {
+		if _, err := loadCredentials(path, readFacts()); err != nil {
 			t.Error(err)
 		}
 	})

@@ -18,7 +18,7 @@ func TestALoginTheCacheCannotKeepSaysSo(t *testing.T) {
 	srv := standIn(t, cartotest.Config{})
 	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
 	opts := copyCodeOptions(t, srv, p)
-	probe, err := newOAuthLogin(opts)
+	probe, err := newOAuthLogin(opts, readFacts(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package carto
 
 import (
+	"cmp"
+
 	"github.com/carto-go/carto-auth/internal/cache"
 	"github.com/carto-go/carto-auth/internal/flow"
 	"github.com/carto-go/carto-auth/internal/prompt"
@@ -21,7 +23,7 @@ import (
 type Flow = prompt.Flow
 
 const (
-	// FlowAuto picks the flow from where the program runs (see the README).
+	// FlowAuto picks the flow from where the program runs (see docs/reference.md, "Which flow, automatically").
 	FlowAuto Flow = ""
 	// FlowCopyCode shows the login link and reads the code the user pastes.
 	FlowCopyCode = prompt.FlowCopyCode
@@ -137,12 +139,9 @@ type settings struct {
 	now func() time.Time
 }
 
-func (c *Common) resolve() (*settings, error) {
-	server := c.AuthServer
-	if server == "" {
-		server = os.Getenv(EnvAuthServer)
-	}
-	ep, err := wire.NewEndpoints(server)
+// resolve resolves c against the environment in f.
+func (c *Common) resolve(f *facts) (*settings, error) {
+	ep, err := wire.NewEndpoints(cmp.Or(c.AuthServer, f.getenv(EnvAuthServer)))
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +165,7 @@ func (c *Common) resolve() (*settings, error) {
 	}
 	s.client = &wire.Client{HC: s.hc, Log: s.log, Backoff: retryBackoff}
 	if !c.NoCache {
-		if s.cacheDir, err = cacheDir(c.CacheDir); err != nil {
+		if s.cacheDir, err = cacheDir(c.CacheDir, f.getenv); err != nil {
 			return nil, err
 		}
 		if err := cache.CheckPrivateDir(s.cacheDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -179,11 +178,11 @@ func (c *Common) resolve() (*settings, error) {
 
 // CacheDir returns the token cache folder that dir names: dir itself, else
 // $CARTO_AUTH_CACHE_DIR, else ~/.carto-auth, as an absolute path.
-func CacheDir(dir string) (string, error) { return cacheDir(dir) }
+func CacheDir(dir string) (string, error) { return cacheDir(dir, readFacts().getenv) }
 
-func cacheDir(dir string) (string, error) {
+func cacheDir(dir string, getenv func(string) string) (string, error) {
 	if dir == "" {
-		dir = os.Getenv(EnvCacheDir)
+		dir = getenv(EnvCacheDir)
 	}
 	if dir != "" {
 		return filepath.Abs(dir)

@@ -17,7 +17,7 @@ var ErrUnsafeCacheDir = cache.ErrUnsafeDir
 // or when it does not exist yet (it is then created 0700). The error wraps ErrUnsafeCacheDir
 // and says what to do.
 func CheckCacheDir(dir string) error {
-	dir, err := cacheDir(dir)
+	dir, err := CacheDir(dir)
 	if err != nil {
 		return err
 	}

@@ -36,11 +36,11 @@ func checkProfile(name string) error {
 // Profile "default" selects it even after SetDefaultProfile chose another.
 const DefaultProfileName = "default"
 
-// resolveProfile picks the profile: the option's, else $CARTO_PROFILE, else the default
+// resolveProfile picks the profile: the option's, else env ($CARTO_PROFILE), else the default
 // chosen with SetDefaultProfile in the cache folder dir ("" when caching is off), else "". A
 // damaged or unsafe choice file means the default profile, with a warning.
-func resolveProfile(opt, dir string, warn func(string, ...any)) (string, error) {
-	p := cmp.Or(opt, os.Getenv(EnvProfile))
+func resolveProfile(opt, env, dir string, warn func(string, ...any)) (string, error) {
+	p := cmp.Or(opt, env)
 	if p == "" && dir != "" {
 		var err error
 		if p, err = readDefaultProfile(dir); err != nil {
@@ -60,7 +60,7 @@ func resolveProfile(opt, dir string, warn func(string, ...any)) (string, error) 
 // DefaultProfile returns the profile chosen with SetDefaultProfile in the cache folder dir
 // ("" means the default folder, see CacheDir), or "" when none was chosen.
 func DefaultProfile(dir string) (string, error) {
-	dir, err := cacheDir(dir)
+	dir, err := CacheDir(dir)
 	if err != nil {
 		return "", err
 	}
@@ -92,7 +92,7 @@ func SetDefaultProfile(dir, profile string) error {
 	if err := checkProfile(profile); err != nil {
 		return err
 	}
-	dir, err := cacheDir(dir)
+	dir, err := CacheDir(dir)
 	if err != nil {
 		return err
 	}

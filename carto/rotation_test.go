@@ -136,7 +136,7 @@ func TestRefusedTokenNeverBringsBackARotatedRefreshToken(t *testing.T) {
 // authOf is the Auth that opts log in as, not logged in.
 func authOf(t *testing.T, opts *OAuthOptions) *Auth {
 	t.Helper()
-	l, err := newOAuthLogin(opts)
+	l, err := newOAuthLogin(opts, readFacts(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func TestQueuedCallersThatMayNotPromptAllGiveUpFast(t *testing.T) {
 	held := holdLock(t, first, true)
 	defer held.finish(nil)
 	opts.DisableInteraction, opts.Prompter = true, &fakePrompter{}
-	l, err := newOAuthLogin(opts)
+	l, err := newOAuthLogin(opts, readFacts(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

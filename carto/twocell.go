@@ -34,21 +34,22 @@ type pending struct {
 // the login page shows into FinishLogin, in a later cell, within PendingLoginLifetime. It uses
 // the copy-code flow and needs the on-disk cache.
 func StartLogin(ctx context.Context, opts *OAuthOptions) error {
-	l, err := newOAuthLogin(opts)
+	l, err := newOAuthLogin(opts, readFacts(), false)
 	if err != nil {
 		return err
 	}
-	if l.pendingPath() == "" {
+	set, path := l.cfg.set, l.auth.cache.PendingPath()
+	if path == "" {
 		return errors.New("the two-cell login keeps its state on disk; it cannot run with NoCache")
 	}
-	at := flow.New(l.attempt(l.getPrompter()))
-	p := pending{Identity: l.auth.id, Verifier: at.Verifier(), RedirectURI: l.set.ep.CopyCode,
-		Expires: l.set.now().Add(PendingLoginLifetime).Unix()}
+	at := flow.New(l.attempt(l.prompter(), false))
+	p := pending{Identity: l.auth.id, Verifier: at.Verifier(), RedirectURI: set.ep.CopyCode,
+		Expires: set.now().Add(PendingLoginLifetime).Unix()}
 	body, _ := json.Marshal(p)
-	if err := cache.EnsurePrivateDir(l.set.cacheDir); err != nil {
+	if err := cache.EnsurePrivateDir(set.cacheDir); err != nil {
 		return err
 	}
-	if err := cache.WriteFileAtomic(l.pendingPath(), body); err != nil {
+	if err := cache.WriteFileAtomic(path, body); err != nil {
 		return err
 	}
 	at.Start(ctx, time.Unix(p.Expires, 0))
@@ -59,31 +60,27 @@ func StartLogin(ctx context.Context, opts *OAuthOptions) error {
 // the user pasted, and returns the logged-in Auth. opts must name the same identity (auth
 // server, client, organization, API base URL) as in StartLogin.
 func FinishLogin(ctx context.Context, pasted string, opts *OAuthOptions) (*Auth, error) {
-	l, err := newOAuthLogin(opts)
+	l, err := newOAuthLogin(opts, readFacts(), false)
 	if err != nil {
 		return nil, err
 	}
-	e, err := l.finishPending(ctx, pasted)
+	// The pending login is exchanged and the new entry kept, all through the cache writer.
+	e, _, err := l.auth.cache.Update(ctx, cache.Wait{}, finished{l, pasted})
 	if err != nil {
-		return nil, err
+		return nil, cacheError(err)
 	}
 	if l.auth.APIBaseURL() == "" { // discovery failed in finish; try once more, and report
 		if err := l.discoverInto(ctx, e); err != nil {
 			return nil, err
 		}
 	}
+	l.auth.source = SourceInteractive
 	return l.auth, nil
 }
 
-// finishPending exchanges the pasted code of the pending login and keeps the new entry, all
-// through the cache writer. The pending login is removed once it has succeeded (single use).
-func (l *oauthLogin) finishPending(ctx context.Context, pasted string) (*entry, error) {
-	e, _, err := l.auth.cache.Update(ctx, cache.Wait{}, finished{l, pasted})
-	return e, cacheError(err)
-}
-
 // finished is the Change of a two-cell login's second cell: the pending login, finished with
-// the pasted code, replaces whatever the cache holds.
+// the pasted code, replaces whatever the cache holds. The pending login is removed once it has
+// succeeded (single use).
 type finished struct {
 	l      *oauthLogin
 	pasted string
@@ -93,11 +90,12 @@ func (finished) Satisfied(*entry) bool { return false }
 
 func (f finished) Apply(ctx context.Context, _ *entry, lock cache.Lock) (*entry, error) {
 	l := f.l
-	p, err := l.readPending()
+	path := l.auth.cache.PendingPath()
+	p, err := readPending(path, l.auth.id, l.cfg.set.now())
 	if err != nil {
 		return nil, err
 	}
-	at := flow.Resume(l.attempt(l.getPrompter()), p.Verifier)
+	at := flow.Resume(l.attempt(l.prompter(), false), p.Verifier)
 	t, err := at.Finish(ctx, f.pasted, p.RedirectURI)
 	if IsInvalidGrant(err) {
 		return nil, fmt.Errorf("finishing the login: %w (open the login link again for a new code; it works until the pending login expires)", err)
@@ -105,14 +103,13 @@ func (f finished) Apply(ctx context.Context, _ *entry, lock cache.Lock) (*entry,
 	if err != nil {
 		return nil, fmt.Errorf("finishing the login: %w", err)
 	}
-	os.Remove(l.pendingPath())
+	os.Remove(path)
 	return l.finish(ctx, at, t, FlowCopyCode, lock)
 }
 
-func (l *oauthLogin) pendingPath() string { return l.auth.cache.PendingPath() }
-
-func (l *oauthLogin) readPending() (*pending, error) {
-	body, err := cache.ReadPrivate(l.pendingPath())
+// readPending reads the pending login of id at path, refusing one that expired by now.
+func readPending(path string, id identity, now time.Time) (*pending, error) {
+	body, err := cache.ReadPrivate(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: it was finished already or never started; run StartLogin first", ErrNoPendingLogin)
 	}
@@ -120,11 +117,11 @@ func (l *oauthLogin) readPending() (*pending, error) {
 		return nil, fmt.Errorf("reading the pending login: %w", err)
 	}
 	var p pending
-	if err := json.Unmarshal(body, &p); err != nil || p.Identity != l.auth.id || p.Verifier == "" {
+	if err := json.Unmarshal(body, &p); err != nil || p.Identity != id || p.Verifier == "" {
 		return nil, fmt.Errorf("%w: the pending login file is damaged or for other options; run StartLogin again", ErrNoPendingLogin)
 	}
-	if l.set.now().Unix() > p.Expires {
-		os.Remove(l.pendingPath())
+	if now.Unix() > p.Expires {
+		os.Remove(path)
 		return nil, fmt.Errorf("%w: the pending login expired at %s; run StartLogin again", ErrNoPendingLogin, time.Unix(p.Expires, 0).Local().Format("15:04"))
 	}
 	return &p, nil

@@ -24,8 +24,8 @@ func TestTwoCellLogin(t *testing.T) {
 	if !strings.Contains(l.Instructions, "FinishLogin") || p.reads != 0 {
 		t.Fatalf("shown %+v, reads %d", l, p.reads)
 	}
-	lg, _ := newOAuthLogin(opts)
-	if got := mustStat(t, lg.pendingPath()); got != 0o600 {
+	lg, _ := newOAuthLogin(opts, readFacts(), false)
+	if got := mustStat(t, lg.auth.cache.PendingPath()); got != 0o600 {
 		t.Errorf("pending login file mode %o", got)
 	}
 	loc, err := srv.Login(l.URL)
@@ -62,13 +62,13 @@ func TestTwoCellLoginExpiredOrMismatched(t *testing.T) {
 	if _, err := FinishLogin(context.Background(), "https://x/auth/token?code=abc&state=other", opts); !errors.Is(err, ErrStateMismatch) {
 		t.Errorf("another login's URL: %v", err)
 	}
-	lg, _ := newOAuthLogin(opts)
+	lg, _ := newOAuthLogin(opts, readFacts(), false)
 	var p pending
-	body, _ := os.ReadFile(lg.pendingPath())
+	body, _ := os.ReadFile(lg.auth.cache.PendingPath())
 	json.Unmarshal(body, &p)
 	p.Expires = 1
 	body, _ = json.Marshal(p)
-	os.WriteFile(lg.pendingPath(), body, 0o600)
+	os.WriteFile(lg.auth.cache.PendingPath(), body, 0o600)
 	_, err := FinishLogin(context.Background(), "abc", opts)
 	if !errors.Is(err, ErrNoPendingLogin) || !strings.Contains(err.Error(), "expired") {
 		t.Errorf("expired: %v", err)

@@ -86,7 +86,7 @@ func loggedIn(e *env, a *carto.Auth) error {
 	in := a.Info()
 	if in.MemoryOnly != "" {
 		return failure(fmt.Errorf("logged in (%s), but the login could not be kept, so it ended with this command: %s", summary(in), in.MemoryOnly),
-			"use a token cache folder on a local disk (--cache-dir or CARTO_AUTH_CACHE_DIR) and log in again")
+			"set CARTO_AUTH_CACHE_DIR to a folder on a local disk and log in again")
 	}
 	fmt.Fprintln(e.stderr, "Logged in: "+summary(in))
 	return nil

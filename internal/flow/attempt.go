@@ -28,8 +28,12 @@ type Attempt struct {
 	CopyCodeURI string
 	// Prompter shows the login to the person.
 	Prompter prompt.Prompter
-	// OpenBrowser opens a URL; nil means $BROWSER, else the system's opener.
+	// OpenBrowser opens a URL; nil means Browser, else the system's opener.
 	OpenBrowser func(url string) error
+	// Browser is the opener command the environment names ($BROWSER), or "".
+	Browser string
+	// RuntimeDir is the user's runtime folder ($XDG_RUNTIME_DIR), or "": see openFileParent.
+	RuntimeDir string
 	// Organization is the SSO organization sent on authorize, if any.
 	Organization string
 	// PromptLogin asks the login page to offer another account (prompt=login).

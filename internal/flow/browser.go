@@ -3,7 +3,6 @@ package flow
 import (
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -22,7 +21,7 @@ const openerGrace = 2 * time.Second
 // expires and the page is removed, and the person uses the link the prompter shows. The caller
 // removes the page when the login ends.
 func (a *Attempt) openStartLink(lb *loopback, authURL string) (*openFile, error) {
-	f, err := writeOpenFile(lb.startURL)
+	f, err := writeOpenFile(a.RuntimeDir, lb.startURL)
 	if err != nil {
 		lb.expire()
 		return nil, fmt.Errorf("writing the page that opens it: %w", err)
@@ -47,7 +46,7 @@ func (a *Attempt) openBrowser(url string, late func(error)) error {
 		return a.OpenBrowser(url)
 	}
 	done := make(chan error, 1)
-	go func() { done <- systemOpen(url) }()
+	go func() { done <- systemOpen(a.Browser, url) }()
 	select {
 	case err := <-done:
 		return err
@@ -62,8 +61,10 @@ func (a *Attempt) openBrowser(url string, late func(error)) error {
 	}
 }
 
-func systemOpen(url string) error {
-	if b := strings.TrimSpace(os.Getenv("BROWSER")); b != "" {
+// systemOpen opens url with the browser command ($BROWSER) when there is one, else the
+// system's opener.
+func systemOpen(browserCmd, url string) error {
+	if b := strings.TrimSpace(browserCmd); b != "" {
 		cmd := exec.Command(b, url)
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("$BROWSER (%s): %w", b, err)

@@ -28,7 +28,7 @@ type openFile struct {
 	once      sync.Once
 }
 
-// openFileParent is where the page's folder is made: $XDG_RUNTIME_DIR when it is set and
+// openFileParent is where the page's folder is made: runtimeDir ($XDG_RUNTIME_DIR) when it is
 // private (an absolute path to a real folder of the current user that no one else may enter;
 // on Linux a tmpfs emptied at logout), else os.TempDir(). Neither is sure to be readable by a
 // sandboxed browser: a snap-packaged one (Firefox and Chromium on Ubuntu) has its own /tmp, may
@@ -37,8 +37,8 @@ type openFile struct {
 // page would show among the person's files. Such a browser shows "file not found", and the
 // person uses the login link the prompter shows anyway; an opener that fails says so on the
 // status line instead (see loopbackOrCopyCode).
-func openFileParent() string {
-	if d := os.Getenv("XDG_RUNTIME_DIR"); checksOwner && d != "" && filepath.IsAbs(d) {
+func openFileParent(runtimeDir string) string {
+	if d := runtimeDir; checksOwner && d != "" && filepath.IsAbs(d) {
 		if fi, err := os.Lstat(d); err == nil && privateFolder(fi) == nil {
 			return d
 		}
@@ -46,9 +46,10 @@ func openFileParent() string {
 	return os.TempDir()
 }
 
-// writeOpenFile writes the page that sends the browser to link, in a fresh folder.
-func writeOpenFile(link string) (*openFile, error) {
-	dir, err := os.MkdirTemp(openFileParent(), "carto-auth-login-")
+// writeOpenFile writes the page that sends the browser to link, in a fresh folder under
+// openFileParent(runtimeDir).
+func writeOpenFile(runtimeDir, link string) (*openFile, error) {
+	dir, err := os.MkdirTemp(openFileParent(runtimeDir), "carto-auth-login-")
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (p *statusPrompter) waitStatus(t *testing.T, text string) {
 func loopbackRun(t *testing.T, ctx context.Context, port int, p prompt.Prompter, opener func(string) error) (*Attempt, <-chan error) {
 	t.Helper()
 	a := New(Attempt{Prompter: p, OpenBrowser: opener, LoopbackHost: "localhost", LoopbackPort: port,
-		Log: slog.New(slog.DiscardHandler)})
+		Browser: os.Getenv("BROWSER"), RuntimeDir: os.Getenv("XDG_RUNTIME_DIR"), Log: slog.New(slog.DiscardHandler)})
 	a.OAuth.ClientID, a.OAuth.Endpoint.AuthURL = "client", "https://auth.example.test/authorize"
 	done := make(chan error, 1)
 	go func() {
@@ -378,11 +378,10 @@ func TestOpenFileParent(t *testing.T) {
 	if err := os.Chmod(run, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("XDG_RUNTIME_DIR", run)
-	if got := openFileParent(); got != run {
+	if got := openFileParent(run); got != run {
 		t.Errorf("a private $XDG_RUNTIME_DIR: parent %q", got)
 	}
-	f, err := writeOpenFile("http://localhost:1/start/x")
+	f, err := writeOpenFile(run, "http://localhost:1/start/x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,8 +404,7 @@ func TestOpenFileParent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []string{"", "relative/run", symlink, open, filepath.Join(run, "missing")} {
-		t.Setenv("XDG_RUNTIME_DIR", d)
-		if got := openFileParent(); got != os.TempDir() {
+		if got := openFileParent(d); got != os.TempDir() {
 			t.Errorf("$XDG_RUNTIME_DIR=%q: parent %q, want %q", d, got, os.TempDir())
 		}
 	}

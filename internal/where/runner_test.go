@@ -1,4 +1,4 @@
-package gonbauth
+package where
 
 import (
 	"os"
@@ -63,11 +63,11 @@ func TestUnattendedNotebook(t *testing.T) {
 	env := func(ci string) func(string) string {
 		return func(k string) string { return map[string]string{"CI": ci}[k] }
 	}
-	if got := unattendedNotebook(env("true")); got != "CI is set" {
+	if got := Unattended(env("true")); got != "CI is set" {
 		t.Errorf("CI=true: %q", got)
 	}
 	// This test's own parents (go test, a shell, ...) are no notebook runner.
-	if got := unattendedNotebook(env("")); got != "" {
+	if got := Unattended(env("")); got != "" {
 		t.Errorf("under go test: %q", got)
 	}
 }

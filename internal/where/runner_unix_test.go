@@ -1,6 +1,6 @@
 //go:build unix
 
-package gonbauth
+package where
 
 import (
 	"path/filepath"

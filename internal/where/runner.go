@@ -1,4 +1,6 @@
-package gonbauth
+// Package where tells where the program runs, for deciding who can answer a login: a notebook
+// run by a tool with nobody at the keyboard (papermill, jupyter nbconvert --execute), or CI.
+package where
 
 import (
 	"io"
@@ -14,9 +16,9 @@ import (
 // jupyter execute, papermill) start the kernel themselves, whereas an interactive notebook's
 // kernel is started by a Jupyter server.
 
-// unattendedNotebook says why nobody can answer a login box in this notebook run ("CI is set",
+// Unattended says why nobody can answer a login box in this notebook run ("CI is set",
 // "run by papermill"), or "" when someone may.
-func unattendedNotebook(getenv func(string) string) string {
+func Unattended(getenv func(string) string) string {
 	if unattended(getenv) {
 		return "CI is set"
 	}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package gonbauth
+package where
 
 // nonBlocking is 0 where open has no O_NONBLOCK.
 const nonBlocking = 0
