@@ -2,8 +2,10 @@ package carto
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
+	"github.com/carto-go/carto-auth/internal/hint"
 	"strings"
 )
 
@@ -21,21 +23,10 @@ import (
 // Info().Source says which was used. Pass nil for the defaults.
 func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	a, err := login(ctx, opts)
-	return a, Advise(err)
-}
-
-// loginAdvice is what to do when a login needs a person who is not there.
-const loginAdvice = "for unattended runs set CARTO_CREDENTIALS_FILE (or CARTO_CREDENTIALS) to M2M credentials; " +
-	"or log in once where someone can answer (`cartoauth login`, or a notebook cell), so that the cached login is reused"
-
-// Advise adds to an error wrapping ErrInteractionRequired what to do about it (M2M
-// credentials, or a login made once where someone can answer); other errors come back as they
-// are. Login advises by itself; FromOAuth's errors are short, for callers that say it their way.
-func Advise(err error) error {
-	if !errors.Is(err, ErrInteractionRequired) {
-		return err
+	if opts != nil && opts.HintWords != nil {
+		return a, WordHints(err, opts.HintWords)
 	}
-	return fmt.Errorf("%w; %s", err, loginAdvice)
+	return a, Advise(err)
 }
 
 func login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
@@ -66,7 +57,8 @@ func login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		}
 	}
 	if ans := l.cfg.answer; !ans.can() {
-		return nil, fmt.Errorf("%w: no cached login, and nobody can answer a login here (%s)", ErrInteractionRequired, ans.nobody)
+		return nil, hint.With(fmt.Errorf("%w: no cached login, and nobody can answer a login here (%s)", ErrInteractionRequired, ans.nobody),
+			HintLogIn, HintM2M)
 	}
 	return l.open(ctx, false)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/carto-go/carto-auth/internal/cache"
 	"github.com/carto-go/carto-auth/internal/flow"
+	"github.com/carto-go/carto-auth/internal/hint"
 	"github.com/carto-go/carto-auth/internal/wire"
 )
 
@@ -38,8 +39,8 @@ var (
 func cacheError(err error) error {
 	var ie *cache.InteractiveError
 	if errors.As(err, &ie) {
-		return fmt.Errorf("%w: %w: %v, and this call may not prompt; finish (or stop) that login, then try again",
-			ErrInteractionRequired, ErrLoginInProgress, ie)
+		return hint.With(fmt.Errorf("%w: %w: %v, and this call may not prompt",
+			ErrInteractionRequired, ErrLoginInProgress, ie), hint.WaitForLogin)
 	}
 	return err
 }
@@ -67,6 +68,9 @@ func (e *CredentialsError) Error() string {
 }
 
 func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// Hints says what helps with bad credentials.
+func (e *CredentialsError) Hints() []Hint { return []Hint{HintCredentials} }
 
 // ServerError is a non-success answer from a CARTO or Auth0 endpoint. It carries the
 // server's RFC 6749 error fields (Endpoint, Status, Code, Description) and a Hint, never the

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/carto-go/carto-auth/internal/hint"
 	"strings"
 	"time"
 
@@ -59,9 +60,9 @@ func (loginTimeout) Is(target error) bool { return target == context.DeadlineExc
 func loginError(ctx context.Context, err error, timeout time.Duration) error {
 	switch {
 	case errors.Is(context.Cause(ctx), errLoginTimeout):
-		return fmt.Errorf("%w: %w after %s: nobody completed the login", ErrInteractionRequired, errLoginTimeout, timeout)
+		return hint.With(fmt.Errorf("%w: %w after %s: nobody completed the login", ErrInteractionRequired, errLoginTimeout, timeout), HintLogIn, HintM2M)
 	case errors.Is(err, ErrNoInput):
-		return fmt.Errorf("%w: nobody can paste the code (%v)", ErrInteractionRequired, err)
+		return hint.With(fmt.Errorf("%w: nobody can paste the code (%v)", ErrInteractionRequired, err), HintLogIn, HintM2M)
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/carto-go/carto-auth/internal/cache"
 	"github.com/carto-go/carto-auth/internal/flow"
+	"github.com/carto-go/carto-auth/internal/hint"
 	"github.com/carto-go/carto-auth/internal/wire"
 	"golang.org/x/oauth2"
 )
@@ -161,7 +162,7 @@ func (l *oauthLogin) obtain(ctx context.Context, last *entry, req renewRequest, 
 		refused = true
 	}
 	if why := l.whyNotAsk(req); why != "" {
-		err := fmt.Errorf("%w: the cached login is missing or expired, and %s", ErrInteractionRequired, why)
+		err := hint.With(fmt.Errorf("%w: the cached login is missing or expired, and %s", ErrInteractionRequired, why), HintLogIn, HintM2M)
 		if refused {
 			// Forget the refused refresh token, so that no process presents it again.
 			return last.WithoutRefreshToken(), false, fmt.Errorf("%w: %w", errRefreshRefused, err)

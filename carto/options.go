@@ -88,6 +88,10 @@ type OAuthOptions struct {
 	// ForceLogin logs in interactively even when a cached login is usable, and asks the login
 	// page to offer another account (prompt=login).
 	ForceLogin bool
+	// HintWords words the hints of Login's errors (see Hints) for the user of a front end;
+	// nil means for a Go program's user (see Advise). Package gonbauth words them for a
+	// notebook cell.
+	HintWords map[Hint]string
 
 	Common
 }

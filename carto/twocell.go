@@ -11,6 +11,7 @@ import (
 
 	"github.com/carto-go/carto-auth/internal/cache"
 	"github.com/carto-go/carto-auth/internal/flow"
+	"github.com/carto-go/carto-auth/internal/hint"
 )
 
 // PendingLoginLifetime is how long a login started by StartLogin can be finished.
@@ -111,18 +112,18 @@ func (f finished) Apply(ctx context.Context, _ *entry, lock cache.Lock) (*entry,
 func readPending(path string, id identity, now time.Time) (*pending, error) {
 	body, err := cache.ReadPrivate(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: it was finished already or never started; run StartLogin first", ErrNoPendingLogin)
+		return nil, hint.With(fmt.Errorf("%w: it was finished already or never started", ErrNoPendingLogin), hint.StartLogin)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the pending login: %w", err)
 	}
 	var p pending
 	if err := json.Unmarshal(body, &p); err != nil || p.Identity != id || p.Verifier == "" {
-		return nil, fmt.Errorf("%w: the pending login file is damaged or for other options; run StartLogin again", ErrNoPendingLogin)
+		return nil, hint.With(fmt.Errorf("%w: the pending login file is damaged or for other options", ErrNoPendingLogin), hint.StartLogin)
 	}
 	if now.Unix() > p.Expires {
 		os.Remove(path)
-		return nil, fmt.Errorf("%w: the pending login expired at %s; run StartLogin again", ErrNoPendingLogin, time.Unix(p.Expires, 0).Local().Format("15:04"))
+		return nil, hint.With(fmt.Errorf("%w: the pending login expired at %s", ErrNoPendingLogin, time.Unix(p.Expires, 0).Local().Format("15:04")), hint.StartLogin)
 	}
 	return &p, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestTwoCellLogin(t *testing.T) {
 	if tok, _ := a.AccessToken(context.Background()); !srv.ValidAccessToken(tok) || a.APIBaseURL() != srv.URL {
 		t.Fatalf("token valid %v, base %q", srv.ValidAccessToken(tok), a.APIBaseURL())
 	}
-	if _, err := FinishLogin(context.Background(), loc.Query().Get("code"), opts); !errors.Is(err, ErrNoPendingLogin) || !strings.Contains(err.Error(), "StartLogin") {
+	if _, err := FinishLogin(context.Background(), loc.Query().Get("code"), opts); !errors.Is(err, ErrNoPendingLogin) || !slices.Contains(Hints(err), HintStartLogin) {
 		t.Errorf("finishing twice: %v", err)
 	}
 	opts.DisableInteraction = true

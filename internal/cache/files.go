@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/carto-go/carto-auth/internal/hint"
 )
 
 // ErrUnsafeDir means the token cache folder cannot be trusted with tokens: it is a symbolic
@@ -49,8 +51,7 @@ func CheckPrivateDir(dir string) error {
 }
 
 func unsafeDir(dir, why string) error {
-	return fmt.Errorf("%w: %s: %s; use a folder of your own (set CARTO_AUTH_CACHE_DIR or CacheDir), or remove this one so that it is made anew with mode 0700",
-		ErrUnsafeDir, dir, why)
+	return hint.With(fmt.Errorf("%w: %s: %s", ErrUnsafeDir, dir, why), hint.CacheDir)
 }
 
 // OpenPrivate opens a file of the cache folder without following a symbolic link, and accepts

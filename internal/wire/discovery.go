@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/carto-go/carto-auth/internal/hint"
 )
 
 // Discover finds the tenant and its API base URL after an interactive login:
@@ -55,7 +57,7 @@ func (c *Client) Discover(ctx context.Context, ep Endpoints, token string) (tena
 }
 
 func discoveryError(err error) error {
-	return fmt.Errorf("finding your CARTO API base URL: %w (or give it: OAuthOptions.APIBaseURL / --api-base-url, e.g. https://gcp-us-east1.api.carto.com)", err)
+	return hint.With(fmt.Errorf("finding your CARTO API base URL: %w", err), hint.APIBaseURL)
 }
 
 func truthy(v any) bool {

@@ -1,8 +1,11 @@
 package wire
 
 import (
+	"slices"
+
 	"context"
 	"encoding/json"
+	"github.com/carto-go/carto-auth/internal/hint"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -81,7 +84,7 @@ func TestDiscoveryErrors(t *testing.T) {
 			ep, _ := NewEndpoints(srv.URL)
 			client := &Client{HC: http.DefaultClient, Log: slog.New(slog.DiscardHandler)}
 			_, _, err := client.Discover(context.Background(), ep, "the-access-token")
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "APIBaseURL") {
+			if err == nil || !strings.Contains(err.Error(), c.want) || !slices.Contains(hint.Of(err), hint.APIBaseURL) {
 				t.Fatalf("err = %v; want %q and the way to give the base URL", err, c.want)
 			}
 			if strings.Contains(err.Error(), "the-access-token") {
