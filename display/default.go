@@ -3,6 +3,8 @@ package display
 import (
 	"os"
 
+	"github.com/carto-go/carto-auth/internal/render"
+
 	"github.com/janpfeifer/gonb/gonbui"
 
 	"github.com/carto-go/carto-auth/internal/prompt"
@@ -36,4 +38,14 @@ func HTML(html string) {
 		gonbui.DisplayHTML(html)
 		gonbui.Sync()
 	}
+}
+
+// Table shows a table as a new output of the current notebook cell (see TableHTML); outside a
+// notebook it does nothing.
+func Table(headers []string, rows [][]string, more int) { HTML(TableHTML(headers, rows, more)) }
+
+// TableHTML is a table as HTML: headers, rows (as many cells as headers), and, when more is
+// positive, a line saying how many rows were left out. Headers and cells are escaped as text.
+func TableHTML(headers []string, rows [][]string, more int) string {
+	return render.Table(headers, rows, more)
 }
