@@ -28,6 +28,12 @@ type (
 	CredentialsError = carto.CredentialsError
 	// ServerError is a non-success answer from CARTO or Auth0; see carto.ServerError.
 	ServerError = carto.ServerError
+	// QueryOptions configures Auth.Query and QueryInto; see carto.QueryOptions.
+	QueryOptions = carto.QueryOptions
+	// QueryResult is the answer of a SQL query; see carto.QueryResult.
+	QueryResult = carto.QueryResult
+	// Hint is what a user can do about an error; see carto.Hint.
+	Hint = carto.Hint
 )
 
 // Flows, sources, environment variables and defaults (see package carto).
