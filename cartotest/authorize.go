@@ -1,11 +1,9 @@
 package cartotest
 
 import (
-	"crypto/subtle"
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 )
 
 // authError is an /authorize error sent back to the client on the redirect.
@@ -83,24 +81,6 @@ func quoteOrEmpty(s string) string {
 	return `"` + s + `"`
 }
 
-// isS256Challenge reports whether c looks like an unpadded base64url SHA-256 digest.
-func isS256Challenge(c string) bool {
-	if len(c) != 43 {
-		return false
-	}
-	for _, ch := range c {
-		if !isBase64URL(ch) {
-			return false
-		}
-	}
-	return true
-}
-
-func isBase64URL(ch rune) bool {
-	return ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' ||
-		ch == '-' || ch == '_'
-}
-
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	req, page, aerr := s.parseAuthorize(r)
 	switch {
@@ -113,7 +93,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.st.pending[id] = req
 		s.mu.Unlock()
-		s.writeLoginForm(w, http.StatusOK, id, "")
+		writeLoginForm(w, http.StatusOK, id, "")
 	default: // no login page: the login_hint's account, else TestUser
 		u, ok := userByEmail(req.loginHint)
 		if !ok {
@@ -121,84 +101,4 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		}
 		s.approve(w, req, u)
 	}
-}
-
-// handleLogin receives the login form.
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	if !isForm(r) || r.ParseForm() != nil {
-		writePage(w, http.StatusBadRequest, errorPage, pageData{Title: "Invalid request",
-			Error: "The login form must be posted as application/x-www-form-urlencoded."})
-		return
-	}
-	id := r.PostForm.Get("req")
-	s.mu.Lock()
-	req := s.st.pending[id]
-	s.mu.Unlock()
-	if req == nil {
-		writePage(w, http.StatusBadRequest, errorPage, pageData{Title: "Invalid request",
-			Error: "This login request is unknown or already finished. Start the login again."})
-		return
-	}
-	if r.PostForm.Get("action") == "deny" {
-		s.finishPending(id)
-		redirectWith(w, req, url.Values{"error": {"access_denied"},
-			"error_description": {"User did not authorize the request"}})
-		return
-	}
-	user := strings.TrimSpace(r.PostForm.Get("username"))
-	pass := r.PostForm.Get("password")
-	u, known := userByEmail(user)
-	if !known || subtle.ConstantTimeCompare([]byte(pass), []byte(TestPassword)) != 1 {
-		s.writeLoginForm(w, http.StatusOK, id, "Wrong email or password.")
-		return
-	}
-	s.finishPending(id)
-	s.approve(w, req, u)
-}
-
-func (s *Server) finishPending(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.st.pending, id)
-}
-
-// approve ends an authorize request: a code on the redirect, or access_denied after DenyNext.
-func (s *Server) approve(w http.ResponseWriter, req *authRequest, u testUser) {
-	s.mu.Lock()
-	if s.st.deny > 0 {
-		s.st.deny--
-		s.mu.Unlock()
-		redirectWith(w, req, url.Values{"error": {"access_denied"},
-			"error_description": {"User did not authorize the request"}})
-		return
-	}
-	code := randomToken("")
-	approved := *req
-	approved.subject = u.subject
-	s.st.codes[code] = &authCode{authRequest: approved, expires: s.now().Add(codeLifetime)}
-	s.st.codeLog = append(s.st.codeLog, code)
-	s.mu.Unlock()
-	redirectWith(w, req, url.Values{"code": {code}})
-}
-
-// redirectWith sends a 302 to req.redirectURI with params (and state, when the request had
-// one) added to its query.
-func redirectWith(w http.ResponseWriter, req *authRequest, params url.Values) {
-	u, err := url.Parse(req.redirectURI)
-	if err != nil {
-		writePage(w, http.StatusBadRequest, errorPage, pageData{Title: "Invalid request",
-			Error: "redirect_uri is not a valid URL."})
-		return
-	}
-	q := u.Query()
-	for k, v := range params {
-		q[k] = v
-	}
-	if req.state != "" {
-		q.Set("state", req.state)
-	}
-	u.RawQuery = q.Encode()
-	w.Header().Set("Location", u.String())
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusFound)
 }

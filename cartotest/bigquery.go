@@ -1,11 +1,8 @@
 package cartotest
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,28 +64,6 @@ func NewBigQuery(validToken func(string) bool) *BigQuery {
 	}
 }
 
-// Handler returns the HTTP handler of the stand-in. It serves paths relative
-// to the BigQuery v2 root ("/projects/{project}/queries", ...), so mount it
-// with the prefix stripped:
-//
-//	mux.Handle(cartotest.BigQueryPathPrefix+"/",
-//		http.StripPrefix(cartotest.BigQueryPathPrefix, bq.Handler()))
-//
-// and give clients option.WithEndpoint(serverURL + cartotest.BigQueryPathPrefix + "/").
-func (b *BigQuery) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /projects/{project}/queries", b.route("jobs.query", b.jobsQuery))
-	mux.HandleFunc("GET /projects/{project}/queries/{job}", b.route("jobs.getQueryResults", b.getQueryResults))
-	mux.HandleFunc("POST /projects/{project}/jobs", b.route("jobs.insert", b.jobsInsert))
-	mux.HandleFunc("GET /projects/{project}/jobs/{job}", b.route("jobs.get", b.jobsGet))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		b.count("unknown")
-		writeBQError(w, bqError{http.StatusNotFound, "notFound",
-			fmt.Sprintf("the BigQuery stand-in does not serve %s %s", r.Method, r.URL.Path)})
-	})
-	return mux
-}
-
 // SetProject makes the stand-in answer 404 for any project other than id, as
 // BigQuery does for a project that does not exist. The empty string (the
 // default) accepts every project.
@@ -139,87 +114,6 @@ func (b *BigQuery) count(name string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.counts[name]++
-}
-
-// route wraps a method handler with the token check, the project check and
-// injected failures, in that order, and counts the request.
-func (b *BigQuery) route(name string, h func(http.ResponseWriter, *http.Request)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		b.count(name)
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || !b.validToken(strings.TrimSpace(tok)) {
-			b.count("unauthorized")
-			w.Header().Set("WWW-Authenticate", `Bearer realm="https://accounts.google.com/", error="invalid_token"`)
-			writeBQError(w, bqErrUnauthenticated)
-			return
-		}
-		b.mu.Lock()
-		project := b.project
-		var fail *bqError
-		if len(b.failNext) > 0 {
-			fail = &b.failNext[0]
-			b.failNext = b.failNext[1:]
-			b.counts["failed"]++
-		}
-		b.mu.Unlock()
-		if fail != nil {
-			writeBQError(w, *fail)
-			return
-		}
-		if p := r.PathValue("project"); project != "" && p != project {
-			writeBQError(w, bqError{http.StatusNotFound, "notFound", "Not found: Project " + p})
-			return
-		}
-		h(w, r)
-	}
-}
-
-// bqError is one Google API error: HTTP status, reason and message.
-type bqError struct {
-	status  int
-	reason  string
-	message string
-}
-
-var bqErrUnauthenticated = bqError{http.StatusUnauthorized, "authError",
-	"Request had invalid authentication credentials. Expected OAuth 2 access token, " +
-		"login cookie or other valid authentication credential. " +
-		"See https://developers.google.com/identity/sign-in/web/devconsole-project."}
-
-// bqGoogleStatus maps HTTP statuses to the canonical status names Google puts
-// in error.status.
-var bqGoogleStatus = map[int]string{
-	http.StatusBadRequest:          "INVALID_ARGUMENT",
-	http.StatusUnauthorized:        "UNAUTHENTICATED",
-	http.StatusForbidden:           "PERMISSION_DENIED",
-	http.StatusNotFound:            "NOT_FOUND",
-	http.StatusConflict:            "ALREADY_EXISTS",
-	http.StatusTooManyRequests:     "RESOURCE_EXHAUSTED",
-	http.StatusInternalServerError: "INTERNAL",
-	http.StatusServiceUnavailable:  "UNAVAILABLE",
-}
-
-// writeBQError writes e in the JSON shape of Google API errors, which
-// google.golang.org/api/googleapi.CheckResponse decodes into *googleapi.Error.
-func writeBQError(w http.ResponseWriter, e bqError) {
-	detail := map[string]string{"message": e.message, "domain": "global", "reason": e.reason}
-	if e.status == http.StatusUnauthorized {
-		detail["location"] = "Authorization"
-		detail["locationType"] = "header"
-	}
-	bqWriteJSON(w, e.status, map[string]any{"error": map[string]any{
-		"code":    e.status,
-		"message": e.message,
-		"errors":  []map[string]string{detail},
-		"status":  bqGoogleStatus[e.status],
-	}})
-}
-
-// bqWriteJSON writes v as a JSON response with the given status.
-func bqWriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // pageBounds returns the [start, end) row range of the page that a request

@@ -2,15 +2,53 @@ package cartotest
 
 import (
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/json"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
 
+// grantCode is grant_type=authorization_code: a code from /authorize, its PKCE verifier.
+func (s *Server) grantCode(w http.ResponseWriter, r *http.Request, f url.Values) {
+	if !s.publicClient(w, f, "authorization_code") || !checkAudience(w, f.Get("audience")) {
+		return
+	}
+	for _, p := range []string{"code", "redirect_uri", "code_verifier"} {
+		if f.Get(p) == "" {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Missing required parameter: "+p)
+			return
+		}
+	}
+	iss := s.base(r) + "/" // before locking: base takes s.mu
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.st.codes[f.Get("code")]
+	if c == nil || c.used || !s.now().Before(c.expires) || c.clientID != f.Get("client_id") {
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "Invalid authorization code")
+		return
+	}
+	c.used = true // spent by any attempt, successful or not
+	if f.Get("redirect_uri") != c.redirectURI {
+		oauthError(w, http.StatusBadRequest, "invalid_grant",
+			"redirect_uri does not match the one used on authorize")
+		return
+	}
+	if !verifierMatches(f.Get("code_verifier"), c.challenge) {
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "Failed to verify code verifier")
+		return
+	}
+	g := grant{clientID: c.clientID, subject: c.subject, scope: c.scope, org: c.org}
+	if s.cfg.NoRefreshToken {
+		g.scope = withoutScope(g.scope, "offline_access")
+	}
+	resp := s.tokenFor(iss, g)
+	if hasScope(g.scope, "offline_access") {
+		resp.RefreshToken = s.issueRefresh(g, 0)
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// grantRefresh is grant_type=refresh_token, with Auth0's rotation and reuse detection when
+// Config.RotateRefreshTokens is set.
 func (s *Server) grantRefresh(w http.ResponseWriter, r *http.Request, f url.Values) {
 	if !s.publicClient(w, f, "refresh_token") {
 		return
@@ -51,6 +89,8 @@ func (s *Server) grantRefresh(w http.ResponseWriter, r *http.Request, f url.Valu
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// grantClientCredentials is grant_type=client_credentials, for clients from AddM2MClient
+// (secret in the form body only).
 func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request, f url.Values) {
 	id, secret := f.Get("client_id"), f.Get("client_secret")
 	if id == "" || secret == "" {
@@ -81,64 +121,4 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	writeJSON(w, http.StatusOK, s.tokenFor(iss, grant{clientID: id, subject: id + "@clients"}))
-}
-
-// handleRevoke revokes a refresh token and its family (RFC 7009). Like Auth0 it takes a
-// form or a JSON body with client_id and token (and client_secret for M2M clients).
-func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		ClientID     string `json:"client_id"`
-		ClientSecret string `json:"client_secret"`
-		Token        string `json:"token"`
-	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt == "application/json" {
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body); err != nil {
-			oauthError(w, http.StatusBadRequest, "invalid_request", "malformed JSON body")
-			return
-		}
-	} else if bad := parseBodyForm(r); bad != "" {
-		oauthError(w, http.StatusBadRequest, "invalid_request",
-			"Content-Type must be application/x-www-form-urlencoded or application/json")
-		return
-	} else {
-		body.ClientID, body.ClientSecret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-		body.Token = r.PostForm.Get("token")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	secret, known := s.st.clients[body.ClientID]
-	switch {
-	case body.ClientID == "":
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Missing required parameter: client_id")
-	case !known || subtle.ConstantTimeCompare([]byte(body.ClientSecret), []byte(secret)) != 1:
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
-	case body.Token == "":
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Missing required parameter: token")
-	default:
-		if rt := s.st.refresh[body.Token]; rt != nil && rt.clientID == body.ClientID {
-			s.st.revoked[rt.family] = true
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		w.WriteHeader(http.StatusOK)
-	}
-}
-
-// idToken returns an unsigned (alg "none") ID token for g: enough for code that reads the
-// account's email, not for code that verifies signatures.
-func (s *Server) idToken(iss string, g grant, life time.Duration) string {
-	now, u := s.now(), userBySubject(g.subject)
-	claims := map[string]any{
-		"iss": iss, "sub": g.subject, "aud": g.clientID,
-		"iat": now.Unix(), "exp": now.Add(life).Unix(),
-	}
-	if !s.cfg.ClaimsAtUserinfo {
-		claims["email"], claims["email_verified"], claims["name"] = u.email, true, u.name
-	}
-	if g.org != "" {
-		claims["org_id"] = g.org
-	}
-	payload, _ := json.Marshal(claims) // plain values: cannot fail
-	enc := base64.RawURLEncoding.EncodeToString
-	return enc([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc(payload) + "."
 }

@@ -1,7 +1,6 @@
 package cartotest
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -111,48 +110,4 @@ func (w *statusWriter) status() int {
 		return 0 // no answer (for example a delayed fault whose client left)
 	}
 	return w.code
-}
-
-// writeJSON writes v as a JSON response with the given status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// base returns the server's base URL, or one built from the request when URL is unset.
-func (s *Server) base(r *http.Request) string {
-	if u := s.baseURL(); u != "" {
-		return u
-	}
-	return "http://" + r.Host
-}
-
-// mount is a handler added with Mount.
-type mount struct {
-	prefix string
-	h      http.Handler
-}
-
-// Mount serves every path under prefix (prefix itself, or prefix followed by "/") with h,
-// for paths the server does not serve itself. For example, the BigQuery stand-in:
-//
-//	s.Mount(cartotest.BigQueryPathPrefix,
-//		http.StripPrefix(cartotest.BigQueryPathPrefix, bq.Handler()))
-func (s *Server) Mount(prefix string, h http.Handler) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.mounts = append(s.mounts, mount{strings.TrimSuffix(prefix, "/"), h})
-}
-
-func (s *Server) mounted(path string) (http.Handler, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, m := range s.mounts {
-		if path == m.prefix || strings.HasPrefix(path, m.prefix+"/") {
-			return m.h, m.prefix
-		}
-	}
-	return nil, ""
 }

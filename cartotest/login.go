@@ -11,11 +11,6 @@ import (
 	"time"
 )
 
-var (
-	reqIDField = lazyRegexp(`name="req" value="([^"]+)"`)
-	errorText  = lazyRegexp(`id="error">([^<]*)<`)
-)
-
 // Login plays the user's browser on authURL (an /authorize URL of this server): it approves
 // at once, or, when Config.LoginPage is set, submits the login form as TestUser. It returns
 // the redirect's Location (carrying code and state, or error and error_description) without
@@ -54,11 +49,11 @@ func (s *Server) LoginAs(ctx context.Context, authURL, email string) (*url.URL, 
 	if loc != nil || err != nil {
 		return loc, err
 	}
-	m := reqIDField().FindStringSubmatch(page)
-	if m == nil {
+	reqID, ok := loginRequestID(page)
+	if !ok {
 		return nil, fmt.Errorf("cartotest: login: /authorize answered a page without a login form")
 	}
-	form := url.Values{"req": {m[1]}, "username": {email}, "password": {TestPassword},
+	form := url.Values{"req": {reqID}, "username": {email}, "password": {TestPassword},
 		"action": {"login"}}
 	u, err := req.URL.Parse("/authorize/login")
 	if err != nil {
@@ -104,11 +99,29 @@ func redirectOrPage(c *http.Client, req *http.Request) (*url.URL, string, error)
 
 // pageError extracts the error text of a page, or a short prefix of it.
 func pageError(page string) string {
-	if m := errorText().FindStringSubmatch(page); m != nil {
-		return html.UnescapeString(m[1])
+	if _, rest, ok := strings.Cut(page, `id="error">`); ok {
+		if text, _, ok := strings.Cut(rest, "<"); ok {
+			return html.UnescapeString(text)
+		}
 	}
 	if len(page) > 200 {
 		page = page[:200] + "..."
 	}
 	return strings.TrimSpace(page)
+}
+
+// loginRequestID finds the login form's hidden request id: the first non-empty value of
+// name="req" value="...".
+func loginRequestID(page string) (string, bool) {
+	const field = `name="req" value="`
+	for {
+		_, rest, ok := strings.Cut(page, field)
+		if !ok {
+			return "", false
+		}
+		if id, _, ok := strings.Cut(rest, `"`); ok && id != "" {
+			return id, true
+		}
+		page = rest
+	}
 }

@@ -6,26 +6,6 @@ import (
 	"time"
 )
 
-// Fault is a failure the server plays on the next requests to an endpoint (see Inject).
-//
-// The server first waits Delay (giving up without answering if the request's context ends).
-// Then, if Status, Body and RetryAfter are all zero, it answers the request normally (a pure
-// delay). Otherwise it answers with Status (default 200 when only Body is set, 503 when only
-// RetryAfter is set), the Retry-After header in whole seconds when RetryAfter > 0, and Body
-// verbatim, or a JSON error body when Body is empty.
-type Fault struct {
-	// Status is the HTTP status to answer with.
-	Status int
-	// RetryAfter, when positive, is sent as a Retry-After header (seconds, rounded up).
-	RetryAfter time.Duration
-	// Body is the raw response body, for example truncated JSON.
-	Body string
-	// Delay is how long to wait before answering; the wait ends early if the client leaves.
-	Delay time.Duration
-	// Times is how many requests the fault applies to; 0 means 1.
-	Times int
-}
-
 // Inject queues f for endpoint (one of the Endpoint constants). Faults queued for the same
 // endpoint are played in order. Faults on EndpointToken apply to every grant; faults on a
 // per-grant endpoint such as EndpointTokenRT only to that grant, and are played first.
@@ -36,20 +16,6 @@ func (s *Server) Inject(endpoint string, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.faults[endpoint] = append(s.st.faults[endpoint], &f)
-}
-
-// Count returns how many requests the server has seen for endpoint (one of the Endpoint
-// constants), including requests answered by a fault.
-func (s *Server) Count(endpoint string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.st.counts[endpoint]
-}
-
-func (s *Server) count(endpoint string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.st.counts[endpoint]++
 }
 
 // takeFault removes one use of the first fault queued for any of endpoints, in order.

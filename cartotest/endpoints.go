@@ -1,0 +1,31 @@
+package cartotest
+
+// Endpoint names for Count and Inject.
+const (
+	// EndpointAuthorize is GET /authorize.
+	EndpointAuthorize = "authorize"
+	// EndpointLogin is POST /authorize/login (the login form of Config.LoginPage).
+	EndpointLogin = "login"
+	// EndpointToken is POST /oauth/token, every grant.
+	EndpointToken = "token"
+	// EndpointTokenCode is POST /oauth/token with grant_type=authorization_code.
+	EndpointTokenCode = "token:authorization_code"
+	// EndpointTokenRT is POST /oauth/token with grant_type=refresh_token.
+	EndpointTokenRT = "token:refresh_token"
+	// EndpointTokenCC is POST /oauth/token with grant_type=client_credentials.
+	EndpointTokenCC = "token:client_credentials"
+	// EndpointRevoke is POST /oauth/revoke.
+	EndpointRevoke = "revoke"
+	// EndpointAccounts is GET /accounts.
+	EndpointAccounts = "accounts"
+	// EndpointConfig is GET /config.yaml.
+	EndpointConfig = "config"
+	// EndpointDWToken is GET /v3/connections/carto-dw/token.
+	EndpointDWToken = "dw-token"
+	// EndpointSQL is GET or POST /v3/sql/<connection>/query.
+	EndpointSQL = "sql"
+	// EndpointCodePage is GET /auth/token (the copy-code page).
+	EndpointCodePage = "code-page"
+	// EndpointUserinfo is GET /userinfo (OpenID Connect userinfo).
+	EndpointUserinfo = "userinfo"
+)
