@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"time"
 
 	"github.com/carto-go/carto-auth/carto"
 )
@@ -108,113 +107,30 @@ func loginM2M(ctx context.Context, e *env, af authFlags, force bool) error {
 	return loggedIn(e, a)
 }
 
-// oauthOptions are the interactive login's options for af. The prompter is always the
-// terminal: cartoauth is a terminal program, even when a notebook cell runs it.
-func oauthOptions(af authFlags) *carto.OAuthOptions {
-	return &carto.OAuthOptions{APIBaseURL: af.apiBase, Organization: af.org, Profile: af.profile}
+// summary is the one-line description of a login printed by login: where, how, until when.
+func summary(in carto.Info) string {
+	where := in.TenantDomain
+	if where == "" {
+		where = in.APIBaseURL
+	} else if in.APIBaseURL != "" {
+		where += " (" + in.APIBaseURL + ")"
+	}
+	if where == "" {
+		where = "CARTO (API base URL unknown)"
+	}
+	how := in.Kind
+	if in.Flow != "" && in.Flow != in.Kind {
+		how += ", " + in.Flow
+	}
+	if who := in.Account(); who != "" {
+		where = who + " at " + where
+	}
+	if in.Profile != "" {
+		how += ", profile " + in.Profile
+	}
+	s := fmt.Sprintf("%s [%s]; access token valid until %s", where, how, expiryText(in.Expiry, time.Now()))
+	if in.HasRefreshToken {
+		s += "; refresh token held"
+	}
+	return s
 }
-
-func openM2M(ctx context.Context, af authFlags) (*carto.Auth, error) {
-	return carto.FromM2M(ctx, af.m2m, &carto.M2MOptions{APIBaseURL: af.apiBase})
-}
-
-// openCached returns the identity af selects without ever prompting: M2M, or the cached
-// interactive login (refreshed as needed), else an error wrapping ErrInteractionRequired.
-func openCached(ctx context.Context, af authFlags) (*carto.Auth, error) {
-	if af.useM2M() {
-		return openM2M(ctx, af)
-	}
-	opts := oauthOptions(af)
-	opts.DisableInteraction = true
-	a, err := carto.FromOAuth(ctx, opts)
-	if errors.Is(err, carto.ErrLoginInProgress) {
-		return nil, &cliError{code: exitInteraction, err: withoutAdvice(err),
-			hint: "finish (or stop) that login, then run this again; use M2M credentials (--m2m FILE) for unattended runs"}
-	}
-	if errors.Is(err, carto.ErrInteractionRequired) {
-		return nil, &cliError{code: exitInteraction, err: fmt.Errorf("%w: no usable cached login for this server, organization and API base URL", carto.ErrInteractionRequired),
-			hint: "run 'cartoauth login' first (with the same --profile/--org/--api-base-url), or use M2M credentials (--m2m FILE) for unattended runs"}
-	}
-	return a, err
-}
-
-// runToken is "cartoauth token".
-func runToken(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("token", "cartoauth token [--profile NAME] [--m2m FILE] [--org ORG] [--api-base-url URL]", `
-Prints a valid CARTO access token, and only that, followed by a newline on stdout, refreshing
-it first when needed. It never prompts: when only a new interactive login would help, it exits
-with code 3 and says to run 'cartoauth login'. Use it in scripts:
-
-  curl -H "Authorization: Bearer $(cartoauth token)" "$BASE/v3/..."
-
-The flags must match those of the login (same --profile, --org and --api-base-url).`)
-	var af authFlags
-	af.register(fs, true)
-	if err := fs.parse(e, args); err != nil {
-		return err
-	}
-	if err := af.check("token"); err != nil {
-		return err
-	}
-	a, err := openCached(ctx, af)
-	if err != nil {
-		return err
-	}
-	tok, err := a.AccessToken(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(e.stdout, tok)
-	return err
-}
-
-// runDWCredentials is "cartoauth dw-credentials".
-func runDWCredentials(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("dw-credentials", "cartoauth dw-credentials [--profile NAME] [--m2m FILE] [--org ORG] [--api-base-url URL]", `
-Prints the CARTO Data Warehouse credentials as JSON on stdout:
-
-  {"projectId": "carto-dw-ac-...", "token": "<Google access token>"}
-
-The token is a secret, printed by design (like 'gcloud auth print-access-token'); it is
-short-lived (about an hour). Like 'token', it never prompts (exit 3 when a login is needed).`)
-	var af authFlags
-	af.register(fs, true)
-	if err := fs.parse(e, args); err != nil {
-		return err
-	}
-	if err := af.check("dw-credentials"); err != nil {
-		return err
-	}
-	a, err := openCached(ctx, af)
-	if err != nil {
-		return err
-	}
-	project, tok, err := a.CartoDWCredentials(ctx)
-	if err != nil {
-		return err
-	}
-	return json.NewEncoder(e.stdout).Encode(struct {
-		ProjectID string `json:"projectId"`
-		Token     string `json:"token"`
-	}{project, tok})
-}
-
-// withoutAdvice keeps an error's text up to its first "; " (where the engine's advice for Go
-// callers starts), keeping it matchable with errors.Is.
-func withoutAdvice(err error) error {
-	msg := err.Error()
-	i := strings.Index(msg, "; ")
-	if i < 0 {
-		return err
-	}
-	return &trimmedError{msg: msg[:i], err: err}
-}
-
-// trimmedError shows a shorter text for err.
-type trimmedError struct {
-	msg string
-	err error
-}
-
-func (e *trimmedError) Error() string { return e.msg }
-func (e *trimmedError) Unwrap() error { return e.err }

@@ -11,38 +11,14 @@ import (
 	"github.com/carto-go/carto-auth/carto"
 )
 
-// cliError is an error with the exit code it maps to and what the user should do next.
-type cliError struct {
-	code int
-	err  error
-	hint string
-}
-
-func (e *cliError) Error() string { return e.err.Error() }
-func (e *cliError) Unwrap() error { return e.err }
-
-// with returns e with hint as what to do next.
-func (e *cliError) with(hint string) *cliError {
-	e.hint = hint
-	return e
-}
-
-func usageErrorf(format string, args ...any) *cliError {
-	return &cliError{code: exitUsage, err: fmt.Errorf(format, args...)}
-}
-
-// failure wraps err as a failure (exit 1) with a hint.
-func failure(err error, hint string) *cliError {
-	return &cliError{code: exitFailure, err: err, hint: hint}
-}
-
-// report writes err as one line on w and returns its exit code; nil is success.
+// report writes err as one line on w and returns its exit code; nil is success. The line is
+// err's text, the engine's hints that hintWords words, then the command's advice.
 func report(w io.Writer, err error) int {
 	if err == nil || errors.Is(err, errHelped) {
 		return exitOK
 	}
 	code, hint := classify(err)
-	msg := oneLine(err.Error())
+	msg := oneLine(carto.WordHints(err, hintWords()).Error())
 	msg = strings.Replace(msg, " ("+hint+")", "", 1) // a ServerError's own hint, moved after the dash
 	if hint != "" && !strings.Contains(msg, hint) {
 		msg += " — " + hint
