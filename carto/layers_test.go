@@ -13,30 +13,46 @@ import (
 	"testing"
 )
 
-// engineDirs are the engine's packages and the notebook's two, whose files must not depend on
-// each other in a cycle: each file uses what files below it declare, never a file that uses it.
-var engineDirs = []string{".", "../internal/cache", "../internal/flow", "../internal/wire", "../internal/prompt", "../internal/render", "../gonbauth", "../display"}
+// engineDirs are the engine's packages, the notebook's two, the CLI and the CARTO stand-in,
+// whose files must not depend on each other in a cycle: each file uses what files below it
+// declare, never a file that uses it.
+var engineDirs = []string{".", "../internal/cache", "../internal/flow", "../internal/wire", "../internal/prompt", "../internal/render", "../gonbauth", "../display", "../cmd/cartoauth", "../cartotest"}
 
-// TestNoCyclesBetweenFiles draws, for each engine package, which of its files use a name that
-// another of its files declares, and fails on any cycle, naming it.
+// taggedDirs are packages checked once more with build tags, as each of those builds has its
+// own files.
+var taggedDirs = []struct {
+	dir  string
+	tags []string
+}{{"../cmd/cartoauth", []string{"nosandbox"}}}
+
+// TestNoCyclesBetweenFiles draws, for each package of engineDirs and taggedDirs, which of its
+// files use a name that another of its files declares, and fails on any cycle, naming it.
 func TestNoCyclesBetweenFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("type-checks the engine from source")
 	}
 	imp := importer.ForCompiler(token.NewFileSet(), "source", nil) // one, so dependencies are checked once
-	for _, dir := range engineDirs {
-		edges := fileEdges(t, dir, imp)
+	check := func(dir string, tags []string) {
+		edges := fileEdges(t, dir, tags, imp)
 		if cycle := findCycle(edges); cycle != nil {
-			t.Errorf("%s: files depend on each other in a cycle: %s", dir, strings.Join(cycle, " → "))
+			t.Errorf("%s (tags %v): files depend on each other in a cycle: %s", dir, tags, strings.Join(cycle, " → "))
 		}
+	}
+	for _, dir := range engineDirs {
+		check(dir, nil)
+	}
+	for _, td := range taggedDirs {
+		check(td.dir, td.tags)
 	}
 }
 
-// fileEdges returns, for the package in dir (its non-test files for this platform), the files
-// each file uses declarations of.
-func fileEdges(t *testing.T, dir string, imp types.Importer) map[string][]string {
+// fileEdges returns, for the package in dir (its non-test files for this platform and these
+// build tags), the files each file uses declarations of.
+func fileEdges(t *testing.T, dir string, tags []string, imp types.Importer) map[string][]string {
 	t.Helper()
-	bp, err := build.ImportDir(dir, 0)
+	ctx := build.Default
+	ctx.BuildTags = append(slices.Clone(ctx.BuildTags), tags...)
+	bp, err := ctx.ImportDir(dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
