@@ -8,8 +8,10 @@
 #    `go install` (cgo, dynamically linked) and by `make cartoauth` with -tags nosandbox, against
 #    a bare Go program that reads a small JSON file and prints one field, and against the same
 #    program with an HTTPS client linked (what any Go program that can make an HTTPS request pays):
-#    N rounds of paired runs of all five, against a local `cartoauth sandbox` (Python's
-#    carto-auth can only talk to CARTO itself, so it is not timed here);
+#    N rounds of paired runs of all five, each round in a random order, against a local
+#    `cartoauth sandbox` (Python's carto-auth can only talk to CARTO itself, so it is not timed
+#    here). Each program is timed as a plain copy of what the linker wrote: two builds of the
+#    same source, as the linker leaves them in the page cache, start up to a tenth apart;
 # 3. GoNB cells compiled from new source each run, as a user's new cells are: bare, gonbui
 #    only, gonbui + one HTTP request, and the cached login, each with GoNB's autoget (as users
 #    write them) and with %noautoget (e2e/bench; needs gonb and goimports on PATH:
@@ -45,6 +47,13 @@ say "building cartoauth (as make cartoauth does, and as go install does), the fl
 (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -tags nosandbox -o "$WORK/cartoauth-nosandbox" ./cmd/cartoauth)
 (cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && CGO_ENABLED=0 go build -trimpath -o "$WORK/httpfloor" ./bench/cmd/httpfloor &&
 	go build -o "$WORK/clibench" ./bench/cmd/clibench)
+# The linker writes a program through a memory mapping, which leaves it in the page cache in
+# pieces that differ from one build to the next: two builds of the same source then start up
+# to a tenth apart. A plain copy, written the ordinary way, lays out every program alike, so
+# that the programs differ only in what they are.
+for prog in cartoauth cartoauth-cgo cartoauth-nosandbox floor httpfloor; do
+	cp "$WORK/$prog" "$WORK/$prog.copy" && mv "$WORK/$prog.copy" "$WORK/$prog"
+done
 
 say "starting a sandbox"
 export CARTO_AUTH_CACHE_DIR=$WORK/cache
@@ -62,7 +71,8 @@ export CARTO_AUTH_SERVER=$SERVER
 ENTRY=$(ls "$CARTO_AUTH_CACHE_DIR"/gonbauth-m2m-*.json)
 
 say "timing the CLI ($ROUNDS rounds)"
-CLI=$("$WORK/clibench" -n "$ROUNDS" \
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+CLI=$("$WORK/clibench" -n "$ROUNDS" -vs 1,2 \
 	"bare Go: read JSON, print a field=$WORK/floor $ENTRY" \
 	"the same, with an HTTPS client linked=$WORK/httpfloor $ENTRY" \
 	"cartoauth token, make cartoauth (static)=$WORK/cartoauth token --m2m $WORK/m2m.json" \
@@ -79,9 +89,10 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 REPORT=$(
 	cat <<MD
 Measured by \`make bench\` (scripts/bench.sh) on $(date -u +%F): $(nproc) cores (${cpu:-unknown CPU}),
-$(go version | cut -d' ' -f3-), $(uname -sr).
+$(go version | cut -d' ' -f3-), $(uname -sr); load average $LOAD when the CLI was timed.
 
-**The CLI**, whole process, median of paired runs against a local sandbox:
+**The CLI**, whole process, median of paired runs (each round in a random order) against a
+local sandbox:
 
 $CLI
 

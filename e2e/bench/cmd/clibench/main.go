@@ -1,22 +1,27 @@
-// Command clibench times whole processes: it runs each command in turn, n rounds of paired
-// runs (so that load on the machine hits every command alike), and prints the median time of
-// each as a Markdown table, with its ratio to the first command.
+// Command clibench times whole processes: it runs each command once a round, n rounds of
+// paired runs (so that load on the machine hits every command alike), each round in a new
+// random order (so that what runs before a command, which changes its start-up by some
+// percent, does too), and prints the median time of each as a Markdown table, with its ratio
+// to the first command, or to each command -vs lists (by position, from 1).
 //
-//	clibench [-n 300] 'name=command args...' ...
+//	clibench [-n 300] [-vs 1,2] 'name=command args...' ...
 package main
 
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
 func main() {
 	n := flag.Int("n", 300, "rounds of paired runs")
+	vs := flag.String("vs", "1", "the commands to compare each with, by position from 1, comma-separated")
 	flag.Parse()
 	type subject struct {
 		name  string
@@ -36,8 +41,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "clibench: no commands")
 		os.Exit(2)
 	}
+	var refs []int
+	for _, f := range strings.Split(*vs, ",") {
+		i, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || i < 1 || i > len(subjects) {
+			fmt.Fprintf(os.Stderr, "clibench: -vs wants positions from 1 to %d, got %q\n", len(subjects), f)
+			os.Exit(2)
+		}
+		refs = append(refs, i-1)
+	}
 	for range *n {
-		for _, s := range subjects {
+		for _, i := range rand.Perm(len(subjects)) {
+			s := subjects[i]
 			start := time.Now()
 			out, err := exec.Command(s.argv[0], s.argv[1:]...).CombinedOutput()
 			if err != nil {
@@ -47,14 +62,22 @@ func main() {
 			s.times = append(s.times, time.Since(start))
 		}
 	}
-	fmt.Printf("| command | median of %d paired runs | vs. %s |\n|---|---|---|\n", *n, subjects[0].name)
-	floor := median(subjects[0].times)
+	fmt.Printf("| command | median of %d paired runs |", *n)
+	for _, r := range refs {
+		fmt.Printf(" vs. %s |", subjects[r].name)
+	}
+	fmt.Printf("\n|---|---|%s\n", strings.Repeat("---|", len(refs)))
 	for _, s := range subjects {
 		m := median(s.times)
-		fmt.Printf("| %s | %.2f ms | %.2f× |\n", s.name, float64(m)/float64(time.Millisecond), float64(m)/float64(floor))
+		fmt.Printf("| %s | %.2f ms |", s.name, float64(m)/float64(time.Millisecond))
+		for _, r := range refs {
+			fmt.Printf(" %.2f× |", float64(m)/float64(median(subjects[r].times)))
+		}
+		fmt.Println()
 	}
 }
 
+// median returns the median of ts (the upper one of an even count).
 func median(ts []time.Duration) time.Duration {
 	s := slices.Clone(ts)
 	slices.Sort(s)
