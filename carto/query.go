@@ -68,7 +68,7 @@ func (a *Auth) query(ctx context.Context, connection, sql string, opts *QueryOpt
 		return err
 	}
 	defer resp.Body.Close()
-	stream := &answerStream{dec: json.NewDecoder(resp.Body), maxRows: opts.MaxRows}
+	stream := newAnswerStream(resp.Body, opts.MaxRows)
 	if err := stream.read(sink, res); err != nil {
 		if ctx.Err() != nil {
 			return queryCancelled(ctx)

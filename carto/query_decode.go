@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -16,9 +17,11 @@ import (
 
 // rowSink receives an answer's rows, one value at a time.
 type rowSink interface {
-	begin()                      // a new row
-	set(col string, v any) error // one of its columns, typed
-	end() error                  // the row is complete
+	begin(columns int) // a new row, of about this many columns
+	// set takes one of its columns: v decoded from JSON (numbers as json.Number), of the
+	// warehouse type typ (see typedValue).
+	set(col string, v any, typ string) error
+	end() error // the row is complete
 }
 
 // answerStream reads a SQL API answer, {"rows": [...], "schema": [...], "meta": {...}} with
@@ -29,7 +32,14 @@ type answerStream struct {
 	dec     *json.Decoder
 	maxRows int
 	types   map[string]string // column name → type, once the schema is read
+	names   map[string]string // column name → the schema's string of it, shared by every row
 	n       int               // rows read
+}
+
+func newAnswerStream(r io.Reader, maxRows int) *answerStream {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	return &answerStream{dec: dec, maxRows: maxRows}
 }
 
 // read reads the answer into sink, and fills res's Schema and Meta.
@@ -48,9 +58,9 @@ func (s *answerStream) read(sink rowSink, res *QueryResult) error {
 			if err := s.dec.Decode(&res.Schema); err != nil {
 				return fmt.Errorf("schema: %w", err)
 			}
-			s.types = map[string]string{}
+			s.types, s.names = map[string]string{}, map[string]string{}
 			for _, c := range res.Schema {
-				s.types[c.Name] = c.Type
+				s.types[c.Name], s.names[c.Name] = c.Type, c.Name
 			}
 			for i, raw := range early {
 				if err := s.rawRow(raw, sink); err != nil {
@@ -109,23 +119,27 @@ func (s *answerStream) rows(one func() error) error {
 	return err
 }
 
-// typedRow reads one row object into sink.
+// typedRow reads one row object into sink, its scalars straight from the decoder's tokens.
 func (s *answerStream) typedRow(sink rowSink) error {
 	if err := expectDelim(s.dec, '{'); err != nil {
 		return err
 	}
-	sink.begin()
+	sink.begin(len(s.types))
 	for s.dec.More() {
 		tok, err := s.dec.Token()
 		if err != nil {
 			return err
 		}
-		col, _ := tok.(string)
-		var raw json.RawMessage
-		if err := s.dec.Decode(&raw); err != nil {
+		key, _ := tok.(string)
+		col, ok := s.names[key]
+		if !ok {
+			col = key
+		}
+		v, err := s.tokenValue()
+		if err != nil {
 			return err
 		}
-		if err := s.setValue(sink, col, raw); err != nil {
+		if err := s.setValue(sink, col, v); err != nil {
 			return err
 		}
 	}
@@ -135,23 +149,67 @@ func (s *answerStream) typedRow(sink rowSink) error {
 	return sink.end()
 }
 
+// tokenValue reads one JSON value from the decoder's tokens: a scalar as its token (numbers as
+// json.Number), an object or array built from the tokens that follow.
+func (s *answerStream) tokenValue() (any, error) {
+	tok, err := s.dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil
+	}
+	if d == '[' {
+		list := []any{}
+		for s.dec.More() {
+			v, err := s.tokenValue()
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		_, err := s.dec.Token() // ]
+		return list, err
+	}
+	obj := map[string]any{}
+	for s.dec.More() {
+		k, err := s.dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.tokenValue()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := k.(string)
+		obj[key] = v
+	}
+	_, err = s.dec.Token() // }
+	return obj, err
+}
+
 // rawRow hands a row that came before the schema to sink.
 func (s *answerStream) rawRow(raw map[string]json.RawMessage, sink rowSink) error {
-	sink.begin()
+	sink.begin(len(s.types))
 	for col, r := range raw {
-		if err := s.setValue(sink, col, r); err != nil {
+		v, err := decodeJSON(r)
+		if err != nil {
+			return fmt.Errorf("column %q: %w", col, err)
+		}
+		if name, ok := s.names[col]; ok {
+			col = name
+		}
+		if err := s.setValue(sink, col, v); err != nil {
 			return err
 		}
 	}
 	return sink.end()
 }
 
-func (s *answerStream) setValue(sink rowSink, col string, raw json.RawMessage) error {
-	v, err := typedValue(raw, s.types[col])
-	if err == nil {
-		err = sink.set(col, v)
-	}
-	if err != nil {
+// setValue hands the decoded JSON value v of column col to sink, with its type.
+func (s *answerStream) setValue(sink rowSink, col string, v any) error {
+	if err := sink.set(col, v, s.types[col]); err != nil {
 		return fmt.Errorf("column %q: %w", col, err)
 	}
 	return nil
@@ -163,9 +221,13 @@ type mapRows struct {
 	cur  map[string]any
 }
 
-func (m *mapRows) begin()                      { m.cur = map[string]any{} }
-func (m *mapRows) set(col string, v any) error { m.cur[col] = v; return nil }
-func (m *mapRows) end() error                  { *m.rows = append(*m.rows, m.cur); return nil }
+func (m *mapRows) begin(columns int) { m.cur = make(map[string]any, columns) }
+func (m *mapRows) set(col string, v any, typ string) error {
+	typed, err := typedValue(v, typ)
+	m.cur[col] = typed
+	return err
+}
+func (m *mapRows) end() error { *m.rows = append(*m.rows, m.cur); return nil }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
 	tok, err := dec.Token()
@@ -178,61 +240,101 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 	return nil
 }
 
-// typedValue is raw as a value of the warehouse type typ (see QueryResult).
-func typedValue(raw json.RawMessage, typ string) (any, error) {
-	if string(raw) == "null" {
+// typedValue is v, a decoded JSON value (numbers as json.Number), as a value of the warehouse
+// type typ (see QueryResult).
+func typedValue(v any, typ string) (any, error) {
+	if v == nil {
 		return nil, nil
 	}
-	text, quoted := unquote(raw)
+	text, quoted := v.(string)
+	number, isNumber := v.(json.Number)
+	if isNumber {
+		text = string(number)
+	}
+	scalar := quoted || isNumber
+	bad := func(what string) error { return fmt.Errorf("%s is not a %s", clipValue(v), what) }
 	switch strings.ToUpper(typ) {
 	case "INT64", "INTEGER", "INT", "BIGINT", "SMALLINT":
-		n, err := strconv.ParseInt(text, 10, 64)
+		n, err := typedInt(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s is not an INT64", wire.Clip(string(raw)))
+			return nil, err
 		}
 		return n, nil
 	case "FLOAT64", "FLOAT", "DOUBLE", "REAL":
-		f, err := strconv.ParseFloat(text, 64)
-		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return nil, fmt.Errorf("%s is not a FLOAT64", wire.Clip(string(raw)))
+		f, err := typedFloat(v)
+		if err != nil {
+			return nil, err
 		}
 		return f, nil
 	case "BOOL", "BOOLEAN":
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
 		b, err := strconv.ParseBool(text)
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a BOOL", wire.Clip(string(raw)))
+		if !quoted || err != nil {
+			return nil, bad("BOOL")
 		}
 		return b, nil
 	case "STRING":
 		if !quoted {
-			return nil, fmt.Errorf("%s is not a STRING", wire.Clip(string(raw)))
+			return nil, bad("STRING")
 		}
-		return text, nil
+		return v, nil // the decoded string, not boxed again
 	case "TIMESTAMP":
-		return parseTimestamp(text, quoted)
+		if t, ok := parseTimestamp(text, quoted); scalar && ok {
+			return t, nil
+		}
+		return nil, bad("TIMESTAMP")
 	case "DATE":
 		t, err := time.Parse(time.DateOnly, text)
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a DATE", wire.Clip(string(raw)))
+		if !quoted || err != nil {
+			return nil, bad("DATE")
 		}
 		return t, nil
-	case "GEOGRAPHY", "GEOMETRY":
-		if quoted {
-			return text, nil
-		}
 	}
-	return decodeJSON(raw)
+	return v, nil // GEOGRAPHY as sent, and every other type as its decoded JSON
 }
 
-// unquote returns a JSON string's text (quoted true), or raw itself.
-func unquote(raw json.RawMessage) (string, bool) {
-	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s, true
-		}
+// typedInt reads an INT64 from a JSON number or string, exactly (never through float64).
+func typedInt(v any) (int64, error) {
+	var text string
+	switch x := v.(type) {
+	case json.Number:
+		text = string(x)
+	case string:
+		text = x
+	default:
+		return 0, fmt.Errorf("%s is not an INT64", clipValue(v))
 	}
-	return string(raw), false
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s is not an INT64", clipValue(v))
+	}
+	return n, nil
+}
+
+// typedFloat reads a FLOAT64 from a JSON number or string ("NaN", "Infinity" included).
+func typedFloat(v any) (float64, error) {
+	var text string
+	switch x := v.(type) {
+	case json.Number:
+		text = string(x)
+	case string:
+		text = x
+	default:
+		return 0, fmt.Errorf("%s is not a FLOAT64", clipValue(v))
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("%s is not a FLOAT64", clipValue(v))
+	}
+	return f, nil
+}
+
+// clipValue is a value for an error: short, as JSON.
+func clipValue(v any) string {
+	b, _ := json.Marshal(v)
+	return wire.Clip(string(b))
 }
 
 // timestampLayouts are the forms a TIMESTAMP may take as text.
@@ -241,18 +343,15 @@ var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999
 
 // parseTimestamp reads a TIMESTAMP: text in one of timestampLayouts (UTC when it has no zone),
 // or seconds since the Unix epoch (a number, or its text), to the nanosecond.
-func parseTimestamp(text string, quoted bool) (time.Time, error) {
+func parseTimestamp(text string, quoted bool) (time.Time, bool) {
 	if quoted {
 		for _, layout := range timestampLayouts {
 			if t, err := time.Parse(layout, text); err == nil {
-				return t.UTC(), nil
+				return t.UTC(), true
 			}
 		}
 	}
-	if t, ok := epochSeconds(text); ok {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%s is not a TIMESTAMP", wire.Clip(text))
+	return epochSeconds(text)
 }
 
 // epochSeconds reads "1700000000.123456" (or an exponent form) as a time, without losing the

@@ -3,6 +3,7 @@ package carto
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -39,13 +40,13 @@ type structRows[T any] struct {
 	cur    T
 }
 
-func (s *structRows[T]) begin() { var zero T; s.cur = zero }
+func (s *structRows[T]) begin(int) { var zero T; s.cur = zero }
 func (s *structRows[T]) end() error {
 	*s.dst = append(*s.dst, s.cur)
 	return nil
 }
 
-func (s *structRows[T]) set(col string, v any) error {
+func (s *structRows[T]) set(col string, v any, typ string) error {
 	index, ok := s.fields[col]
 	if !ok {
 		if index, ok = s.fields[strings.ToLower(col)]; !ok {
@@ -53,8 +54,69 @@ func (s *structRows[T]) set(col string, v any) error {
 		}
 	}
 	f := reflect.ValueOf(&s.cur).Elem().FieldByIndex(index)
-	if err := assign(f, v); err != nil {
+	err := setDirect(f, v, typ)
+	if errors.Is(err, errNotDirect) {
+		var typed any
+		if typed, err = typedValue(v, typ); err == nil {
+			err = assign(f, typed)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("into field %s: %w", reflect.TypeFor[T]().FieldByIndex(index).Name, err)
+	}
+	return nil
+}
+
+// errNotDirect sends setDirect's caller to the general way: typedValue, then assign.
+var errNotDirect = errors.New("not a direct assignment")
+
+// setDirect stores v, a decoded JSON scalar of type typ, in a field of the matching Go kind
+// without boxing the typed value first (a large answer then leaves far less garbage); any other
+// case is errNotDirect.
+func setDirect(f reflect.Value, v any, typ string) error {
+	if v == nil {
+		return errNotDirect
+	}
+	switch strings.ToUpper(typ) {
+	case "INT64", "INTEGER", "INT", "BIGINT", "SMALLINT":
+		if !f.CanInt() {
+			return errNotDirect
+		}
+		n, err := typedInt(v)
+		if err != nil {
+			return err
+		}
+		if f.OverflowInt(n) {
+			return fmt.Errorf("%d does not fit in a %s", n, f.Type())
+		}
+		f.SetInt(n)
+	case "FLOAT64", "FLOAT", "DOUBLE", "REAL":
+		if !f.CanFloat() {
+			return errNotDirect
+		}
+		x, err := typedFloat(v)
+		if err != nil {
+			return err
+		}
+		f.SetFloat(x)
+	case "STRING", "GEOGRAPHY", "GEOMETRY":
+		str, ok := v.(string)
+		if !ok || f.Kind() != reflect.String {
+			return errNotDirect
+		}
+		f.SetString(str)
+	case "TIMESTAMP", "DATE":
+		p, ok := f.Addr().Interface().(*time.Time)
+		if !ok {
+			return errNotDirect
+		}
+		t, err := typedValue(v, typ)
+		if err != nil {
+			return err
+		}
+		*p = t.(time.Time)
+	default:
+		return errNotDirect
 	}
 	return nil
 }

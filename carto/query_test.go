@@ -380,7 +380,7 @@ func FuzzQueryAnswer(f *testing.F) {
 	f.Add(`{"rows":[{"a":null,"b":{"x":[1,2]}}],"schema":[{"name":"a","type":"DATE"},{"name":"b","type":"GEOGRAPHY"}]}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		res := &QueryResult{}
-		s := &answerStream{dec: json.NewDecoder(strings.NewReader(body))}
+		s := newAnswerStream(strings.NewReader(body), 0)
 		if err := s.read(&mapRows{rows: &res.Rows}, res); err != nil {
 			return
 		}
