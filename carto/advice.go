@@ -1,6 +1,7 @@
 package carto
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/carto-go/carto-auth/internal/hint"
@@ -55,15 +56,19 @@ var goWords = map[Hint]string{
 // return errors with their hints unworded, for callers that say it their way (see Hints).
 func Advise(err error) error { return WordHints(err, goWords) }
 
-// WordHints returns err with the words of each of its hints appended ("; " between), or err
-// itself when it has none that words names. Front ends other than Go programs (a notebook
-// cell, the CLI) give their own words.
+// WordHints returns err with the words of each of its hints appended ("; " between), then a
+// server's own advice (ServerError.Hint), or err itself when there is nothing to say. Front
+// ends other than Go programs (a notebook cell, the CLI) give their own words.
 func WordHints(err error, words map[Hint]string) error {
 	var said []string
 	for _, h := range Hints(err) {
 		if w := words[h]; w != "" {
 			said = append(said, w)
 		}
+	}
+	var se *ServerError
+	if errors.As(err, &se) && se.Hint != "" {
+		said = append(said, se.Hint)
 	}
 	if len(said) == 0 {
 		return err

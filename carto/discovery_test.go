@@ -18,7 +18,7 @@ func TestCartoDWCredentials(t *testing.T) {
 	}
 	srv.Inject(cartotest.EndpointDWToken, cartotest.Fault{Status: 403, Body: `{"error":"Data Warehouse not available in this plan"}`})
 	_, _, err = a.CartoDWCredentials(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "not available in this plan") || !strings.Contains(err.Error(), "check the plan") {
+	if err == nil || !strings.Contains(err.Error(), "not available in this plan") || !strings.Contains(Advise(err).Error(), "check the plan") {
 		t.Fatalf("refused DW: %v", err)
 	}
 }

@@ -70,7 +70,7 @@ func (e *CredentialsError) Error() string {
 func (e *CredentialsError) Unwrap() error { return e.Err }
 
 // Hints says what helps with bad credentials.
-func (e *CredentialsError) Hints() []Hint { return []Hint{HintCredentials} }
+func (e *CredentialsError) Hints() []hint.Hint { return []hint.Hint{hint.Credentials} }
 
 // ServerError is a non-success answer from a CARTO or Auth0 endpoint. It carries the
 // server's RFC 6749 error fields (Endpoint, Status, Code, Description) and a Hint, never the

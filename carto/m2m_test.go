@@ -132,7 +132,7 @@ func TestWrongClientSecret(t *testing.T) {
 	creds := M2MCredentials{APIBaseURL: srv.URL, ClientID: id, ClientSecret: "not-the-secret-123"}
 	_, err := FromM2MCredentials(context.Background(), creds, &M2MOptions{Common: Common{AuthServer: srv.URL, NoCache: true}})
 	var se *ServerError
-	if !errors.As(err, &se) || se.Code != "invalid_client" || !strings.Contains(err.Error(), "check the client id and secret") {
+	if !errors.As(err, &se) || se.Code != "invalid_client" || !strings.Contains(Advise(err).Error(), "check the client id and secret") {
 		t.Fatalf("err = %v", err)
 	}
 	assertNoSecrets(t, err.Error(), "not-the-secret-123")

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // errHelped means a command printed its help because of -h/--help: exit 0, nothing more.
@@ -33,23 +32,3 @@ func usageErrorf(format string, args ...any) *cliError {
 func failure(err error, hint string) *cliError {
 	return &cliError{code: exitFailure, err: err, hint: hint}
 }
-
-// withoutAdvice keeps an error's text up to its first "; " (where the engine's advice for Go
-// callers starts), keeping it matchable with errors.Is.
-func withoutAdvice(err error) error {
-	msg := err.Error()
-	i := strings.Index(msg, "; ")
-	if i < 0 {
-		return err
-	}
-	return &trimmedError{msg: msg[:i], err: err}
-}
-
-// trimmedError shows a shorter text for err.
-type trimmedError struct {
-	msg string
-	err error
-}
-
-func (e *trimmedError) Error() string { return e.msg }
-func (e *trimmedError) Unwrap() error { return e.err }

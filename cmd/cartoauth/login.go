@@ -70,8 +70,7 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	opts.Prompter = carto.NewTerminal(e.stdin, e.stderr)
 	if a, err = carto.FromOAuth(ctx, opts); err != nil {
 		if errors.Is(err, carto.ErrInteractionRequired) {
-			// The engine's advice is written for Go callers; keep its reason, give the CLI's.
-			return &cliError{code: exitInteraction, err: withoutAdvice(err),
+			return &cliError{code: exitInteraction, err: err,
 				hint: "run 'cartoauth login' again in a terminal and complete the login, or use --m2m FILE for unattended runs"}
 		}
 		return err

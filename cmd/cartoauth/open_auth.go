@@ -28,7 +28,7 @@ func openCached(ctx context.Context, af authFlags) (*carto.Auth, error) {
 	opts.DisableInteraction = true
 	a, err := carto.FromOAuth(ctx, opts)
 	if errors.Is(err, carto.ErrLoginInProgress) {
-		return nil, &cliError{code: exitInteraction, err: withoutAdvice(err),
+		return nil, &cliError{code: exitInteraction, err: err,
 			hint: "finish (or stop) that login, then run this again; use M2M credentials (--m2m FILE) for unattended runs"}
 	}
 	if errors.Is(err, carto.ErrInteractionRequired) {

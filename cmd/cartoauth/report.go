@@ -12,20 +12,33 @@ import (
 )
 
 // report writes err as one line on w and returns its exit code; nil is success. The line is
-// err's text, the engine's hints that hintWords words, then the command's advice.
+// err's text, then after a dash what to do: the engine's hints that hintWords words, and the
+// command's advice (or, when there is no other, a pointer to help).
 func report(w io.Writer, err error) int {
 	if err == nil || errors.Is(err, errHelped) {
 		return exitOK
 	}
 	code, hint := classify(err)
-	msg := oneLine(carto.WordHints(err, hintWords()).Error())
-	msg = strings.Replace(msg, " ("+hint+")", "", 1) // a ServerError's own hint, moved after the dash
-	if hint != "" && !strings.Contains(msg, hint) {
-		msg += " — " + hint
+	var advice []string
+	words := hintWords()
+	for _, h := range carto.Hints(err) {
+		if s := words[h]; s != "" {
+			advice = append(advice, s)
+		}
 	}
-	fmt.Fprintln(w, "cartoauth: "+msg)
+	if hint != "" && (hint != seeHelp || len(advice) == 0) {
+		advice = append(advice, hint)
+	}
+	msg := "cartoauth: " + oneLine(err.Error())
+	if len(advice) > 0 {
+		msg += " — " + strings.Join(advice, "; ")
+	}
+	fmt.Fprintln(w, msg)
 	return code
 }
+
+// seeHelp is the advice when there is no better.
+const seeHelp = "see 'cartoauth help'"
 
 // classify picks the exit code and the advice for err: the command's own when it gave one,
 // else one derived from the engine's error.
@@ -58,7 +71,7 @@ func classify(err error) (int, string) {
 	case errors.As(err, &srvErr), errors.As(err, &netErr):
 		hint = "check your network and CARTO_AUTH_SERVER / --api-base-url, then try again"
 	default:
-		hint = "see 'cartoauth help'"
+		hint = seeHelp
 	}
 	return code, hint
 }

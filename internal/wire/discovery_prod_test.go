@@ -1,7 +1,10 @@
 package wire
 
 import (
+	"slices"
+
 	"context"
+	"github.com/carto-go/carto-auth/internal/hint"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -63,7 +66,7 @@ func TestProductionDiscoveryOnlyCartoHTTPS(t *testing.T) {
 			if testing.Verbose() {
 				t.Log(err)
 			}
-			if !strings.Contains(err.Error(), "APIBaseURL") || !strings.Contains(err.Error(), "--api-base-url") {
+			if !slices.Contains(hint.Of(err), hint.APIBaseURL) {
 				t.Errorf("err = %v; want the way to give the base URL", err)
 			}
 			if strings.Contains(err.Error(), "the-access-token") || strings.Contains(err.Error(), "u:p@") {

@@ -13,7 +13,7 @@ type ServerError struct {
 	Status      int    // HTTP status; 0 when the body, not the status, was wrong
 	Code        string // the server's "error" field, e.g. "invalid_grant"
 	Description string // the server's "error_description"
-	Hint        string // what to do next
+	Hint        string // what to do next: advice, which a front end words (not in Error)
 
 	retryAfter time.Duration
 }
@@ -28,9 +28,6 @@ func (e *ServerError) Error() string {
 	}
 	if e.Description != "" {
 		msg += ": " + e.Description
-	}
-	if e.Hint != "" {
-		msg += " (" + e.Hint + ")"
 	}
 	return msg
 }
