@@ -107,6 +107,20 @@ func smoke(t *testing.T, lab bool) {
 	if err := nb.Screenshot(ctx, 2, "", filepath.Join(testenv.Artifacts(t), "display-cell.png")); err != nil {
 		t.Error(err)
 	}
+	// A cell added on the page runs like the notebook's own.
+	added, err := nb.AddCell(ctx, "%%\nfmt.Println(\"an added cell ran\")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added != 4 {
+		t.Errorf("the added cell has index %d, want 4", added)
+	}
+	if err := nb.RunCell(ctx, added); err != nil {
+		t.Fatal(err)
+	}
+	if err := nb.WaitText(ctx, added, "an added cell ran"); err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("%s smoke test: %v", nb.UI(), time.Since(start).Round(time.Millisecond))
 }
 

@@ -67,6 +67,20 @@ func (n *Notebook) RunCell(ctx context.Context, i int) error {
 	return err
 }
 
+// AddCell appends a code cell holding src to the notebook (not saved), as a person typing a
+// new cell would, and returns its index for RunCell and the other helpers once the UI shows it.
+func (n *Notebook) AddCell(ctx context.Context, src string) (int, error) {
+	r, err := n.Page.Context(ctx).Eval(n.ui.addCell, src)
+	if err != nil {
+		return 0, fmt.Errorf("%s: adding a cell: %w", n.ui.name, err)
+	}
+	i := r.Value.Int()
+	if err := n.Page.Context(ctx).Wait(rod.Eval(`(i) => (`+n.ui.cells+`)() > i`, i)); err != nil {
+		return 0, fmt.Errorf("%s: the added cell %d never showed: %w", n.ui.name, i, err)
+	}
+	return i, nil
+}
+
 // WaitCellDone waits until cell i is no longer queued or running.
 func (n *Notebook) WaitCellDone(ctx context.Context, i int) error {
 	return n.Page.Context(ctx).Wait(rod.Eval(n.ui.cellDone, i))

@@ -17,6 +17,8 @@ type ui struct {
 	notebook    string // () => Element: the notebook
 	dialog      string // () => string: the title of an open modal dialog, or ""
 	dismiss     string // () => void: press the dialog's default button
+	addCell     string // (src) => number: append a code cell holding src, return its index
+	cells       string // () => number: how many cells the notebook has
 }
 
 // classicUI is Notebook 6.4 (the global Jupyter.notebook).
@@ -38,6 +40,9 @@ var classicUI = &ui{
 	dialog: `() => { const d = document.querySelector('.modal.in .modal-title');
 		return d ? d.innerText.trim() || 'dialog' : '' }`,
 	dismiss: `() => { const b = document.querySelector('.modal.in .modal-footer .btn'); if (b) b.click() }`,
+	addCell: `(src) => { const nb = Jupyter.notebook; const c = nb.insert_cell_at_bottom('code'); c.set_text(src);
+		return nb.find_cell_index(c) }`,
+	cells: `() => Jupyter.notebook.ncells()`,
 }
 
 // labNB is the notebook panel OpenLab found (JupyterLab exposes itself as window.jupyterapp
@@ -81,4 +86,9 @@ var labUI = &ui{
 	dialog: `() => { const d = document.querySelector('.jp-Dialog');
 		if (!d) return ''; const h = d.querySelector('.jp-Dialog-header'); return (h ? h.innerText : d.innerText).trim() || 'dialog' }`,
 	dismiss: `() => { const b = document.querySelector('.jp-Dialog .jp-Dialog-button.jp-mod-accept'); if (b) b.click() }`,
+	// addCell inserts into the shared model, as the UI's own commands do; the notebook makes
+	// the cell's widget when the model changes.
+	addCell: `(src) => { const m = ` + labNB + `.content.model.sharedModel; const i = m.cells.length;
+		m.insertCell(i, {cell_type: 'code', source: src, metadata: {}}); return i }`,
+	cells: `() => ` + labNB + `.content.widgets.length`,
 }
