@@ -35,7 +35,7 @@ unit:
 FUZZTIME ?= 3s
 # FUZZ_TARGETS are package:target pairs; a package under e2e/ is in the e2e module
 # (FuzzYAMLValueAgainstYAMLv3 compares the config.yaml reader with a full YAML parser there).
-FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials carto:FuzzCredentialsEnvError carto:FuzzQueryAnswer internal/cache:FuzzParseEntry carto:FuzzTokenResponse internal/wire:FuzzYAMLValue e2e/yamlref:FuzzYAMLValueAgainstYAMLv3
+FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials carto:FuzzCredentialsEnvError carto:FuzzQueryAnswer internal/cache:FuzzParseEntry internal/cache:FuzzIdentityKey carto:FuzzTokenResponse internal/wire:FuzzYAMLValue e2e/yamlref:FuzzYAMLValueAgainstYAMLv3
 
 ## fuzz: run each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for longer).
 fuzz:

@@ -38,23 +38,26 @@ const (
 // Hints returns the hints err carries, outermost first, each once (nil for none).
 func Hints(err error) []Hint { return hint.Of(err) }
 
-// goWords are the hints as a Go program's user acts on them.
-var goWords = map[Hint]string{
-	HintLogIn:        "log in once where someone can answer (`cartoauth login`, or a notebook cell), so that the cached login is reused",
-	HintM2M:          "for unattended runs set CARTO_CREDENTIALS_FILE (or CARTO_CREDENTIALS) to M2M credentials",
-	HintWaitForLogin: "finish (or stop) that login, then try again",
-	HintStartLogin:   "start the login again with StartLogin",
-	HintCacheDir:     "use a folder of your own (set CARTO_AUTH_CACHE_DIR or CacheDir), or remove this one so that it is made anew with mode 0700",
-	HintAPIBaseURL:   "give it: OAuthOptions.APIBaseURL, e.g. https://gcp-us-east1.api.carto.com",
-	HintCredentials:  "check the M2M credentials (CARTO Workspace → Developers → Machine to Machine)",
-	HintSQLJob:       "run it as a SQL API job (POST /v3/sql/{connection}/job), which has no such limit",
-	HintNarrowQuery:  "add a LIMIT, filter, or aggregate in SQL",
+// goWords are the hints as a Go program's user acts on them (a function: only a failing call
+// builds the map).
+func goWords() map[Hint]string {
+	return map[Hint]string{
+		HintLogIn:        "log in once where someone can answer (`cartoauth login`, or a notebook cell), so that the cached login is reused",
+		HintM2M:          "for unattended runs set CARTO_CREDENTIALS_FILE (or CARTO_CREDENTIALS) to M2M credentials",
+		HintWaitForLogin: "finish (or stop) that login, then try again",
+		HintStartLogin:   "start the login again with StartLogin",
+		HintCacheDir:     "use a folder of your own (set CARTO_AUTH_CACHE_DIR or CacheDir), or remove this one so that it is made anew with mode 0700",
+		HintAPIBaseURL:   "give it: OAuthOptions.APIBaseURL, e.g. https://gcp-us-east1.api.carto.com",
+		HintCredentials:  "check the M2M credentials (CARTO Workspace → Developers → Machine to Machine)",
+		HintSQLJob:       "run it as a SQL API job (POST /v3/sql/{connection}/job), which has no such limit",
+		HintNarrowQuery:  "add a LIMIT, filter, or aggregate in SQL",
+	}
 }
 
 // Advise words the hints err carries for a Go program's user, after err's own text; err is
 // still what errors.Is and errors.As find. Login advises by itself; the other entry points
 // return errors with their hints unworded, for callers that say it their way (see Hints).
-func Advise(err error) error { return WordHints(err, goWords) }
+func Advise(err error) error { return WordHints(err, goWords()) }
 
 // WordHints returns err with the words of each of its hints appended ("; " between), then a
 // server's own advice (ServerError.Hint), or err itself when there is nothing to say. Front

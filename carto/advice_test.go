@@ -25,14 +25,14 @@ func TestAdviceIsDataWordedByEachFrontEnd(t *testing.T) {
 		t.Errorf("FromOAuth's error words its advice itself: %v", plain)
 	}
 	_, advised := Login(context.Background(), opts)
-	if !errors.Is(advised, ErrInteractionRequired) || !strings.Contains(advised.Error(), goWords[HintM2M]) || !strings.Contains(advised.Error(), goWords[HintLogIn]) {
+	if !errors.Is(advised, ErrInteractionRequired) || !strings.Contains(advised.Error(), goWords()[HintM2M]) || !strings.Contains(advised.Error(), goWords()[HintLogIn]) {
 		t.Errorf("Login's error lacks the Go program's words: %v", advised)
 	}
 	words := map[Hint]string{HintLogIn: "LOG-IN-WORDS", HintM2M: "M2M-WORDS"}
 	o := *opts
 	o.HintWords = words
 	_, own := Login(context.Background(), &o)
-	if got := own.Error(); !strings.HasSuffix(got, "; LOG-IN-WORDS; M2M-WORDS") || strings.Contains(got, goWords[HintM2M]) {
+	if got := own.Error(); !strings.HasSuffix(got, "; LOG-IN-WORDS; M2M-WORDS") || strings.Contains(got, goWords()[HintM2M]) {
 		t.Errorf("Login with HintWords: %v", own)
 	}
 	if WordHints(errors.New("no hints"), words).Error() != "no hints" {

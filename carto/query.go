@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/carto-go/carto-auth/internal/hint"
@@ -183,15 +182,23 @@ func (a *Auth) sendQuery(ctx context.Context, q *queryRequest) (*http.Response, 
 	}
 }
 
-// syncLimit recognizes the SQL API's word for a query that ran past the synchronous limit.
-var syncLimit = regexp.MustCompile(`(?i)time(d)?[ -]?out|deadline|exceeded .*time|too long`)
+// pastSyncLimit recognizes the SQL API's word for a query that ran past the synchronous limit.
+func pastSyncLimit(msg string) bool {
+	msg = strings.ToLower(msg)
+	for _, w := range []string{"timeout", "timed out", "time out", "time-out", "deadline", "too long"} {
+		if strings.Contains(msg, w) {
+			return true
+		}
+	}
+	return strings.Contains(msg, "exceeded") && strings.Contains(msg, "time")
+}
 
 // queryError is the SQL API's error answer, with a hint where one helps.
 func queryError(resp *http.Response, answer []byte) error {
 	err := wire.AnswerError("sql", resp, answer)
 	var se *ServerError
 	if errors.As(err, &se) && (resp.StatusCode == http.StatusGatewayTimeout || resp.StatusCode == http.StatusRequestTimeout ||
-		syncLimit.MatchString(se.Code+" "+se.Description)) {
+		pastSyncLimit(se.Code+" "+se.Description)) {
 		return hint.With(fmt.Errorf("%w: a synchronous query may run for at most a minute", err), HintSQLJob)
 	}
 	return err

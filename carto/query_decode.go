@@ -297,16 +297,7 @@ func typedValue(v any, typ string) (any, error) {
 
 // typedInt reads an INT64 from a JSON number or string, exactly (never through float64).
 func typedInt(v any) (int64, error) {
-	var text string
-	switch x := v.(type) {
-	case json.Number:
-		text = string(x)
-	case string:
-		text = x
-	default:
-		return 0, fmt.Errorf("%s is not an INT64", clipValue(v))
-	}
-	n, err := strconv.ParseInt(text, 10, 64)
+	n, err := strconv.ParseInt(numberText(v), 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%s is not an INT64", clipValue(v))
 	}
@@ -315,20 +306,23 @@ func typedInt(v any) (int64, error) {
 
 // typedFloat reads a FLOAT64 from a JSON number or string ("NaN", "Infinity" included).
 func typedFloat(v any) (float64, error) {
-	var text string
-	switch x := v.(type) {
-	case json.Number:
-		text = string(x)
-	case string:
-		text = x
-	default:
-		return 0, fmt.Errorf("%s is not a FLOAT64", clipValue(v))
-	}
-	f, err := strconv.ParseFloat(text, 64)
+	f, err := strconv.ParseFloat(numberText(v), 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("%s is not a FLOAT64", clipValue(v))
 	}
 	return f, nil
+}
+
+// numberText is the text of a JSON number or string ("" for anything else, which no number
+// parser accepts).
+func numberText(v any) string {
+	switch x := v.(type) {
+	case json.Number:
+		return string(x)
+	case string:
+		return x
+	}
+	return ""
 }
 
 // clipValue is a value for an error: short, as JSON.

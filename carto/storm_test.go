@@ -24,6 +24,22 @@ func refusingAPI(t *testing.T, srv *cartotest.Server) *httptest.Server {
 	return api
 }
 
+// refusingLogin is an OAuth login (rotating refresh tokens) whose HTTPClient sends its token to
+// a refusingAPI too.
+func refusingLogin(t *testing.T) (*cartotest.Server, *Auth, *OAuthOptions, *httptest.Server) {
+	t.Helper()
+	srv := standIn(t, cartotest.Config{RotateRefreshTokens: true})
+	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
+	opts := copyCodeOptions(t, srv, p)
+	api := refusingAPI(t, srv)
+	opts.TokenOrigins = []string{api.URL}
+	a, err := FromOAuth(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, a, opts, api
+}
+
 func getStatus(t *testing.T, hc *http.Client, u string) (int, error) {
 	t.Helper()
 	resp, err := hc.Get(u)
@@ -38,15 +54,7 @@ func getStatus(t *testing.T, hc *http.Client, u string) (int, error) {
 // API refuses) does not turn every call into a refresh and a rotation.
 func TestRepeated401sRefreshOnce(t *testing.T) {
 	t.Parallel()
-	srv := standIn(t, cartotest.Config{RotateRefreshTokens: true})
-	p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
-	opts := copyCodeOptions(t, srv, p)
-	api := refusingAPI(t, srv)
-	opts.TokenOrigins = []string{api.URL}
-	a, err := FromOAuth(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, a, opts, api := refusingLogin(t)
 	hc := a.HTTPClient()
 	for range 25 {
 		if code, err := getStatus(t, hc, api.URL+"/bad"); err != nil || code != http.StatusUnauthorized {
@@ -79,15 +87,7 @@ func TestRepeated401sRefreshOnce(t *testing.T) {
 func TestRefusedTokenStandsWhileTheTokenEndpointThrottles(t *testing.T) {
 	t.Parallel()
 	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
-		srv := standIn(t, cartotest.Config{RotateRefreshTokens: true})
-		p := &fakePrompter{answer: pasteFrom(t, srv, func(u *urlParts) string { return u.code })}
-		opts := copyCodeOptions(t, srv, p)
-		api := refusingAPI(t, srv)
-		opts.TokenOrigins = []string{api.URL}
-		a, err := FromOAuth(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv, a, _, api := refusingLogin(t)
 		srv.Inject(cartotest.EndpointToken, cartotest.Fault{Status: status, Times: 1000})
 		hc := a.HTTPClient()
 		getStatus(t, hc, api.URL+"/bad")

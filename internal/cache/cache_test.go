@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -278,4 +279,19 @@ func TestNoLocksKeepsTokensInMemory(t *testing.T) {
 	if _, err := os.Stat(c.Path()); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the cache file was written without the lock: %v", err)
 	}
+}
+
+// FuzzIdentityKey: the hand-written key of an identity is json.Marshal's, byte for byte, so
+// that cache files keep their names.
+func FuzzIdentityKey(f *testing.F) {
+	f.Add("oauth", "https://auth.carto.com", "client", "", "", "")
+	f.Add("m2m", "http://127.0.0.1:8765", "id", "org_1", "https://gcp-us-east1.api.carto.com", "work")
+	f.Add("oauth", "<&>", "\"\\", "\u2028", "\xff", "\x7f\t")
+	f.Fuzz(func(t *testing.T, kind, server, client, org, base, profile string) {
+		id := Identity{Kind: kind, AuthServer: server, ClientID: client, Organization: org, APIBaseURL: base, Profile: profile}
+		want, _ := json.Marshal(id)
+		if got := identityKey(id); string(got) != string(want) {
+			t.Fatalf("identityKey(%+v) = %s, json.Marshal = %s", id, got, want)
+		}
+	})
 }

@@ -34,12 +34,20 @@ const (
 	statusStyle = "margin-top:16px;padding:8px 12px;border-radius:6px;font-size:13px;"
 )
 
-// statusColors are the text and background colours of the status line, by state.
-var statusColors = map[State]string{
-	StateWaiting:  "color:#44546b;background:#f1f3f6",
-	StateChecking: "color:#0b57d0;background:#e8f0fe",
-	StateDone:     "color:#137333;background:#e6f4ea",
-	StateFailed:   "color:#b3261e;background:#fce8e6",
+// statusColors are the text and background colours of the status line in state s; ok is false
+// for an unknown state.
+func statusColors(s State) (colors string, ok bool) {
+	switch s {
+	case StateWaiting:
+		return "color:#44546b;background:#f1f3f6", true
+	case StateChecking:
+		return "color:#0b57d0;background:#e8f0fe", true
+	case StateDone:
+		return "color:#137333;background:#e6f4ea", true
+	case StateFailed:
+		return "color:#b3261e;background:#fce8e6", true
+	}
+	return "", false
 }
 
 // Card renders a login and its status as the HTML of the notebook card: a root element
@@ -131,9 +139,9 @@ func writeLink(b *strings.Builder, class, url, style, label string) {
 
 // writeStatus writes the status line, with the hint on a line of its own.
 func writeStatus(b *strings.Builder, s Status) {
-	colors, ok := statusColors[s.State]
+	colors, ok := statusColors(s.State)
 	if !ok {
-		colors = statusColors[StateWaiting]
+		colors, _ = statusColors(StateWaiting)
 	}
 	b.WriteString(`<div`)
 	writeAttr(b, "class", "carto-login-status")

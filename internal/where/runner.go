@@ -29,15 +29,24 @@ func Unattended(getenv func(string) string) string {
 }
 
 // runners are the commands that execute notebooks with nobody at the keyboard, by program
-// name; jupyterRunners by `jupyter` subcommand, moduleRunners by `python -m` module.
-var (
-	runners        = map[string]string{"jupyter-nbconvert": "jupyter nbconvert", "jupyter-execute": "jupyter execute", "papermill": "papermill"}
-	jupyterRunners = map[string]string{"nbconvert": "jupyter nbconvert", "execute": "jupyter execute"}
-	moduleRunners  = map[string]string{"nbconvert": "jupyter nbconvert", "nbclient": "nbclient", "papermill": "papermill"}
-	// apiRunners are the Python packages whose API executes notebooks, as imported by a
-	// script or a -c command.
-	apiRunners = map[string]string{"papermill": "papermill", "nbclient": "nbclient", "nbconvert": "jupyter nbconvert"}
-)
+// name; jupyterRunners by `jupyter` subcommand, moduleRunners by `python -m` module; apiRunners
+// are the Python packages whose API executes notebooks, as imported by a script or a -c
+// command. Functions, so that a program pays for the maps only when it looks.
+func runners() map[string]string {
+	return map[string]string{"jupyter-nbconvert": "jupyter nbconvert", "jupyter-execute": "jupyter execute", "papermill": "papermill"}
+}
+
+func jupyterRunners() map[string]string {
+	return map[string]string{"nbconvert": "jupyter nbconvert", "execute": "jupyter execute"}
+}
+
+func moduleRunners() map[string]string {
+	return map[string]string{"nbconvert": "jupyter nbconvert", "nbclient": "nbclient", "papermill": "papermill"}
+}
+
+func apiRunners() map[string]string {
+	return map[string]string{"papermill": "papermill", "nbclient": "nbclient", "nbconvert": "jupyter nbconvert"}
+}
 
 // unattended reports a run where nobody can answer a prompt (CI systems set CI).
 func unattended(getenv func(string) string) bool {
@@ -76,11 +85,11 @@ func runner(procs []process, readScript func(path string) []byte) string {
 
 // programRunner recognises a runner program and its arguments.
 func programRunner(argv []string) string {
-	if tool := runners[filepath.Base(argv[0])]; tool != "" {
+	if tool := runners()[filepath.Base(argv[0])]; tool != "" {
 		return tool
 	}
 	if filepath.Base(argv[0]) == "jupyter" && len(argv) > 1 {
-		return jupyterRunners[argv[1]]
+		return jupyterRunners()[argv[1]]
 	}
 	return ""
 }
@@ -110,7 +119,7 @@ func pythonRunner(p process, readScript func(string) []byte) string {
 					value = p.argv[i+1]
 				}
 				if arg[j] == 'm' {
-					return moduleRunners[value]
+					return moduleRunners()[value]
 				}
 				return apiRunner([]byte(value), "a -c command")
 			}
@@ -128,7 +137,7 @@ func apiRunner(code []byte, what string) string {
 				continue
 			}
 			pkg, _, _ := strings.Cut(f[i+1], ".")
-			if tool := apiRunners[pkg]; tool != "" {
+			if tool := apiRunners()[pkg]; tool != "" {
 				return tool + "'s Python API, from " + what
 			}
 		}
