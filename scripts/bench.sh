@@ -16,6 +16,9 @@
 #    only, gonbui + one HTTP request, and the cached login, each with GoNB's autoget (as users
 #    write them) and with %noautoget (e2e/bench; needs gonb and goimports on PATH:
 #    scripts/install-deps.sh).
+# 4. SQL API answers of 199,999 rows and 8 columns (new values each run) decoded by Query, by
+#    QueryInto and by a plain json.Decoder, each in its own process, 3 runs: peak RSS and time
+#    (e2e/bench/cmd/querybench).
 # It prints Markdown; --update also writes it between the bench markers of docs/performance.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,7 +49,7 @@ say "building cartoauth (as make cartoauth does, and as go install does), the fl
 (cd "$ROOT" && CGO_ENABLED=1 go build -o "$WORK/cartoauth-cgo" ./cmd/cartoauth)
 (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -tags nosandbox -o "$WORK/cartoauth-nosandbox" ./cmd/cartoauth)
 (cd "$ROOT/e2e" && go build -o "$WORK/floor" ./bench/cmd/floor && CGO_ENABLED=0 go build -trimpath -o "$WORK/httpfloor" ./bench/cmd/httpfloor &&
-	go build -o "$WORK/clibench" ./bench/cmd/clibench)
+	go build -o "$WORK/clibench" ./bench/cmd/clibench && go build -o "$WORK/querybench" ./bench/cmd/querybench)
 # The linker writes a program through a memory mapping, which leaves it in the page cache in
 # pieces that differ from one build to the next: two builds of the same source then start up
 # to a tenth apart. A plain copy, written the ordinary way, lays out every program alike, so
@@ -78,6 +81,23 @@ CLI=$("$WORK/clibench" -n "$ROUNDS" -vs 1,2 \
 	"cartoauth token, make cartoauth (static)=$WORK/cartoauth token --m2m $WORK/m2m.json" \
 	"cartoauth token, go install (cgo, dynamic)=$WORK/cartoauth-cgo token --m2m $WORK/m2m.json" \
 	"cartoauth token, make cartoauth -tags nosandbox=$WORK/cartoauth-nosandbox token --m2m $WORK/m2m.json")
+
+say "decoding large SQL API answers (querybench)"
+QUERY_PID=
+mkdir -p "$WORK/query"
+"$WORK/querybench" serve -rows 199999 -dir "$WORK/query" >"$WORK/querybench.out" 2>&1 &
+QUERY_PID=$!
+for _ in $(seq 200); do
+	grep -q '^api=' "$WORK/querybench.out" 2>/dev/null && break
+	sleep 0.1
+done
+QAPI=$(sed -n 's/^api=\([^ ]*\).*/\1/p' "$WORK/querybench.out")
+QAUTH=$(sed -n 's/.* auth=\([^ ]*\).*/\1/p' "$WORK/querybench.out")
+[[ -n $QAPI ]] || { say "querybench serve did not start"; cat "$WORK/querybench.out" >&2; exit 1; }
+QUERYRUNS=$(for mode in baseline query into; do for _ in 1 2 3; do
+	"$WORK/querybench" decode -mode "$mode" -api "$QAPI" -auth "$QAUTH" -creds "$WORK/query/m2m.json"
+done; done)
+kill "$QUERY_PID" 2>/dev/null && wait "$QUERY_PID" 2>/dev/null || true
 
 say "running the Go benchmarks"
 GOBENCH=$( (cd "$ROOT" && go test -run '^$' -bench . -benchtime 20000x ./carto ./internal/cache ./display && cd cartodw && go test -run '^$' -bench . -benchtime 20000x ./...) | grep '^Benchmark')
