@@ -92,57 +92,6 @@ func TestDWToken(t *testing.T) {
 	}
 }
 
-func TestSQL(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t, Config{})
-	tok := s.NewAccessToken()
-	query := func(conn, q string) response {
-		return get(t, s.URL+"/v3/sql/"+conn+"/query?q="+url.QueryEscape(q), tok)
-	}
-	tests := []struct {
-		q     string
-		rows  int
-		first string // a value of the first row, as JSON text
-	}{
-		{"SELECT 1", 1, `"f0_":1`},
-		{"  select   1 ; ", 1, `"f0_":1`},
-		{"SELECT * FROM cities", len(BigQueryCities()), `"name":"Madrid"`},
-		{"select name, country, population, lat, lon from cities", len(BigQueryCities()), `"country":"Spain"`},
-		{"SELECT COUNT(*) AS n FROM cities", 1, `"n":6`},
-	}
-	for _, tt := range tests {
-		r := query(SQLConnection, tt.q)
-		rows, _ := r.json["rows"].([]any)
-		schema, _ := r.json["schema"].([]any)
-		if r.status != 200 || len(rows) != tt.rows || len(schema) == 0 || r.json["meta"] == nil ||
-			!strings.Contains(r.body, tt.first) {
-			t.Errorf("%q: %d %s", tt.q, r.status, r.body)
-		}
-	}
-	bad := []struct {
-		conn, q string
-		status  int
-	}{
-		{SQLConnection, "DROP TABLE cities", 400},
-		{SQLConnection, "", 400},
-		{"bigquery", "SELECT 1", 404},
-	}
-	for _, tt := range bad {
-		if r := query(tt.conn, tt.q); r.status != tt.status || r.str("error") == "" {
-			t.Errorf("%s %q: %d %s, want %d", tt.conn, tt.q, r.status, r.body, tt.status)
-		}
-	}
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/v3/sql/carto_dw/query", strings.NewReader(`{"q":"SELECT 1"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+tok)
-	if r := do(t, req); r.status != 200 || !strings.Contains(r.body, `"f0_":1`) {
-		t.Errorf("POST: %d %s", r.status, r.body)
-	}
-	if got := len(CannedQueries()); got != 4 {
-		t.Errorf("CannedQueries has %d entries, want 4", got)
-	}
-}
-
 func TestUserinfo(t *testing.T) {
 	t.Parallel()
 	for _, atUserinfo := range []bool{false, true} {

@@ -12,7 +12,7 @@
 //	GET  /accounts                        tenant lookup: {"tenant_domain": "<host:port of URL>"}
 //	GET  /config.yaml                     tenant config; apis.baseUrl is URL
 //	GET  /v3/connections/carto-dw/token   CARTO Data Warehouse credentials
-//	GET  /v3/sql/carto_dw/query?q=<sql>   a tiny SQL API (also POST {"q": "<sql>"})
+//	GET  /v3/sql/carto_dw/query?q=<sql>   a small SQL API (also POST {"q": "<sql>"}); see below
 //
 // Only ClientID (public, PKCE) and clients added with AddM2MClient (client_credentials, secret
 // in the body) exist. Redirect URIs are compared byte for byte; a wrong one gets an HTML error
@@ -26,19 +26,30 @@
 // Bearer-protected endpoints (/accounts, /userinfo, the DW token, SQL) answer 401 with a JSON body
 // {"error": ...} for a missing, unknown or expired access token.
 //
-// # Canned SQL
+// # SQL API
 //
-// The SQL API knows the connection "carto_dw" and answers these statements (matched without
-// regard to case, repeated white space or a trailing semicolon); anything else is a 400:
+// The SQL API knows the connection "carto_dw" and runs, on two built-in tables, a small part
+// of BigQuery's SQL:
 //
-//	SELECT 1                                              one row {"f0_": 1}
-//	SELECT * FROM cities                                  the cities table
-//	SELECT name, country, population, lat, lon FROM cities
-//	SELECT COUNT(*) AS n FROM cities                      one row {"n": <number of cities>}
+//	SELECT <*, columns, COUNT(*), literals, @name or ? parameters [[AS] alias], ...>
+//	[FROM cities | features]
+//	[WHERE <comparisons (= != <> < <= > >=) joined by AND, OR and parentheses>]
+//	[ORDER BY column [ASC | DESC], ...]
+//	[LIMIT n]
 //
-// The cities table (name string, country string, population number, lat number, lon number)
-// holds the rows of BigQueryCities, the same table the BigQuery stand-in serves. Answers have
-// CARTO's v3 shape: {"rows": [...], "schema": [{"name", "type"}], "meta": {...}}.
+// Anything else (a join, a function, GROUP BY, DDL or DML, a missing parameter, an unknown
+// table or column, a comparison of a string with a number) is a 400 whose {"error": ...}
+// says what is not supported. Parameters come from queryParameters (in the URL of a GET, in
+// the JSON body of a POST): a JSON object for @name ones, an array for ?.
+//
+// The table cities (name, country STRING; population INT64; lat, lon FLOAT64; geom GEOGRAPHY,
+// as WKT text) holds the rows of BigQueryCities, in that order, then PayloadName's row; its
+// 7th column is named PayloadColumn. Both are markup that a page showing an answer must show
+// as text: the API sends them as they are. The table features holds a few lines and polygons
+// (id INT64; kind, name STRING; geom GEOGRAPHY). A table may be named with its project and
+// dataset (`project.dataset.cities`). Answers have CARTO's v3 shape, schema first:
+// {"schema": [{"name", "type"}], "rows": [...], "meta": {...}}, with BigQuery's type names;
+// an INT64 beyond ±2^53 is sent as a string.
 //
 // # Faults and counters
 //
