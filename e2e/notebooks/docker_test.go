@@ -83,8 +83,8 @@ func interactiveLogins(t *testing.T, dir string) []cacheEntry {
 	return out
 }
 
-// runQuery runs quickstart's next cells after the login, helpers and query (JupyterLab refuses
-// any while a code box is left open), and checks the sandbox's cities table.
+// runQuery runs quickstart's query cell after the login (JupyterLab refuses it while a code
+// box is left open), and checks the sandbox's cities table: those above the query's @min.
 func runQuery(ctx context.Context, t *testing.T, nb *browser.Notebook, d dockerRun, art string) {
 	t.Helper()
 	checkRestOfQuickstart(ctx, t, nb, art)

@@ -56,8 +56,8 @@ func TestQuickstart(t *testing.T) {
 	env := cellEnv(srv, cache)
 	s := &session{t: t, k: startKernel(t, env)}
 	cells := codeCells(t, "quickstart.ipynb")
-	if len(cells) != 3 {
-		t.Fatalf("quickstart has %d code cells, want 3 (login, helpers, query)", len(cells))
+	if len(cells) != 2 {
+		t.Fatalf("quickstart has %d code cells, want 2 (login, query)", len(cells))
 	}
 
 	// The login cell.
@@ -97,31 +97,9 @@ func TestQuickstart(t *testing.T) {
 	waitPortFree(t, loopbackPort, 5*time.Second) // the one-click listener is closed
 	tokens, authorizes := srv.Count(cartotest.EndpointToken), srv.Count(cartotest.EndpointAuthorize)
 
-	// The helpers and the query: no login, no box.
-	res = s.run("helpers", cells[1], cellTimeout, s.noInput("helpers"))
-	if len(res.Outputs) != 0 {
-		t.Errorf("the declarations cell printed: %s", brief(res))
-	}
-	res = s.run("query", cells[2], cellTimeout, s.noInput("query"))
-	cities := cartotest.BigQueryCities()
-	if out, want := res.Stdout(), fmt.Sprintf("%d rows from %s", len(cities), srv.URL); !strings.HasPrefix(out, want) {
-		t.Errorf("query stdout = %q, want %q…", out, want)
-	}
-	table := ""
-	for _, o := range res.OfType("display_data") {
-		if strings.Contains(o.HTML, `<table class="carto-rows">`) {
-			table = o.HTML
-		}
-	}
-	if table == "" || logincard.Last(res) != "" {
-		t.Fatalf("want a table and no login card:\n%s", brief(res))
-	}
-	for _, c := range cities {
-		row := fmt.Sprintf("<tr><td>%s</td><td>%s</td><td>%d</td>", c.Name, c.Country, c.Population)
-		if !strings.Contains(table, row) {
-			t.Errorf("table lacks %q", row)
-		}
-	}
+	// The query: no login, no box; the cities above @min, most people first.
+	res = s.run("query", cells[1], cellTimeout, s.noInput("query"))
+	checkQuickstartQuery(t, srv, res)
 
 	// A new cell, then a new kernel with the same cache: the cached login, no box, no request.
 	res = s.run("new cell", cachedLoginCell, cellTimeout, s.noInput("new cell"))
@@ -224,8 +202,21 @@ func TestTwoCellLogin(t *testing.T) {
 	checkNoLeak(t, secrets(t, srv, cache), s.results...)
 }
 
-// TestM2METL runs m2m-etl.ipynb with CARTO_CREDENTIALS_FILE: no box, a table with the count.
-// The quickstart notebook, unchanged, runs unattended in CI with M2M credentials in the
+// checkQuickstartQuery checks the quickstart's query cell as the kernel ran it: it printed how
+// many rows the stand-in srv sent, and showed them in ShowQuery's table, with no login card.
+func checkQuickstartQuery(t *testing.T, srv *cartotest.Server, res *kernel.Result) {
+	t.Helper()
+	if out, want := res.Stdout(), fmt.Sprintf("%d rows from %s\n", len(quickstartRows()), srv.URL); out != want {
+		t.Errorf("query stdout = %q, want %q", out, want)
+	}
+	headers, rows, ok := resultTable(res)
+	if !ok || logincard.Last(res) != "" {
+		t.Fatalf("want a carto-auth-table and no login card:\n%s", brief(res))
+	}
+	checkQuickstartTable(t, "the query's table", headers, rows)
+}
+
+// TestQuickstartUnattendedWithM2M: the quickstart notebook, unchanged, runs unattended in CI with M2M credentials in the
 // environment: gonbauth.Login uses them, so no card, no box, and the query table.
 func TestQuickstartUnattendedWithM2M(t *testing.T) {
 	srv := standin(t, cartotest.Config{})
@@ -243,16 +234,14 @@ func TestQuickstartUnattendedWithM2M(t *testing.T) {
 	if out := res.Stdout(); !strings.HasPrefix(out, "Logged in: m2m login to "+srv.URL) || len(logincard.All(res)) != 0 {
 		t.Errorf("login cell: %s", brief(res))
 	}
-	s.run("helpers", cells[1], cellTimeout, s.noInput("helpers"))
-	res = s.run("query", cells[2], cellTimeout, s.noInput("query"))
-	if out, want := res.Stdout(), fmt.Sprintf("%d rows from %s", len(cartotest.BigQueryCities()), srv.URL); !strings.HasPrefix(out, want) {
-		t.Errorf("query cell: %s", brief(res))
-	}
+	res = s.run("query", cells[1], cellTimeout, s.noInput("query"))
+	checkQuickstartQuery(t, srv, res)
 	if n, a := srv.Count(cartotest.EndpointTokenCC), srv.Count(cartotest.EndpointAuthorize); n != 1 || a != 0 {
 		t.Errorf("%d client-credentials requests (want 1: the query cell uses the cache), %d authorize requests (want 0)", n, a)
 	}
 }
 
+// TestM2METL runs m2m-etl.ipynb with CARTO_CREDENTIALS_FILE: no box, a table with the count.
 func TestM2METL(t *testing.T) {
 	srv := standin(t, cartotest.Config{})
 	cache := t.TempDir()
