@@ -261,7 +261,7 @@ func TestM2METL(t *testing.T) {
 	}
 	s.run("helpers", cells[1], cellTimeout, s.noInput("helpers"))
 	res = s.run("query", cells[2], cellTimeout, s.noInput("query"))
-	want := fmt.Sprintf("<th>n</th></tr></thead><tbody><tr><td>%d</td></tr>", len(cartotest.BigQueryCities()))
+	want := fmt.Sprintf("<th>n</th></tr></thead><tbody><tr><td>%d</td></tr>", len(cartotest.BigQueryCities())+1) // and the payload row
 	var html []string
 	for _, o := range res.OfType("display_data") {
 		html = append(html, o.HTML)
