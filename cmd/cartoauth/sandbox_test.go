@@ -131,6 +131,11 @@ func TestSandbox(t *testing.T) {
 	if r := e.run(t, nil, "token", "--m2m", creds); r.code != 0 {
 		t.Errorf("M2M token from the sandbox's credentials file: exit %d, stderr %q", r.code, r.stderr)
 	}
+	// The interactive login's SQL, through the sandbox's SQL API; a parameter picks the rows.
+	r = e.run(t, nil, "sql", "--csv", "--param", "least=10000000", "SELECT name FROM cities WHERE population >= @least ORDER BY name")
+	if want := "name\n" + strings.Join(namesOf(bigCities(10_000_000-1)), "\n") + "\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("sql against the sandbox: exit %d, stdout %q, want %q; stderr %q", r.code, r.stdout, want, r.stderr)
+	}
 
 	if err := sb.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,6 +97,16 @@ func TestSQLErrors(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d saying %q", c.args, r.code, r.stdout, r.stderr, c.code, c.has)
 		}
 	}
+}
+
+// namesOf is the cities' names, sorted.
+func namesOf(cities []cartotest.BigQueryCity) []string {
+	var names []string
+	for _, c := range cities {
+		names = append(names, c.Name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 func jsonInt(n int64) string {
