@@ -103,5 +103,5 @@ func (a *Auth) refused(tok string) {
 		a.set.log.Info("CARTO refused the access token; it will be renewed")
 		return
 	}
-	a.set.log.Info("CARTO refused the access token again soon after a renewal that a refusal forced; keeping it (the request may be at fault)")
+	a.set.log.Info("CARTO refused the access token again; keeping it: it was renewed for a refusal within the last minute, or that renewal is failing (the request may be at fault)")
 }

@@ -111,6 +111,9 @@ func (s *answerStream) rows(one func() error) error {
 		if s.n++; s.maxRows > 0 && s.n > s.maxRows {
 			return hint.With(fmt.Errorf("the answer has more than %d rows (QueryOptions.MaxRows)", s.maxRows), HintNarrowQuery)
 		}
+		if s.n > MaxQueryRows {
+			return fmt.Errorf("the answer has more than %d rows, more than the SQL API sends (MaxQueryRows): it is not a SQL API answer", MaxQueryRows)
+		}
 		if err := one(); err != nil {
 			return fmt.Errorf("row %d: %w", s.n, err)
 		}
@@ -135,7 +138,7 @@ func (s *answerStream) typedRow(sink rowSink) error {
 		if !ok {
 			col = key
 		}
-		v, err := s.tokenValue()
+		v, err := s.tokenValue(0)
 		if err != nil {
 			return err
 		}
@@ -149,9 +152,13 @@ func (s *answerStream) typedRow(sink rowSink) error {
 	return sink.end()
 }
 
-// tokenValue reads one JSON value from the decoder's tokens: a scalar as its token (numbers as
-// json.Number), an object or array built from the tokens that follow.
-func (s *answerStream) tokenValue() (any, error) {
+// maxValueDepth bounds how deeply a value nests (BigQuery allows 500): deeper is refused
+// before it can exhaust the stack.
+const maxValueDepth = 512
+
+// tokenValue reads one JSON value, at nesting depth, from the decoder's tokens: a scalar as its
+// token (numbers as json.Number), an object or array built from the tokens that follow.
+func (s *answerStream) tokenValue(depth int) (any, error) {
 	tok, err := s.dec.Token()
 	if err != nil {
 		return nil, err
@@ -160,10 +167,13 @@ func (s *answerStream) tokenValue() (any, error) {
 	if !ok {
 		return tok, nil
 	}
+	if depth >= maxValueDepth {
+		return nil, fmt.Errorf("a value nests deeper than %d levels", maxValueDepth)
+	}
 	if d == '[' {
 		list := []any{}
 		for s.dec.More() {
-			v, err := s.tokenValue()
+			v, err := s.tokenValue(depth + 1)
 			if err != nil {
 				return nil, err
 			}
@@ -178,7 +188,7 @@ func (s *answerStream) tokenValue() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := s.tokenValue()
+		v, err := s.tokenValue(depth + 1)
 		if err != nil {
 			return nil, err
 		}

@@ -413,3 +413,28 @@ func FuzzQueryAnswer(f *testing.F) {
 		}
 	})
 }
+
+// TestQueryRefusesWhatNoSQLAPISends: a value nested past any warehouse's depth, and more rows
+// than the API's cap, end the read at once instead of exhausting the stack or the memory.
+func TestQueryRefusesWhatNoSQLAPISends(t *testing.T) {
+	t.Parallel()
+	deep := strings.Repeat("[", 100_000)
+	api := newSQLAPI(t, answerJSON(`{"schema":[{"name":"c","type":"JSON"}],"rows":[{"c":`+deep))
+	_, a := queryAuth(t, api)
+	if _, err := a.Query(context.Background(), "c", "SELECT c", nil); err == nil || !strings.Contains(err.Error(), "deeper than") {
+		t.Errorf("a deep value: %v", err)
+	}
+	many := newSQLAPI(t, func(w http.ResponseWriter, q seenQuery, n int) {
+		io.WriteString(w, `{"schema":[{"name":"i","type":"INT64"}],"rows":[{"i":0}`)
+		for range MaxQueryRows + 50_000 {
+			if _, err := io.WriteString(w, `,{"i":1}`); err != nil {
+				return // the client stopped reading
+			}
+		}
+		io.WriteString(w, `]}`)
+	})
+	_, b := queryAuth(t, many)
+	if _, err := b.Query(context.Background(), "c", "SELECT i", nil); err == nil || !strings.Contains(err.Error(), "more than 200000 rows") {
+		t.Errorf("past the cap: %v", err)
+	}
+}

@@ -68,14 +68,17 @@ type Options struct {
 // path writes back a refresh token older than the one on disk. Without a usable lock nothing
 // is read from or written to disk at all.
 type Cache struct {
-	store      *store
-	now        func() time.Time
-	warn       func(msg string, args ...any)
-	loggedOut  func(e *Entry)
-	cur        atomic.Pointer[Entry]
-	unsaved    atomic.Pointer[Entry]  // the entry in memory whose save failed
-	memoryOnly atomic.Pointer[string] // why the entry in memory is not on disk
-	refused    atomic.Pointer[string] // an access token the API refused: never adopted again
+	store     *store
+	now       func() time.Time
+	warn      func(msg string, args ...any)
+	loggedOut func(e *Entry)
+	cur       atomic.Pointer[Entry]
+	unsaved   atomic.Pointer[Entry] // the entry in memory whose save failed
+	// unsavedMark is the logout mark on disk when unsaved was kept: another one since means a
+	// logout came after it (a mark, not a time: clocks of processes and hosts may differ).
+	unsavedMark atomic.Pointer[string]
+	memoryOnly  atomic.Pointer[string] // why the entry in memory is not on disk
+	refused     atomic.Pointer[string] // an access token the API refused: never adopted again
 	flight
 }
 
@@ -178,14 +181,12 @@ func (c *Cache) Update(ctx context.Context, w Wait, ch Change) (e *Entry, adopte
 // in memory only and wins over the disk until saved.
 func (c *Cache) keep(e *Entry, h *heldLock) {
 	if h.degraded {
-		c.unsaved.Store(e)
-		c.memoryOnly.Store(ptr(h.reason.Error()))
+		c.keepUnsaved(e, h.reason.Error())
 		return
 	}
 	if err := c.store.save(e); err != nil {
 		c.warn("could not save the token; it is kept in memory only", "error", err)
-		c.unsaved.Store(e)
-		c.memoryOnly.Store(ptr("could not save the token cache file: " + err.Error()))
+		c.keepUnsaved(e, "could not save the token cache file: "+err.Error())
 		c.withdrawSpent(e)
 		return
 	}
@@ -194,6 +195,26 @@ func (c *Cache) keep(e *Entry, h *heldLock) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// keepUnsaved keeps e in memory only, for the reason why, noting the logout mark of now.
+func (c *Cache) keepUnsaved(e *Entry, why string) {
+	c.unsaved.Store(e)
+	c.unsavedMark.Store(ptr(c.store.logoutMark()))
+	c.memoryOnly.Store(ptr(why))
+}
+
+// loggedOutSinceUnsaved reports, under the lock, whether a logout elsewhere came after the
+// unsaved entry was kept; the entry is then handed to Options.LoggedOutElsewhere and dropped.
+func (c *Cache) loggedOutSinceUnsaved(unsaved *Entry) bool {
+	if was := c.unsavedMark.Load(); unsaved == nil || was == nil || c.store.logoutMark() == *was {
+		return false
+	}
+	c.unsaved.Store(nil)
+	if c.loggedOut != nil {
+		c.loggedOut(unsaved)
+	}
+	return true
+}
 
 // withdrawSpent runs, still under the lock, after e could not be saved: if the file holds
 // another refresh token, e's refresh rotated it and the server has spent it. Another process
@@ -243,7 +264,7 @@ func (c *Cache) Remove(ctx context.Context, w Wait) ([]*Entry, error) {
 	if err := c.store.remove(); err != nil {
 		return gone, err
 	}
-	return gone, c.store.markLoggedOut(time.Now())
+	return gone, c.store.markLoggedOut()
 }
 
 // Refuse marks an access token the API refused before its expiry (revoked, or the account
@@ -257,7 +278,11 @@ func (c *Cache) Refuse(token string) bool {
 	now := c.now()
 	e := c.cur.Load()
 	if e != nil && e.AccessToken == token {
-		if !e.RefusedAt.IsZero() || now.Sub(e.ForcedAt) < RefusalBackoff {
+		forced := e.ForcedAt
+		if forced.After(now.Add(RefusalBackoff)) {
+			forced = time.Time{} // from a clock ahead of this one: not a recent renewal
+		}
+		if !e.RefusedAt.IsZero() || now.Sub(forced) < RefusalBackoff {
 			return false
 		}
 		c.cur.CompareAndSwap(e, e.Refused(now))
@@ -290,6 +315,9 @@ func (c *Cache) Refuse(token string) bool {
 func (c *Cache) newest(h *heldLock) *Entry {
 	e := c.cur.Load()
 	unsaved := c.unsaved.Load()
+	if (!h.degraded || h.noLocks) && c.loggedOutSinceUnsaved(unsaved) {
+		unsaved = nil
+	}
 	switch {
 	case h.degraded && unsaved != nil:
 		e = unsaved
@@ -299,13 +327,6 @@ func (c *Cache) newest(h *heldLock) *Entry {
 		}
 	case c.store.enabled():
 		e = c.store.load()
-		if unsaved != nil && c.store.loggedOutSince(unsaved.IssuedAt) {
-			c.unsaved.Store(nil)
-			if c.loggedOut != nil {
-				c.loggedOut(unsaved)
-			}
-			unsaved = nil
-		}
 		if unsaved != nil && (e == nil || !e.IssuedAt.After(unsaved.IssuedAt)) {
 			e = unsaved
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 // renewFrom is the Change of a renewal by refresh token: a new entry from the newest one, or an
-// error when there is none to renew.
+// error when there is none to renew. Its issue time is rounded up to the next second, as the
+// engine's are (an entry's issue time may be after a logout that came later).
 type renewFrom struct{ access, refresh string }
 
 func (renewFrom) Satisfied(*Entry) bool { return false }
@@ -18,7 +19,7 @@ func (r renewFrom) Apply(_ context.Context, newest *Entry, _ Lock) (*Entry, erro
 	if newest == nil || newest.RefreshToken == "" {
 		return nil, errors.New("nothing to renew: a new login is needed")
 	}
-	return entryFor(r.access, r.refresh, time.Now(), time.Hour), nil
+	return entryFor(r.access, r.refresh, time.Now().Add(time.Second), time.Hour), nil
 }
 
 // TestLogoutElsewhereEndsAnUnsavedLogin: after a rotation whose save failed, this process holds
@@ -137,5 +138,28 @@ func TestUnusableFolderLogoutSaysSo(t *testing.T) {
 	c := New(testID, Options{Dir: dir})
 	if _, err := c.Remove(context.Background(), Wait{}); err == nil {
 		t.Error("logout with an unusable cache folder reported success")
+	}
+}
+
+// TestNoLocksLogoutElsewhereEndsAnUnsavedLogin: on a file system without locks too, a login
+// held only in memory ends when another process logs out, and is handed over for revocation.
+func TestNoLocksLogoutElsewhereEndsAnUnsavedLogin(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var forgotten []*Entry
+	p := New(testID, Options{Dir: dir, LoggedOutElsewhere: func(e *Entry) { forgotten = append(forgotten, e) }})
+	p.store.tryLock = func(*os.File) (bool, error) { return false, syscall.ENOLCK }
+	if _, _, err := p.Update(context.Background(), Wait{}, Replace(entryFor("a1", "r1", time.Now().Add(time.Second), time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	q := New(testID, Options{Dir: dir})
+	if _, err := q.Remove(context.Background(), Wait{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.Update(context.Background(), Wait{}, renewFrom{"a2", "r2"}); err == nil {
+		t.Error("the renewal went on after a logout elsewhere")
+	}
+	if len(forgotten) != 1 || forgotten[0].RefreshToken != "r1" {
+		t.Errorf("handed over for revocation: %d entries; want the in-memory r1", len(forgotten))
 	}
 }

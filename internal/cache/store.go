@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -93,22 +93,27 @@ func (s *store) remove() error {
 
 func (s *store) logoutPath() string { return filepath.Join(s.dir, s.base+".logout") }
 
-// markLoggedOut records a logout at t, for processes that hold a login they could not save.
-func (s *store) markLoggedOut(t time.Time) error {
+// markLoggedOut leaves a new logout mark: a random value that no earlier mark had, which a
+// process holding an entry it could not save compares with the mark it saw then.
+func (s *store) markLoggedOut() error {
 	if !s.enabled() {
 		return nil
 	}
-	return WriteFileAtomic(s.logoutPath(), []byte(strconv.FormatInt(t.UnixNano(), 10)+"\n"))
+	var nonce [16]byte
+	rand.Read(nonce[:])
+	return WriteFileAtomic(s.logoutPath(), []byte(hex.EncodeToString(nonce[:])+"\n"))
 }
 
-// loggedOutSince reports whether a logout was recorded at or after t.
-func (s *store) loggedOutSince(t time.Time) bool {
+// logoutMark is the logout mark on disk, "" when there is none (or it cannot be read).
+func (s *store) logoutMark() string {
+	if !s.enabled() {
+		return ""
+	}
 	body, err := ReadPrivate(s.logoutPath())
 	if err != nil {
-		return false
+		return ""
 	}
-	ns, err := strconv.ParseInt(strings.TrimSpace(string(body)), 10, 64)
-	return err == nil && !time.Unix(0, ns).Before(t)
+	return strings.TrimSpace(string(body))
 }
 
 // removeStaleTemps deletes temporary files left by writers killed mid-write (readers never
