@@ -125,6 +125,17 @@ $(awk '{sub(/^BenchmarkCell/, "", $1); sub(/-[0-9]+$/, "", $1); t[$1]=$3/1e9; if
 END {print "| cell | with autoget | with %noautoget | vs. GonbuiHTTP, with autoget |"; print "|---|---|---|---|";
 for (i=1;i<=n;i++) {c=order[i]; printf "| %s | %.2f s | %.2f s | %.2f× |\n", c, t[c], t[c "NoAutoget"], t[c]/t["GonbuiHTTP"]}}' <<<"$CELLBENCH")
 
+**Decoding a SQL API answer** of 199,999 rows and 8 columns (INT64 as numbers and strings,
+STRING, FLOAT64, TIMESTAMP, GEOGRAPHY; 40 MB of JSON, new values each run), each decoder in a
+process of its own (e2e/bench/cmd/querybench), median of 3 runs; the plain way is
+\`json.NewDecoder(body)\` with \`UseNumber\` into \`struct{Rows []map[string]any}\`:
+
+$(awk '{for (i=1;i<=NF;i++) {split($i, kv, "="); v[kv[1]]=kv[2]} m=v["mode"]; n[m]++; ms[m, n[m]]=v["ms"]; rss[m, n[m]]=v["peak_rss_mb"]}
+function med(a, m,   x, y, z, t) {x=a[m,1]+0; y=a[m,2]+0; z=a[m,3]+0; if (x>y) {t=x; x=y; y=t} if (y>z) {t=y; y=z; z=t} if (x>y) {t=x; x=y; y=t} return y}
+END {print "| decoder | peak RSS | vs. plain | time | runs (peak RSS, MB) |"; print "|---|---|---|---|---|";
+split("baseline query into", order, " "); name["baseline"]="plain json.Decoder"; name["query"]="Auth.Query"; name["into"]="QueryInto";
+for (i=1;i<=3;i++) {m=order[i]; printf "| %s | %.0f MB | %.2f× | %.2f s | %s, %s, %s |\n", name[m], med(rss, m), med(rss, m)/med(rss, "baseline"), med(ms, m)/1000, rss[m,1], rss[m,2], rss[m,3]}}' <<<"$QUERYRUNS")
+
 **The library** (\`go test -bench . -benchtime 20000x\`):
 
 | benchmark | time | bytes | allocations |
