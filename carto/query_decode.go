@@ -1,7 +1,6 @@
 package carto
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,58 +17,71 @@ import (
 // rowSink receives an answer's rows, one value at a time.
 type rowSink interface {
 	begin(columns int) // a new row, of about this many columns
-	// set takes one of its columns: v decoded from JSON (numbers as json.Number), of the
-	// warehouse type typ (see typedValue).
-	set(col string, v any, typ string) error
+	// set takes one of its columns, c, of the warehouse type typ (see typed).
+	set(col string, c *cell, typ string) error
 	end() error // the row is complete
+}
+
+// cell is one value of a row as the lexer read it: a scalar's kind and text, or a nested value.
+type cell struct {
+	kind   byte   // '"' string, '0' number, 't' true, 'f' false, 'n' null, '[' object or array
+	text   []byte // a string's or number's bytes, valid until the next read
+	nested any    // an object (map[string]any) or array ([]any)
 }
 
 // answerStream reads a SQL API answer, {"rows": [...], "schema": [...], "meta": {...}} with
 // its members in any order, as it arrives: rows are typed and handed on one value at a time,
-// and the answer is never held whole. Rows that come before the schema are kept raw until it
-// does.
+// and the answer is never held whole. Rows that come before the schema are kept decoded until
+// it does.
 type answerStream struct {
-	dec     *json.Decoder
+	lex     *jsonLexer
 	maxRows int
 	types   map[string]string // column name → type, once the schema is read
 	names   map[string]string // column name → the schema's string of it, shared by every row
 	n       int               // rows read
+	c       cell              // the value being handed on
 }
 
 func newAnswerStream(r io.Reader, maxRows int) *answerStream {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	return &answerStream{dec: dec, maxRows: maxRows}
+	return &answerStream{lex: newJSONLexer(r), maxRows: maxRows}
 }
 
 // read reads the answer into sink, and fills res's Schema and Meta.
 func (s *answerStream) read(sink rowSink, res *QueryResult) error {
-	if err := expectDelim(s.dec, '{'); err != nil {
+	l := s.lex
+	if err := l.expect('{'); err != nil {
 		return err
 	}
-	var early []map[string]json.RawMessage // rows before the schema
-	for s.dec.More() {
-		key, err := s.dec.Token()
+	var early []map[string]any // rows before the schema
+	for first := true; ; first = false {
+		more, err := l.next('}', first)
 		if err != nil {
 			return err
 		}
-		switch key {
+		if !more {
+			break
+		}
+		k, err := l.key()
+		if err != nil {
+			return err
+		}
+		switch string(k) {
 		case "schema":
-			if err := s.dec.Decode(&res.Schema); err != nil {
+			if err := l.decodeInto(&res.Schema); err != nil {
 				return fmt.Errorf("schema: %w", err)
 			}
 			s.types, s.names = map[string]string{}, map[string]string{}
 			for _, c := range res.Schema {
 				s.types[c.Name], s.names[c.Name] = c.Type, c.Name
 			}
-			for i, raw := range early {
-				if err := s.rawRow(raw, sink); err != nil {
+			for i, row := range early {
+				if err := s.decodedRow(row, sink); err != nil {
 					return fmt.Errorf("row %d: %w", i+1, err)
 				}
 			}
 			early = nil
 		case "meta":
-			if err := s.dec.Decode(&res.Meta); err != nil {
+			if err := l.decodeInto(&res.Meta); err != nil {
 				return fmt.Errorf("meta: %w", err)
 			}
 		case "rows":
@@ -77,21 +89,24 @@ func (s *answerStream) read(sink rowSink, res *QueryResult) error {
 				if s.types != nil {
 					return s.typedRow(sink)
 				}
-				var raw map[string]json.RawMessage
-				if err := s.dec.Decode(&raw); err != nil {
-					return err
+				v, err := l.value(0)
+				row, ok := v.(map[string]any)
+				if err == nil && !ok {
+					err = errors.New("a row is not an object")
 				}
-				early = append(early, raw)
-				return nil
+				early = append(early, row)
+				return err
 			}); err != nil {
 				return err
 			}
 		default:
-			var skip json.RawMessage
-			if err := s.dec.Decode(&skip); err != nil {
+			if _, err := l.value(0); err != nil {
 				return err
 			}
 		}
+	}
+	if err := l.end(); err != nil {
+		return err
 	}
 	if s.types == nil && len(early) > 0 {
 		return errors.New("the answer has rows but no schema")
@@ -104,10 +119,14 @@ func (s *answerStream) read(sink rowSink, res *QueryResult) error {
 
 // rows reads the rows array, calling one for each row.
 func (s *answerStream) rows(one func() error) error {
-	if err := expectDelim(s.dec, '['); err != nil {
+	if err := s.lex.expect('['); err != nil {
 		return fmt.Errorf("rows: %w", err)
 	}
-	for s.dec.More() {
+	for first := true; ; first = false {
+		more, err := s.lex.next(']', first)
+		if err != nil || !more {
+			return err
+		}
 		if s.n++; s.maxRows > 0 && s.n > s.maxRows {
 			return hint.With(fmt.Errorf("the answer has more than %d rows (QueryOptions.MaxRows)", s.maxRows), HintNarrowQuery)
 		}
@@ -118,111 +137,94 @@ func (s *answerStream) rows(one func() error) error {
 			return fmt.Errorf("row %d: %w", s.n, err)
 		}
 	}
-	_, err := s.dec.Token() // ]
+}
+
+// typedRow reads one row object into sink, each value straight from the lexer.
+func (s *answerStream) typedRow(sink rowSink) error {
+	l := s.lex
+	if err := l.expect('{'); err != nil {
+		return err
+	}
+	sink.begin(len(s.types))
+	for first := true; ; first = false {
+		more, err := l.next('}', first)
+		if err != nil {
+			return err
+		}
+		if !more {
+			return sink.end()
+		}
+		k, err := l.key()
+		if err != nil {
+			return err
+		}
+		col, ok := s.names[string(k)] // no allocation for a known column
+		if !ok {
+			col = string(k)
+		}
+		if err := s.readCell(); err != nil {
+			return fmt.Errorf("column %q: %w", col, err)
+		}
+		if err := sink.set(col, &s.c, s.types[col]); err != nil {
+			return fmt.Errorf("column %q: %w", col, err)
+		}
+	}
+}
+
+// readCell reads the next value into s.c.
+func (s *answerStream) readCell() error {
+	l := s.lex
+	c, err := l.peek()
+	if err != nil {
+		return err
+	}
+	s.c = cell{kind: c}
+	switch c {
+	case '"':
+		s.c.text, err = l.str()
+	case '{', '[':
+		s.c.kind = '['
+		s.c.nested, err = l.value(1)
+	case 't', 'f', 'n':
+		_, err = l.literal()
+	default:
+		s.c.kind = '0'
+		s.c.text, err = l.number()
+	}
 	return err
 }
 
-// typedRow reads one row object into sink, its scalars straight from the decoder's tokens.
-func (s *answerStream) typedRow(sink rowSink) error {
-	if err := expectDelim(s.dec, '{'); err != nil {
-		return err
-	}
+// decodedRow hands a row that came before the schema to sink.
+func (s *answerStream) decodedRow(row map[string]any, sink rowSink) error {
 	sink.begin(len(s.types))
-	for s.dec.More() {
-		tok, err := s.dec.Token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string)
-		col, ok := s.names[key]
-		if !ok {
-			col = key
-		}
-		v, err := s.tokenValue(0)
-		if err != nil {
-			return err
-		}
-		if err := s.setValue(sink, col, v); err != nil {
-			return err
-		}
-	}
-	if _, err := s.dec.Token(); err != nil { // }
-		return err
-	}
-	return sink.end()
-}
-
-// maxValueDepth bounds how deeply a value nests (BigQuery allows 500): deeper is refused
-// before it can exhaust the stack.
-const maxValueDepth = 512
-
-// tokenValue reads one JSON value, at nesting depth, from the decoder's tokens: a scalar as its
-// token (numbers as json.Number), an object or array built from the tokens that follow.
-func (s *answerStream) tokenValue(depth int) (any, error) {
-	tok, err := s.dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return tok, nil
-	}
-	if depth >= maxValueDepth {
-		return nil, fmt.Errorf("a value nests deeper than %d levels", maxValueDepth)
-	}
-	if d == '[' {
-		list := []any{}
-		for s.dec.More() {
-			v, err := s.tokenValue(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, v)
-		}
-		_, err := s.dec.Token() // ]
-		return list, err
-	}
-	obj := map[string]any{}
-	for s.dec.More() {
-		k, err := s.dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		v, err := s.tokenValue(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		key, _ := k.(string)
-		obj[key] = v
-	}
-	_, err = s.dec.Token() // }
-	return obj, err
-}
-
-// rawRow hands a row that came before the schema to sink.
-func (s *answerStream) rawRow(raw map[string]json.RawMessage, sink rowSink) error {
-	sink.begin(len(s.types))
-	for col, r := range raw {
-		v, err := decodeJSON(r)
-		if err != nil {
-			return fmt.Errorf("column %q: %w", col, err)
-		}
+	for col, v := range row {
 		if name, ok := s.names[col]; ok {
 			col = name
 		}
-		if err := s.setValue(sink, col, v); err != nil {
-			return err
+		c := cellOf(v)
+		if err := sink.set(col, &c, s.types[col]); err != nil {
+			return fmt.Errorf("column %q: %w", col, err)
 		}
 	}
 	return sink.end()
 }
 
-// setValue hands the decoded JSON value v of column col to sink, with its type.
-func (s *answerStream) setValue(sink rowSink, col string, v any) error {
-	if err := sink.set(col, v, s.types[col]); err != nil {
-		return fmt.Errorf("column %q: %w", col, err)
+// cellOf is a decoded value as a cell.
+func cellOf(v any) cell {
+	switch x := v.(type) {
+	case nil:
+		return cell{kind: 'n'}
+	case bool:
+		if x {
+			return cell{kind: 't'}
+		}
+		return cell{kind: 'f'}
+	case string:
+		return cell{kind: '"', text: []byte(x)}
+	case json.Number:
+		return cell{kind: '0', text: []byte(x)}
 	}
-	return nil
+	return cell{kind: '[', nested: v}
 }
 
 // mapRows is the rowSink of Query: one map per row.
@@ -232,113 +234,161 @@ type mapRows struct {
 }
 
 func (m *mapRows) begin(columns int) { m.cur = make(map[string]any, columns) }
-func (m *mapRows) set(col string, v any, typ string) error {
-	typed, err := typedValue(v, typ)
-	m.cur[col] = typed
+func (m *mapRows) set(col string, c *cell, typ string) error {
+	v, err := typed(c, typ)
+	m.cur[col] = v
 	return err
 }
 func (m *mapRows) end() error { *m.rows = append(*m.rows, m.cur); return nil }
 
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q, found %v", want, tok)
-	}
-	return nil
-}
-
-// typedValue is v, a decoded JSON value (numbers as json.Number), as a value of the warehouse
-// type typ (see QueryResult).
-func typedValue(v any, typ string) (any, error) {
-	if v == nil {
+// typed is c as a value of the warehouse type typ (see QueryResult).
+func typed(c *cell, typ string) (any, error) {
+	switch c.kind {
+	case 'n':
 		return nil, nil
+	case '[':
+		if scalarType(typ) {
+			return nil, badValue(c, typ)
+		}
+		return c.nested, nil
 	}
-	text, quoted := v.(string)
-	number, isNumber := v.(json.Number)
-	if isNumber {
-		text = string(number)
-	}
-	scalar := quoted || isNumber
-	bad := func(what string) error { return fmt.Errorf("%s is not a %s", clipValue(v), what) }
 	switch strings.ToUpper(typ) {
 	case "INT64", "INTEGER", "INT", "BIGINT", "SMALLINT":
-		n, err := typedInt(v)
-		if err != nil {
-			return nil, err
-		}
-		return n, nil
+		return typedInt(c)
 	case "FLOAT64", "FLOAT", "DOUBLE", "REAL":
-		f, err := typedFloat(v)
-		if err != nil {
-			return nil, err
-		}
-		return f, nil
+		return typedFloat(c)
 	case "BOOL", "BOOLEAN":
-		if b, ok := v.(bool); ok {
-			return b, nil
-		}
-		b, err := strconv.ParseBool(text)
-		if !quoted || err != nil {
-			return nil, bad("BOOL")
-		}
-		return b, nil
+		return typedBool(c)
 	case "STRING":
-		if !quoted {
-			return nil, bad("STRING")
+		if c.kind != '"' {
+			return nil, badValue(c, "STRING")
 		}
-		return v, nil // the decoded string, not boxed again
-	case "TIMESTAMP":
-		if t, ok := parseTimestamp(text, quoted); scalar && ok {
-			return t, nil
-		}
-		return nil, bad("TIMESTAMP")
-	case "DATE":
-		t, err := time.Parse(time.DateOnly, text)
-		if !quoted || err != nil {
-			return nil, bad("DATE")
-		}
-		return t, nil
+		return string(c.text), nil
+	case "TIMESTAMP", "DATE":
+		return typedTime(c, typ)
 	}
-	return v, nil // GEOGRAPHY as sent, and every other type as its decoded JSON
+	switch c.kind { // GEOGRAPHY as sent, and every other type as its decoded JSON
+	case '"':
+		return string(c.text), nil
+	case '0':
+		return json.Number(c.text), nil
+	}
+	return c.kind == 't', nil
+}
+
+// scalarType reports whether typ is a type whose values are scalars (by its common names).
+func scalarType(typ string) bool {
+	switch strings.ToUpper(typ) {
+	case "INT64", "INTEGER", "INT", "BIGINT", "SMALLINT", "FLOAT64", "FLOAT", "DOUBLE", "REAL",
+		"BOOL", "BOOLEAN", "STRING", "TIMESTAMP", "DATE":
+		return true
+	}
+	return false
+}
+
+func badValue(c *cell, typ string) error {
+	article := "a"
+	if strings.HasPrefix(typ, "I") {
+		article = "an"
+	}
+	return fmt.Errorf("%s is not %s %s", clipCell(c), article, typ)
+}
+
+// clipCell is a value for an error: short, as JSON.
+func clipCell(c *cell) string {
+	switch c.kind {
+	case '"':
+		b, _ := json.Marshal(string(c.text))
+		return wire.Clip(string(b))
+	case '0':
+		return wire.Clip(string(c.text))
+	case 't':
+		return "true"
+	case 'f':
+		return "false"
+	case 'n':
+		return "null"
+	}
+	b, _ := json.Marshal(c.nested)
+	return wire.Clip(string(b))
 }
 
 // typedInt reads an INT64 from a JSON number or string, exactly (never through float64).
-func typedInt(v any) (int64, error) {
-	n, err := strconv.ParseInt(numberText(v), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s is not an INT64", clipValue(v))
+func typedInt(c *cell) (int64, error) {
+	if c.kind == '"' || c.kind == '0' {
+		if n, ok := parseInt64(c.text); ok {
+			return n, nil
+		}
 	}
-	return n, nil
+	return 0, badValue(c, "INT64")
+}
+
+// parseInt64 reads a decimal integer, without allocating.
+func parseInt64(b []byte) (int64, bool) {
+	neg := len(b) > 0 && (b[0] == '-' || b[0] == '+')
+	digits := b
+	if neg {
+		neg, digits = b[0] == '-', b[1:]
+	}
+	if len(digits) == 0 || len(digits) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, d := range digits {
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(d-'0')
+	}
+	if neg && n <= 1<<63 {
+		return -int64(n), true
+	}
+	if !neg && n < 1<<63 {
+		return int64(n), true
+	}
+	return 0, false
 }
 
 // typedFloat reads a FLOAT64 from a JSON number or string ("NaN", "Infinity" included).
-func typedFloat(v any) (float64, error) {
-	f, err := strconv.ParseFloat(numberText(v), 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, fmt.Errorf("%s is not a FLOAT64", clipValue(v))
+func typedFloat(c *cell) (float64, error) {
+	if c.kind == '"' || c.kind == '0' {
+		f, err := strconv.ParseFloat(string(c.text), 64)
+		if err == nil || errors.Is(err, strconv.ErrRange) {
+			return f, nil
+		}
 	}
-	return f, nil
+	return 0, badValue(c, "FLOAT64")
 }
 
-// numberText is the text of a JSON number or string ("" for anything else, which no number
-// parser accepts).
-func numberText(v any) string {
-	switch x := v.(type) {
-	case json.Number:
-		return string(x)
-	case string:
-		return x
+// typedBool reads a BOOL from true, false or their text.
+func typedBool(c *cell) (bool, error) {
+	switch c.kind {
+	case 't', 'f':
+		return c.kind == 't', nil
+	case '"':
+		if b, err := strconv.ParseBool(string(c.text)); err == nil {
+			return b, nil
+		}
 	}
-	return ""
+	return false, badValue(c, "BOOL")
 }
 
-// clipValue is a value for an error: short, as JSON.
-func clipValue(v any) string {
-	b, _ := json.Marshal(v)
-	return wire.Clip(string(b))
+// typedTime reads a TIMESTAMP (text, or seconds since the epoch) or a DATE (2006-01-02).
+func typedTime(c *cell, typ string) (time.Time, error) {
+	if strings.EqualFold(typ, "DATE") {
+		if c.kind == '"' {
+			if t, err := time.Parse(time.DateOnly, string(c.text)); err == nil {
+				return t, nil
+			}
+		}
+		return time.Time{}, badValue(c, "DATE")
+	}
+	if c.kind == '"' || c.kind == '0' {
+		if t, ok := parseTimestamp(string(c.text), c.kind == '"'); ok {
+			return t, nil
+		}
+	}
+	return time.Time{}, badValue(c, "TIMESTAMP")
 }
 
 // timestampLayouts are the forms a TIMESTAMP may take as text.
@@ -375,15 +425,4 @@ func epochSeconds(text string) (time.Time, bool) {
 	}
 	sec, fr := math.Modf(f)
 	return time.Unix(int64(sec), int64(fr*1e9)).UTC(), true
-}
-
-// decodeJSON decodes raw as JSON, numbers as json.Number.
-func decodeJSON(raw json.RawMessage) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	return v, nil
 }

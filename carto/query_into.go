@@ -46,7 +46,7 @@ func (s *structRows[T]) end() error {
 	return nil
 }
 
-func (s *structRows[T]) set(col string, v any, typ string) error {
+func (s *structRows[T]) set(col string, c *cell, typ string) error {
 	index, ok := s.fields[col]
 	if !ok {
 		if index, ok = s.fields[strings.ToLower(col)]; !ok {
@@ -54,11 +54,11 @@ func (s *structRows[T]) set(col string, v any, typ string) error {
 		}
 	}
 	f := reflect.ValueOf(&s.cur).Elem().FieldByIndex(index)
-	err := setDirect(f, v, typ)
+	err := setDirect(f, c, typ)
 	if errors.Is(err, errNotDirect) {
-		var typed any
-		if typed, err = typedValue(v, typ); err == nil {
-			err = assign(f, typed)
+		var v any
+		if v, err = typed(c, typ); err == nil {
+			err = assign(f, v)
 		}
 	}
 	if err != nil {
@@ -67,14 +67,13 @@ func (s *structRows[T]) set(col string, v any, typ string) error {
 	return nil
 }
 
-// errNotDirect sends setDirect's caller to the general way: typedValue, then assign.
+// errNotDirect sends setDirect's caller to the general way: typed, then assign.
 var errNotDirect = errors.New("not a direct assignment")
 
-// setDirect stores v, a decoded JSON scalar of type typ, in a field of the matching Go kind
-// without boxing the typed value first (a large answer then leaves far less garbage); any other
-// case is errNotDirect.
-func setDirect(f reflect.Value, v any, typ string) error {
-	if v == nil {
+// setDirect stores c, a scalar of type typ, in a field of the matching Go kind without boxing
+// it first (a large answer then leaves far less garbage); any other case is errNotDirect.
+func setDirect(f reflect.Value, c *cell, typ string) error {
+	if c.kind == 'n' || c.kind == '[' {
 		return errNotDirect
 	}
 	switch strings.ToUpper(typ) {
@@ -82,7 +81,7 @@ func setDirect(f reflect.Value, v any, typ string) error {
 		if !f.CanInt() {
 			return errNotDirect
 		}
-		n, err := typedInt(v)
+		n, err := typedInt(c)
 		if err != nil {
 			return err
 		}
@@ -94,27 +93,35 @@ func setDirect(f reflect.Value, v any, typ string) error {
 		if !f.CanFloat() {
 			return errNotDirect
 		}
-		x, err := typedFloat(v)
+		x, err := typedFloat(c)
 		if err != nil {
 			return err
 		}
 		f.SetFloat(x)
 	case "STRING", "GEOGRAPHY", "GEOMETRY":
-		str, ok := v.(string)
-		if !ok || f.Kind() != reflect.String {
+		if c.kind != '"' || f.Kind() != reflect.String {
 			return errNotDirect
 		}
-		f.SetString(str)
+		f.SetString(string(c.text))
+	case "BOOL", "BOOLEAN":
+		if f.Kind() != reflect.Bool {
+			return errNotDirect
+		}
+		b, err := typedBool(c)
+		if err != nil {
+			return err
+		}
+		f.SetBool(b)
 	case "TIMESTAMP", "DATE":
 		p, ok := f.Addr().Interface().(*time.Time)
 		if !ok {
 			return errNotDirect
 		}
-		t, err := typedValue(v, typ)
+		t, err := typedTime(c, typ)
 		if err != nil {
 			return err
 		}
-		*p = t.(time.Time)
+		*p = t
 	default:
 		return errNotDirect
 	}

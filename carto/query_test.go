@@ -384,6 +384,9 @@ func FuzzQueryAnswer(f *testing.F) {
 		if err := s.read(&mapRows{rows: &res.Rows}, res); err != nil {
 			return
 		}
+		if !json.Valid([]byte(body)) {
+			t.Fatalf("accepted an answer that is not JSON: %q", body)
+		}
 		types := map[string]string{}
 		for _, c := range res.Schema {
 			types[c.Name] = strings.ToUpper(c.Type)
