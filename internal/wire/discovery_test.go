@@ -124,6 +124,8 @@ func TestYAMLValueReadsWhatYAMLSays(t *testing.T) {
 		"x: |\n  apis:\n    baseUrl: y\n":                                  "", // text of a block scalar
 		"a: 1\n---\napis:\n  baseUrl: x\n":                                 "", // the second document
 		"---\napis:\n  baseUrl: x\n...\n":                                  "x",
+		"---\n---\napis:\n baseUrl: A":                                     "", // the first document is empty
+		"---\n...\napis:\n baseUrl: A":                                     "",
 		"apis:\n  -\n    baseUrl: x\n":                                     "", // in a sequence
 		"apis:\n  \"\\x62aseUrl\":\n    baseUrl: x\n":                      "", // below a key not read
 		"apis: {a: x,\n  baseUrl: z}\n":                                    "",

@@ -58,6 +58,7 @@ type open struct {
 func blockValue(text string, path []string) string {
 	var stack []open
 	content := false // a line of the document has been read
+	started := false // a --- has begun the first document
 	inValue := -1    // the lines more indented than this continue the last line's value
 	found, value := false, ""
 	for _, raw := range strings.Split(text, "\n") {
@@ -78,9 +79,10 @@ func blockValue(text string, path []string) string {
 			return value
 		}
 		if l.kind == markerLine {
-			if content || l.value != "" {
-				return "" // the first document ends, or is a node on the marker line
+			if content || started || l.value != "" {
+				return "" // the first document ends (empty, perhaps), or is a node on the marker line
 			}
+			started = strings.HasPrefix(raw, "---")
 			continue
 		}
 		content = true
