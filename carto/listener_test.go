@@ -114,14 +114,6 @@ func TestLoopbackBusyPortFallsBackToCopyCode(t *testing.T) {
 	}
 }
 
-func mustSettings(t *testing.T, srv *cartotest.Server) *settings {
-	s, err := (&Common{AuthServer: srv.URL, NoCache: true}).resolve(readFacts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func waitShown(t *testing.T, p *fakePrompter, n int) LoginMessage {
 	t.Helper()
 	for range 200 {

@@ -17,8 +17,8 @@ import (
 // rowSink receives an answer's rows, one value at a time.
 type rowSink interface {
 	begin(columns int) // a new row, of about this many columns
-	// set takes one of its columns, c, of the warehouse type typ (see typed).
-	set(col string, c *cell, typ string) error
+	// set takes one of its columns, c, of the type t (see typed).
+	set(col string, c *cell, t colType) error
 	end() error // the row is complete
 }
 
@@ -29,6 +29,43 @@ type cell struct {
 	nested any    // an object (map[string]any) or array ([]any)
 }
 
+// colType is a column's warehouse type as Query types its values, read once from the schema.
+type colType uint8
+
+const (
+	typeOther     colType = iota // GEOGRAPHY, NUMERIC, ARRAY, ...: as CARTO sends it
+	typeInt                      // INT64
+	typeFloat                    // FLOAT64
+	typeBool                     // BOOL
+	typeString                   // STRING
+	typeTimestamp                // TIMESTAMP
+	typeDate                     // DATE
+)
+
+// columnType is the colType of a schema's type name (BigQuery's, and their common aliases).
+func columnType(name string) colType {
+	switch strings.ToUpper(name) {
+	case "INT64", "INTEGER", "INT", "BIGINT", "SMALLINT":
+		return typeInt
+	case "FLOAT64", "FLOAT", "DOUBLE", "REAL":
+		return typeFloat
+	case "BOOL", "BOOLEAN":
+		return typeBool
+	case "STRING":
+		return typeString
+	case "TIMESTAMP":
+		return typeTimestamp
+	case "DATE":
+		return typeDate
+	}
+	return typeOther
+}
+
+// String is the type's name, for errors.
+func (t colType) String() string {
+	return [...]string{"a JSON value", "an INT64", "a FLOAT64", "a BOOL", "a STRING", "a TIMESTAMP", "a DATE"}[t]
+}
+
 // answerStream reads a SQL API answer, {"rows": [...], "schema": [...], "meta": {...}} with
 // its members in any order, as it arrives: rows are typed and handed on one value at a time,
 // and the answer is never held whole. Rows that come before the schema are kept decoded until
@@ -36,10 +73,10 @@ type cell struct {
 type answerStream struct {
 	lex     *jsonLexer
 	maxRows int
-	types   map[string]string // column name → type, once the schema is read
-	names   map[string]string // column name → the schema's string of it, shared by every row
-	n       int               // rows read
-	c       cell              // the value being handed on
+	types   map[string]colType // column name → type, once the schema is read
+	names   map[string]string  // column name → the schema's string of it, shared by every row
+	n       int                // rows read
+	c       cell               // the value being handed on
 }
 
 func newAnswerStream(r io.Reader, maxRows int) *answerStream {
@@ -70,9 +107,9 @@ func (s *answerStream) read(sink rowSink, res *QueryResult) error {
 			if err := l.decodeInto(&res.Schema); err != nil {
 				return fmt.Errorf("schema: %w", err)
 			}
-			s.types, s.names = map[string]string{}, map[string]string{}
+			s.types, s.names = map[string]colType{}, map[string]string{}
 			for _, c := range res.Schema {
-				s.types[c.Name], s.names[c.Name] = c.Type, c.Name
+				s.types[c.Name], s.names[c.Name] = columnType(c.Type), c.Name
 			}
 			for i, row := range early {
 				if err := s.decodedRow(row, sink); err != nil {
@@ -234,65 +271,48 @@ type mapRows struct {
 }
 
 func (m *mapRows) begin(columns int) { m.cur = make(map[string]any, columns) }
-func (m *mapRows) set(col string, c *cell, typ string) error {
-	v, err := typed(c, typ)
+func (m *mapRows) set(col string, c *cell, t colType) error {
+	v, err := typed(c, t)
 	m.cur[col] = v
 	return err
 }
 func (m *mapRows) end() error { *m.rows = append(*m.rows, m.cur); return nil }
 
-// typed is c as a value of the warehouse type typ (see QueryResult).
-func typed(c *cell, typ string) (any, error) {
-	switch c.kind {
-	case 'n':
+// typed is c as a value of the type t (see QueryResult).
+func typed(c *cell, t colType) (any, error) {
+	switch {
+	case c.kind == 'n':
 		return nil, nil
-	case '[':
-		if scalarType(typ) {
-			return nil, badValue(c, typ)
-		}
-		return c.nested, nil
+	case c.kind == '[' && t != typeOther:
+		return nil, badValue(c, t)
 	}
-	switch strings.ToUpper(typ) {
-	case "INT64", "INTEGER", "INT", "BIGINT", "SMALLINT":
+	switch t {
+	case typeInt:
 		return typedInt(c)
-	case "FLOAT64", "FLOAT", "DOUBLE", "REAL":
+	case typeFloat:
 		return typedFloat(c)
-	case "BOOL", "BOOLEAN":
+	case typeBool:
 		return typedBool(c)
-	case "STRING":
+	case typeString:
 		if c.kind != '"' {
-			return nil, badValue(c, "STRING")
+			return nil, badValue(c, t)
 		}
 		return string(c.text), nil
-	case "TIMESTAMP", "DATE":
-		return typedTime(c, typ)
+	case typeTimestamp, typeDate:
+		return typedTime(c, t)
 	}
-	switch c.kind { // GEOGRAPHY as sent, and every other type as its decoded JSON
+	switch c.kind { // every other type as its decoded JSON
 	case '"':
 		return string(c.text), nil
 	case '0':
 		return json.Number(c.text), nil
+	case '[':
+		return c.nested, nil
 	}
 	return c.kind == 't', nil
 }
 
-// scalarType reports whether typ is a type whose values are scalars (by its common names).
-func scalarType(typ string) bool {
-	switch strings.ToUpper(typ) {
-	case "INT64", "INTEGER", "INT", "BIGINT", "SMALLINT", "FLOAT64", "FLOAT", "DOUBLE", "REAL",
-		"BOOL", "BOOLEAN", "STRING", "TIMESTAMP", "DATE":
-		return true
-	}
-	return false
-}
-
-func badValue(c *cell, typ string) error {
-	article := "a"
-	if strings.HasPrefix(typ, "I") {
-		article = "an"
-	}
-	return fmt.Errorf("%s is not %s %s", clipCell(c), article, typ)
-}
+func badValue(c *cell, t colType) error { return fmt.Errorf("%s is not %s", clipCell(c), t) }
 
 // clipCell is a value for an error: short, as JSON.
 func clipCell(c *cell) string {
@@ -320,7 +340,7 @@ func typedInt(c *cell) (int64, error) {
 			return n, nil
 		}
 	}
-	return 0, badValue(c, "INT64")
+	return 0, badValue(c, typeInt)
 }
 
 // parseInt64 reads a decimal integer, without allocating.
@@ -357,7 +377,7 @@ func typedFloat(c *cell) (float64, error) {
 			return f, nil
 		}
 	}
-	return 0, badValue(c, "FLOAT64")
+	return 0, badValue(c, typeFloat)
 }
 
 // typedBool reads a BOOL from true, false or their text.
@@ -370,25 +390,22 @@ func typedBool(c *cell) (bool, error) {
 			return b, nil
 		}
 	}
-	return false, badValue(c, "BOOL")
+	return false, badValue(c, typeBool)
 }
 
 // typedTime reads a TIMESTAMP (text, or seconds since the epoch) or a DATE (2006-01-02).
-func typedTime(c *cell, typ string) (time.Time, error) {
-	if strings.EqualFold(typ, "DATE") {
-		if c.kind == '"' {
-			if t, err := time.Parse(time.DateOnly, string(c.text)); err == nil {
-				return t, nil
-			}
+func typedTime(c *cell, t colType) (time.Time, error) {
+	switch {
+	case t == typeDate && c.kind == '"':
+		if d, err := time.Parse(time.DateOnly, string(c.text)); err == nil {
+			return d, nil
 		}
-		return time.Time{}, badValue(c, "DATE")
-	}
-	if c.kind == '"' || c.kind == '0' {
-		if t, ok := parseTimestamp(string(c.text), c.kind == '"'); ok {
-			return t, nil
+	case t == typeTimestamp && (c.kind == '"' || c.kind == '0'):
+		if ts, ok := parseTimestamp(string(c.text), c.kind == '"'); ok {
+			return ts, nil
 		}
 	}
-	return time.Time{}, badValue(c, "TIMESTAMP")
+	return time.Time{}, badValue(c, t)
 }
 
 // timestampLayouts are the forms a TIMESTAMP may take as text.

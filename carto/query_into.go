@@ -36,7 +36,7 @@ func QueryInto[T any](ctx context.Context, auth *Auth, connection, sql string, d
 // structRows is the rowSink of QueryInto: one T per row.
 type structRows[T any] struct {
 	dst    *[]T
-	fields map[string][]int // column name (and its lower case) → field index path
+	fields map[string][]int // column name (and its lower case) → field index path, nil for none
 	cur    T
 }
 
@@ -46,18 +46,20 @@ func (s *structRows[T]) end() error {
 	return nil
 }
 
-func (s *structRows[T]) set(col string, c *cell, typ string) error {
+func (s *structRows[T]) set(col string, c *cell, t colType) error {
 	index, ok := s.fields[col]
-	if !ok {
-		if index, ok = s.fields[strings.ToLower(col)]; !ok {
-			return nil // no field for this column
-		}
+	if !ok { // matched without regard to case once, then remembered (nil: no field)
+		index = s.fields[strings.ToLower(col)]
+		s.fields[col] = index
+	}
+	if index == nil {
+		return nil // no field for this column
 	}
 	f := reflect.ValueOf(&s.cur).Elem().FieldByIndex(index)
-	err := setDirect(f, c, typ)
+	err := setDirect(f, c, t)
 	if errors.Is(err, errNotDirect) {
 		var v any
-		if v, err = typed(c, typ); err == nil {
+		if v, err = typed(c, t); err == nil {
 			err = assign(f, v)
 		}
 	}
@@ -70,17 +72,14 @@ func (s *structRows[T]) set(col string, c *cell, typ string) error {
 // errNotDirect sends setDirect's caller to the general way: typed, then assign.
 var errNotDirect = errors.New("not a direct assignment")
 
-// setDirect stores c, a scalar of type typ, in a field of the matching Go kind without boxing
-// it first (a large answer then leaves far less garbage); any other case is errNotDirect.
-func setDirect(f reflect.Value, c *cell, typ string) error {
+// setDirect stores c, a scalar of type t, in a field of the matching Go kind without boxing it
+// first (a large answer then leaves far less garbage); any other case is errNotDirect.
+func setDirect(f reflect.Value, c *cell, t colType) error {
 	if c.kind == 'n' || c.kind == '[' {
 		return errNotDirect
 	}
-	switch strings.ToUpper(typ) {
-	case "INT64", "INTEGER", "INT", "BIGINT", "SMALLINT":
-		if !f.CanInt() {
-			return errNotDirect
-		}
+	switch {
+	case t == typeInt && f.CanInt():
 		n, err := typedInt(c)
 		if err != nil {
 			return err
@@ -89,39 +88,30 @@ func setDirect(f reflect.Value, c *cell, typ string) error {
 			return fmt.Errorf("%d does not fit in a %s", n, f.Type())
 		}
 		f.SetInt(n)
-	case "FLOAT64", "FLOAT", "DOUBLE", "REAL":
-		if !f.CanFloat() {
-			return errNotDirect
-		}
+	case t == typeFloat && f.CanFloat():
 		x, err := typedFloat(c)
 		if err != nil {
 			return err
 		}
 		f.SetFloat(x)
-	case "STRING", "GEOGRAPHY", "GEOMETRY":
-		if c.kind != '"' || f.Kind() != reflect.String {
-			return errNotDirect
-		}
+	case (t == typeString || t == typeOther) && c.kind == '"' && f.Kind() == reflect.String:
 		f.SetString(string(c.text))
-	case "BOOL", "BOOLEAN":
-		if f.Kind() != reflect.Bool {
-			return errNotDirect
-		}
+	case t == typeBool && f.Kind() == reflect.Bool:
 		b, err := typedBool(c)
 		if err != nil {
 			return err
 		}
 		f.SetBool(b)
-	case "TIMESTAMP", "DATE":
+	case t == typeTimestamp || t == typeDate:
 		p, ok := f.Addr().Interface().(*time.Time)
 		if !ok {
 			return errNotDirect
 		}
-		t, err := typedTime(c, typ)
+		ts, err := typedTime(c, t)
 		if err != nil {
 			return err
 		}
-		*p = t
+		*p = ts
 	default:
 		return errNotDirect
 	}

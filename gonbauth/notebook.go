@@ -19,7 +19,7 @@ import (
 func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	o := withPrompter(opts)
 	if o.HintWords == nil {
-		o.HintWords = cellWords
+		o.HintWords = cellWords()
 	}
 	return carto.Login(ctx, o)
 }
@@ -28,18 +28,21 @@ func Login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 // card in a notebook cell. Pass nil for the defaults.
 func FromOAuth(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 	a, err := carto.FromOAuth(ctx, withPrompter(opts))
-	return a, carto.WordHints(err, cellWords) // a notebook's user reads it in the cell
+	return a, carto.WordHints(err, cellWords()) // a notebook's user reads it in the cell
 }
 
-// cellWords are the hints of an error as a notebook cell's user acts on them.
-var cellWords = map[carto.Hint]string{
-	carto.HintLogIn:        "log in once in a cell of a notebook you run yourself (gonbauth.Login), or with `cartoauth login` in a terminal, so that the cached login is reused",
-	carto.HintM2M:          "for unattended runs set CARTO_CREDENTIALS_FILE (or CARTO_CREDENTIALS) to M2M credentials in the kernel's environment",
-	carto.HintWaitForLogin: "finish (or stop) that login, then run this cell again",
-	carto.HintStartLogin:   "run gonbauth.StartLogin in a cell again, then gonbauth.FinishLogin with the code",
-	carto.HintCacheDir:     "set CARTO_AUTH_CACHE_DIR in the kernel's environment to a folder of your own, or remove this one so that it is made anew with mode 0700",
-	carto.HintAPIBaseURL:   "give it: OAuthOptions{APIBaseURL: \"https://gcp-us-east1.api.carto.com\"} (your region's)",
-	carto.HintCredentials:  "check the M2M credentials (CARTO Workspace → Developers → Machine to Machine)",
+// cellWords are the hints of an error as a notebook cell's user acts on them (a function: only
+// a cell that fails builds the map).
+func cellWords() map[carto.Hint]string {
+	return map[carto.Hint]string{
+		carto.HintLogIn:        "log in once in a cell of a notebook you run yourself (gonbauth.Login), or with `cartoauth login` in a terminal, so that the cached login is reused",
+		carto.HintM2M:          "for unattended runs set CARTO_CREDENTIALS_FILE (or CARTO_CREDENTIALS) to M2M credentials in the kernel's environment",
+		carto.HintWaitForLogin: "finish (or stop) that login, then run this cell again",
+		carto.HintStartLogin:   "run gonbauth.StartLogin in a cell again, then gonbauth.FinishLogin with the code",
+		carto.HintCacheDir:     "set CARTO_AUTH_CACHE_DIR in the kernel's environment to a folder of your own, or remove this one so that it is made anew with mode 0700",
+		carto.HintAPIBaseURL:   "give it: OAuthOptions{APIBaseURL: \"https://gcp-us-east1.api.carto.com\"} (your region's)",
+		carto.HintCredentials:  "check the M2M credentials (CARTO Workspace → Developers → Machine to Machine)",
+	}
 }
 
 // StartLogin begins a two-cell login, as carto.StartLogin, showing the card in a notebook
@@ -51,7 +54,7 @@ func StartLogin(ctx context.Context, opts *OAuthOptions) error {
 // FinishLogin completes the login StartLogin began, as carto.FinishLogin.
 func FinishLogin(ctx context.Context, pasted string, opts *OAuthOptions) (*Auth, error) {
 	a, err := carto.FinishLogin(ctx, pasted, withPrompter(opts))
-	return a, carto.WordHints(err, cellWords)
+	return a, carto.WordHints(err, cellWords())
 }
 
 // withPrompter returns a copy of opts with the prompter for where the program runs: the

@@ -102,20 +102,17 @@ func isParamName(s string) bool {
 func writeTable(w io.Writer, res *carto.QueryResult) error {
 	headers, rows, _ := res.TextTable(0)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(oneLineCells(headers), "\t"))
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(oneLineCells(r), "\t"))
+	oneLine := strings.NewReplacer("\t", " ", "\n", " ", "\r", " ") // each cell on its line, in its column
+	for _, cells := range append([][]string{headers}, rows...) {
+		for i, c := range cells {
+			if i > 0 {
+				io.WriteString(tw, "\t")
+			}
+			oneLine.WriteString(tw, c)
+		}
+		io.WriteString(tw, "\n")
 	}
 	return tw.Flush()
-}
-
-// oneLineCells keeps each cell on its line and tabs out of it.
-func oneLineCells(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(c)
-	}
-	return out
 }
 
 // writeCSV prints res as CSV: a header line, then the rows.

@@ -73,13 +73,17 @@ type Cache struct {
 	warn      func(msg string, args ...any)
 	loggedOut func(e *Entry)
 	cur       atomic.Pointer[Entry]
-	unsaved   atomic.Pointer[Entry] // the entry in memory whose save failed
-	// unsavedMark is the logout mark on disk when unsaved was kept: another one since means a
-	// logout came after it (a mark, not a time: clocks of processes and hosts may differ).
-	unsavedMark atomic.Pointer[string]
-	memoryOnly  atomic.Pointer[string] // why the entry in memory is not on disk
-	refused     atomic.Pointer[string] // an access token the API refused: never adopted again
+	unsaved   atomic.Pointer[unsavedEntry]
+	refused   atomic.Pointer[string] // an access token the API refused: never adopted again
 	flight
+}
+
+// unsavedEntry is the entry in memory whose save failed (or that no usable lock let save), why,
+// and the logout mark on disk when it was kept: another mark since means a logout came after it
+// (a mark, not a time: the clocks of processes and hosts may differ).
+type unsavedEntry struct {
+	e         *Entry
+	why, mark string
 }
 
 // New returns the cache of one identity.
@@ -102,8 +106,8 @@ func (c *Cache) Current() *Entry { return c.cur.Load() }
 // used, the file system has no locks, or the save failed), or "" when it is on disk or the
 // cache keeps nothing on disk by design.
 func (c *Cache) MemoryOnly() string {
-	if why := c.memoryOnly.Load(); why != nil && c.cur.Load() != nil {
-		return *why
+	if u := c.unsaved.Load(); u != nil && c.cur.Load() != nil {
+		return u.why
 	}
 	return ""
 }
@@ -191,29 +195,29 @@ func (c *Cache) keep(e *Entry, h *heldLock) {
 		return
 	}
 	c.unsaved.Store(nil)
-	c.memoryOnly.Store(nil)
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // keepUnsaved keeps e in memory only, for the reason why, noting the logout mark of now.
 func (c *Cache) keepUnsaved(e *Entry, why string) {
-	c.unsaved.Store(e)
-	c.unsavedMark.Store(ptr(c.store.logoutMark()))
-	c.memoryOnly.Store(ptr(why))
+	c.unsaved.Store(&unsavedEntry{e: e, why: why, mark: c.store.logoutMark()})
 }
 
-// loggedOutSinceUnsaved reports, under the lock, whether a logout elsewhere came after the
-// unsaved entry was kept; the entry is then handed to Options.LoggedOutElsewhere and dropped.
-func (c *Cache) loggedOutSinceUnsaved(unsaved *Entry) bool {
-	if was := c.unsavedMark.Load(); unsaved == nil || was == nil || c.store.logoutMark() == *was {
-		return false
+// unsavedEntryNow is, under the lock, the entry in memory whose save failed, or nil: none, or
+// (when the disk can be read: checkMark) a logout elsewhere came after it was kept; it is then
+// handed to Options.LoggedOutElsewhere and dropped.
+func (c *Cache) unsavedEntryNow(checkMark bool) *Entry {
+	u := c.unsaved.Load()
+	switch {
+	case u == nil:
+		return nil
+	case !checkMark || c.store.logoutMark() == u.mark:
+		return u.e
 	}
 	c.unsaved.Store(nil)
 	if c.loggedOut != nil {
-		c.loggedOut(unsaved)
+		c.loggedOut(u.e)
 	}
-	return true
+	return nil
 }
 
 // withdrawSpent runs, still under the lock, after e could not be saved: if the file holds
@@ -254,7 +258,6 @@ func (c *Cache) Remove(ctx context.Context, w Wait) ([]*Entry, error) {
 	}
 	c.cur.Store(nil)
 	c.unsaved.Store(nil)
-	c.memoryOnly.Store(nil)
 	if h.degraded && !h.noLocks {
 		return gone, fmt.Errorf("could not look for a login to remove in the token cache: %w", h.reason)
 	}
@@ -314,10 +317,7 @@ func (c *Cache) Refuse(token string) bool {
 // which another process might spend at the same time. A refused token comes back refused.
 func (c *Cache) newest(h *heldLock) *Entry {
 	e := c.cur.Load()
-	unsaved := c.unsaved.Load()
-	if (!h.degraded || h.noLocks) && c.loggedOutSinceUnsaved(unsaved) {
-		unsaved = nil
-	}
+	unsaved := c.unsavedEntryNow(!h.degraded || h.noLocks)
 	switch {
 	case h.degraded && unsaved != nil:
 		e = unsaved
