@@ -125,6 +125,7 @@ func TestYAMLValueReadsWhatYAMLSays(t *testing.T) {
 		"a: 1\n---\napis:\n  baseUrl: x\n":                                 "", // the second document
 		"---\napis:\n  baseUrl: x\n...\n":                                  "x",
 		"---\n---\napis:\n baseUrl: A":                                     "", // the first document is empty
+		"apis:\n baseUrl: 0\r  0":                                          "", // a lone CR breaks the line
 		"---\n...\napis:\n baseUrl: A":                                     "",
 		"apis:\n  -\n    baseUrl: x\n":                                     "", // in a sequence
 		"apis:\n  \"\\x62aseUrl\":\n    baseUrl: x\n":                      "", // below a key not read

@@ -19,6 +19,9 @@ func YAMLValue(doc []byte, path ...string) string {
 		return "" // not a YAML document
 	}
 	text := strings.ReplaceAll(string(doc), "\r\n", "\n")
+	if strings.ContainsAny(text, "\r\u0085\u2028\u2029") {
+		return "" // a line break this reader does not follow (a lone CR; NEL, LS, PS in YAML 1.1)
+	}
 	if strings.HasPrefix(strings.TrimSpace(text), "{") {
 		return flowValue(strings.TrimSpace(text), path)
 	}
