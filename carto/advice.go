@@ -33,6 +33,9 @@ const (
 	HintSQLJob = hint.SQLJob
 	// HintNarrowQuery: the answer is too large: add a LIMIT, filter, or aggregate.
 	HintNarrowQuery = hint.NarrowQuery
+	// HintOAuthToken: this needs an OAuth login (a user's, or M2M credentials), not an API
+	// access token.
+	HintOAuthToken = hint.OAuthToken
 )
 
 // Hints returns the hints err carries, outermost first, each once (nil for none).
@@ -51,6 +54,7 @@ func goWords() map[Hint]string {
 		HintCredentials:  "check the M2M credentials (CARTO Workspace → Developers → Machine to Machine)",
 		HintSQLJob:       "run it as a SQL API job (POST /v3/sql/{connection}/job), which has no such limit",
 		HintNarrowQuery:  "add a LIMIT, filter, or aggregate in SQL",
+		HintOAuthToken:   "log in with FromOAuth or FromM2M: an API access token cannot do this",
 	}
 }
 

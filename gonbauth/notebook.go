@@ -42,6 +42,7 @@ func cellWords() map[carto.Hint]string {
 		carto.HintCacheDir:     "set CARTO_AUTH_CACHE_DIR in the kernel's environment to a folder of your own, or remove this one so that it is made anew with mode 0700",
 		carto.HintAPIBaseURL:   "give it: OAuthOptions{APIBaseURL: \"https://gcp-us-east1.api.carto.com\"} (your region's)",
 		carto.HintCredentials:  "check the M2M credentials (CARTO Workspace → Developers → Machine to Machine)",
+		carto.HintOAuthToken:   "log in (gonbauth.Login) or use M2M credentials: an API access token cannot do this",
 	}
 }
 

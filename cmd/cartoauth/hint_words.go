@@ -12,5 +12,6 @@ func hintWords() map[carto.Hint]string {
 		carto.HintAPIBaseURL:  "give it with --api-base-url, e.g. https://gcp-us-east1.api.carto.com",
 		carto.HintSQLJob:      "run it as a SQL API job (POST /v3/sql/{connection}/job), which has no such limit",
 		carto.HintNarrowQuery: "add a LIMIT, filter or aggregate in the SQL (or raise --max-rows)",
+		carto.HintOAuthToken:  "log in (cartoauth login) or use M2M credentials: an API access token cannot do this",
 	}
 }

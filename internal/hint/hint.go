@@ -32,6 +32,9 @@ const (
 	SQLJob Hint = "sql-job"
 	// NarrowQuery: the answer is too large: add a LIMIT, filter, or aggregate.
 	NarrowQuery Hint = "narrow-query"
+	// OAuthToken: this needs an OAuth access token (a user's login, or M2M credentials); an
+	// API access token cannot do it.
+	OAuthToken Hint = "oauth-token"
 )
 
 // With returns err carrying hints (nil for a nil err); its text is err's.
