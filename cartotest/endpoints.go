@@ -24,6 +24,9 @@ const (
 	EndpointDWToken = "dw-token"
 	// EndpointSQL is GET or POST /v3/sql/<connection>/query.
 	EndpointSQL = "sql"
+	// EndpointTokens is the Tokens API: /v3/tokens (GET, POST) and /v3/tokens/{token} (GET,
+	// DELETE).
+	EndpointTokens = "tokens"
 	// EndpointCodePage is GET /auth/token (the copy-code page).
 	EndpointCodePage = "code-page"
 	// EndpointUserinfo is GET /userinfo (OpenID Connect userinfo).

@@ -34,6 +34,11 @@ func routeFor(path string) *route {
 		return &route{EndpointConfig, "GET", (*Server).handleConfig}
 	case "/v3/connections/carto-dw/token":
 		return &route{EndpointDWToken, "GET", (*Server).handleDWToken}
+	case "/v3/tokens":
+		return &route{EndpointTokens, "GET POST", (*Server).handleTokens}
+	}
+	if strings.HasPrefix(path, "/v3/tokens/") && !strings.Contains(path[len("/v3/tokens/"):], "/") {
+		return &route{EndpointTokens, "GET DELETE", (*Server).handleAPIToken}
 	}
 	if strings.HasPrefix(path, "/v3/sql/") && strings.HasSuffix(path, "/query") {
 		return &route{EndpointSQL, "GET POST", (*Server).handleSQL}

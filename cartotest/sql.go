@@ -10,21 +10,20 @@ import (
 // handleSQL is the v3 SQL API on the built-in tables (see runSQL for the SQL it runs):
 // GET ?q=<sql>[&queryParameters=<JSON>], or POST a JSON body {"q": "<sql>", "queryParameters":
 // <JSON>}; other parameters (client, v) are ignored. A missing, unknown or expired token is a
-// 401, an unknown connection a 404, a statement outside the subset a 400; each error's body
-// is {"error": "<message>", "status": <status>}.
+// 401, an API access token whose grant does not cover the query a 403 (see dataAccess), an
+// unknown connection a 404, a statement outside the subset a 400; each error's body is
+// {"error": "<message>", "status": <status>}.
 func (s *Server) handleSQL(w http.ResponseWriter, r *http.Request) {
-	if !s.bearer(w, r) {
+	fail := func(status int, msg string) { apiError(w, status, msg) }
+	conn := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v3/sql/"), "/query")
+	q, params, ok := sqlRequest(w, r)
+	if !s.dataAccess(w, r, dataRequest{api: "sql", connection: conn, source: q, tables: sqlTablesRead(q)}) {
 		return
 	}
-	fail := func(status int, msg string) {
-		writeJSON(w, status, map[string]any{"error": msg, "status": status})
-	}
-	conn := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v3/sql/"), "/query")
 	if conn != SQLConnection {
 		fail(http.StatusNotFound, "Connection not found: "+conn+" (the sandbox knows only "+SQLConnection+")")
 		return
 	}
-	q, params, ok := sqlRequest(w, r)
 	if !ok {
 		fail(http.StatusBadRequest, `POST needs a JSON body {"q": "<sql>", "queryParameters": <object or array>}`)
 		return
@@ -64,4 +63,13 @@ func sqlRequest(w http.ResponseWriter, r *http.Request) (q string, params []byte
 		return "", nil, false
 	}
 	return body.Q, body.Params, true
+}
+
+// sqlTablesRead is the tables a query reads, as written (nil when it reads none or does not
+// parse).
+func sqlTablesRead(sql string) []string {
+	if q, err := parseSQL(sql); err == nil && q.from != "" {
+		return []string{q.from}
+	}
+	return nil
 }

@@ -15,8 +15,10 @@ type state struct {
 	revoked  map[int]bool // refresh token families revoked
 	families int
 	dw       map[string]time.Time // Google token → expiry
-	deny     int
-	reuse    int
+	// apiTokens are the Tokens API's API access tokens, by token.
+	apiTokens map[string]*apiToken
+	deny      int
+	reuse     int
 }
 
 func (st *state) init() {
@@ -29,6 +31,7 @@ func (st *state) init() {
 	st.refresh = map[string]*refreshToken{}
 	st.revoked = map[int]bool{}
 	st.dw = map[string]time.Time{}
+	st.apiTokens = map[string]*apiToken{}
 }
 
 // authRequest is a validated /authorize request waiting for approval.
