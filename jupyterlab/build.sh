@@ -4,7 +4,7 @@
 # package.json + package-lock.json with npm. Skipped when build/ matches the sources
 # (build/.sources-sha256, checked by the tests too); `npm ci` runs again only when the lockfile
 # changed (node_modules/.e2e-lock-sha256). Needs node >= 20.19 and npm (scripts/install-deps.sh
-# installs npm when missing). ~20 s with a warm npm cache, ~3 s when only index.js changed.
+# installs a pinned one when missing, with scripts/node.sh). ~20 s with a warm npm cache, ~3 s when only index.js changed.
 #
 #   jupyterlab/build.sh [--deps]
 #
@@ -28,12 +28,15 @@ if [[ $DEPS_ONLY == 0 ]]; then
 		exit 0
 	fi
 fi
+# The pinned Node.js of scripts/node.sh, when it linked one (PATH's was missing or too old).
+tools=${NODE_TOOLS_DIR:-../.tools}
+[[ -x $tools/bin/node && -x $tools/bin/npm ]] && PATH="$(cd "$tools/bin" && pwd):$PATH"
 command -v node >/dev/null && command -v npm >/dev/null || {
-	say "error: node (>= 20.19) and npm are needed to build JupyterLab: install them, or use the classic Notebook (JUPYTER_UI=classic)"
+	say "error: node (>= 20.19) and npm are needed to build JupyterLab: scripts/install-deps.sh (or scripts/node.sh) installs them, or use the classic Notebook (JUPYTER_UI=classic)"
 	exit 1
 }
 if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then
-	say "error: node $(node --version) is too old for rspack 2, which builds JupyterLab: need 20.19 or newer (nodejs.org, NodeSource), or use the classic Notebook (JUPYTER_UI=classic)"
+	say "error: node $(node --version) is too old for rspack 2, which builds JupyterLab: need 20.19 or newer (scripts/install-deps.sh, or scripts/node.sh, installs a pinned one), or use the classic Notebook (JUPYTER_UI=classic)"
 	exit 1
 fi
 start=$SECONDS

