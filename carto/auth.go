@@ -23,6 +23,8 @@ type Auth struct {
 	// source says how the login was made, for Info: SourceCache, SourceInteractive, SourceM2M
 	// or SourceEnvironment.
 	source string
+	// passedOver lists the sources Login passed over and why, for Info.
+	passedOver []string
 	// quietUntil (Unix nanoseconds) holds off renewals ahead of expiry after one failed, so
 	// that an outage does not slow down every call while the current token is still valid.
 	quietUntil atomic.Int64
@@ -203,7 +205,16 @@ func (ts tokenSource) Token() (*oauth2.Token, error) {
 // Logout forgets this identity's cached tokens and revokes its refresh token at the auth
 // server. The login is forgotten here even when the revocation fails; the error then wraps
 // ErrRevocationFailed, since the refresh token stays usable there until it expires.
-func (a *Auth) Logout(ctx context.Context) error { return logout(ctx, a.cache, a.login.revoke) }
+func (a *Auth) Logout(ctx context.Context) error {
+	if n, ok := a.login.(logoutNoter); ok {
+		n.noteLogout() // a login not this package's: its source stays as it is
+	}
+	return logout(ctx, a.cache, a.login.revoke)
+}
+
+// logoutNoter is a renewer whose login this package does not own (a token given as it is): a
+// Logout says what it leaves as it is.
+type logoutNoter interface{ noteLogout() }
 
 // logout forgets a login, here and on disk, then revokes its refresh tokens (memory's and the
 // file's, when they differ). A cache that could not be searched is an error after the

@@ -15,6 +15,8 @@ import (
 //     CARTO_CREDENTIALS), with opts' APIBaseURL and Common options; options that choose an
 //     interactive login's account (Profile, Organization, ClientID, Flow, ForceLogin) are
 //     then refused rather than ignored, since the M2M client would log in instead;
+//     else a token from the environment, used as it is (CARTO_API_TOKEN, with
+//     CARTO_API_BASE_URL or opts.APIBaseURL), with the same refusals;
 //  2. the cached login of the profile, renewed without a prompt when needed;
 //  3. an interactive login (as FromOAuth) where someone can answer: opts.Prompter (the notebook
 //     card, from package gonbauth), or a terminal on standard input;
@@ -45,6 +47,12 @@ func login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		}
 		a.source = SourceEnvironment
 		return a, nil
+	}
+	if f.getenv(EnvAPIToken) != "" {
+		if ignored := m2mIgnores(opts); ignored != "" {
+			return nil, fmt.Errorf("%s is set, so Login would use that token and ignore %s; unset it for an interactive login, or drop these options", EnvAPIToken, ignored)
+		}
+		return fromEnvToken(ctx, opts, f)
 	}
 	l, err := newOAuthLogin(opts, f, true)
 	if err != nil {

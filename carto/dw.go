@@ -13,6 +13,9 @@ import (
 // it, from <api_base_url>/v3/connections/carto-dw/token. The Google token is short-lived;
 // package cartodw renews it for long-running work.
 func (a *Auth) CartoDWCredentials(ctx context.Context) (projectID, token string, err error) {
+	if a.isAPIToken() {
+		return "", "", errAPITokenCannot("the CARTO Data Warehouse token endpoint")
+	}
 	base := a.APIBaseURL()
 	if base == "" {
 		return "", "", fmt.Errorf("%w: give one with OAuthOptions.APIBaseURL or the credentials' api_base_url", ErrNoAPIBaseURL)

@@ -11,12 +11,13 @@ const (
 	SourceCache       = "cache"       // an earlier login, from the token cache
 	SourceInteractive = "interactive" // a login by the user, just now
 	SourceM2M         = "m2m"         // machine-to-machine credentials given by the caller
-	SourceEnvironment = "environment" // M2M credentials from CARTO_CREDENTIALS(_FILE), by Login
+	SourceEnvironment = "environment" // M2M credentials from CARTO_CREDENTIALS(_FILE), or CARTO_API_TOKEN, by Login
+	SourceCartoCLI    = "carto-cli"   // the login of CARTO's own CLI (`carto auth login`), read from its file by Login
 )
 
 // Info describes a login without any secret in it.
 type Info struct {
-	Kind         string `json:"kind"` // "oauth" or "m2m"
+	Kind         string `json:"kind"` // "oauth", "m2m" or "api-token" (KindAPIToken)
 	Profile      string `json:"profile,omitempty"`
 	Email        string `json:"email,omitempty"` // from the ID token; empty when unknown
 	Name         string `json:"name,omitempty"`
@@ -32,6 +33,15 @@ type Info struct {
 	// or its file system cannot be used, or the save failed): it ends with the process, and
 	// other processes do not see it. Empty when it is in CacheFile, or caching is off.
 	MemoryOnly      string    `json:"memory_only,omitempty"`
+	// SourceFile is the file another program keeps the login in (the CARTO CLI's), which this
+	// package reads and never changes; empty for its own logins.
+	SourceFile string `json:"source_file,omitempty"`
+	// PassedOver lists, for a login Login made, the sources it passed over and why
+	// ("carto-cli: its token expired at ..."); for a listed login another program keeps, why
+	// Login would pass it over. Empty when there is nothing to say.
+	PassedOver []string `json:"passed_over,omitempty"`
+	// Expiry is when the access token expires; zero when the token says no expiry (an API
+	// access token is used until an API refuses it).
 	Expiry          time.Time `json:"access_token_expiry"`
 	HasRefreshToken bool      `json:"has_refresh_token"`
 }
@@ -45,8 +55,16 @@ func (a *Auth) Info() Info {
 	in := entryInfo(e, a.cache.Path())
 	in.Source = a.source
 	in.MemoryOnly = a.cache.MemoryOnly()
+	in.PassedOver = a.passedOver
+	if d, ok := a.login.(infoDescriber); ok {
+		d.describe(&in)
+	}
 	return in
 }
+
+// infoDescriber is a renewer that knows more of its login than the cache entry says (a token
+// given as it is: its kind, expiry and file).
+type infoDescriber interface{ describe(*Info) }
 
 func (in Info) String() string {
 	where := in.TenantDomain
@@ -56,6 +74,9 @@ func (in Info) String() string {
 	s := fmt.Sprintf("%s login to %s", in.Kind, where)
 	if who := in.Account(); who != "" {
 		s += " as " + who
+	}
+	if in.Expiry.IsZero() {
+		return s + ", token with no known expiry"
 	}
 	return s + ", token valid until " + in.Expiry.Local().Format(time.DateTime)
 }
