@@ -32,7 +32,7 @@ type Info struct {
 	// MemoryOnly says why this login is kept in this process's memory only (the cache folder
 	// or its file system cannot be used, or the save failed): it ends with the process, and
 	// other processes do not see it. Empty when it is in CacheFile, or caching is off.
-	MemoryOnly      string    `json:"memory_only,omitempty"`
+	MemoryOnly string `json:"memory_only,omitempty"`
 	// SourceFile is the file another program keeps the login in (the CARTO CLI's), which this
 	// package reads and never changes; empty for its own logins.
 	SourceFile string `json:"source_file,omitempty"`

@@ -37,4 +37,3 @@ func ReadForeign(path string) (body []byte, othersCanRead bool, err error) {
 	}
 	return body, OthersCanRead(fi.Mode()), nil
 }
-
