@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -62,7 +61,7 @@ func (a *Auth) query(ctx context.Context, connection, sql string, opts *QueryOpt
 	if err != nil {
 		return err
 	}
-	resp, err := a.sendQuery(ctx, req)
+	resp, err := a.sendAPI(ctx, req, "sql", queryError)
 	if err != nil {
 		return err
 	}
@@ -77,13 +76,7 @@ func (a *Auth) query(ctx context.Context, connection, sql string, opts *QueryOpt
 	return nil
 }
 
-// queryRequest is the method, URL and body of a query.
-type queryRequest struct {
-	method, url string
-	body        []byte
-}
-
-func (a *Auth) queryRequest(connection, sql string, opts *QueryOptions) (*queryRequest, error) {
+func (a *Auth) queryRequest(connection, sql string, opts *QueryOptions) (*apiRequest, error) {
 	base := a.APIBaseURL()
 	switch {
 	case base == "":
@@ -115,7 +108,7 @@ func (a *Auth) queryRequest(connection, sql string, opts *QueryOptions) (*queryR
 			q.Set("queryParameters", string(p))
 		}
 		if u := endpoint + "?" + q.Encode(); len(u) <= maxGetURL {
-			return &queryRequest{method: http.MethodGet, url: u}, nil
+			return &apiRequest{method: http.MethodGet, url: u}, nil
 		}
 	}
 	body, err := marshalJSON(struct {
@@ -125,7 +118,7 @@ func (a *Auth) queryRequest(connection, sql string, opts *QueryOptions) (*queryR
 	if err != nil {
 		return nil, fmt.Errorf("query parameters: %w", err)
 	}
-	return &queryRequest{method: http.MethodPost, url: endpoint + "?client=" + queryClient, body: body}, nil
+	return &apiRequest{method: http.MethodPost, url: endpoint + "?client=" + queryClient, body: body}, nil
 }
 
 // marshalJSON encodes v as JSON with <, > and & as they are (SQL holds them; HTML escapes
@@ -138,48 +131,6 @@ func marshalJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-// sendQuery sends req with the token, once more with a renewed one if the API refuses it, and
-// returns a successful answer, or the SQL API's error.
-func (a *Auth) sendQuery(ctx context.Context, q *queryRequest) (*http.Response, error) {
-	hc := a.HTTPClient()
-	for retried := false; ; retried = true {
-		used, err := a.AccessToken(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var body io.Reader
-		if q.body != nil {
-			body = bytes.NewReader(q.body)
-		}
-		req, err := http.NewRequestWithContext(ctx, q.method, q.url, body)
-		if err != nil {
-			return nil, err
-		}
-		if q.body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		req.Header.Set("Accept", "application/json")
-		resp, err := hc.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, queryCancelled(ctx)
-			}
-			return nil, fmt.Errorf("sql endpoint: %w", wire.RedactURLError(err))
-		}
-		if resp.StatusCode/100 == 2 {
-			return resp, nil
-		}
-		answer, _ := wire.ReadLimited(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusUnauthorized && !retried {
-			if now, err := a.AccessToken(ctx); err == nil && now != used {
-				continue // renewed: the body goes once more
-			}
-		}
-		return nil, queryError(resp, answer)
-	}
 }
 
 // pastSyncLimit recognizes the SQL API's word for a query that ran past the synchronous limit.

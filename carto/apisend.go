@@ -1,0 +1,60 @@
+package carto
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/carto-go/carto-auth/internal/wire"
+)
+
+// apiRequest is the method, URL and body (JSON, or nil) of a request to one of CARTO's APIs.
+type apiRequest struct {
+	method, url string
+	body        []byte
+}
+
+// sendAPI sends req with the token, once more with a renewed one if the API refuses it (401),
+// and returns a successful answer; otherwise answerErr's error for the API's answer. name
+// names the API in errors.
+func (a *Auth) sendAPI(ctx context.Context, q *apiRequest, name string, answerErr func(*http.Response, []byte) error) (*http.Response, error) {
+	hc := a.HTTPClient()
+	for retried := false; ; retried = true {
+		used, err := a.AccessToken(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var body io.Reader
+		if q.body != nil {
+			body = bytes.NewReader(q.body)
+		}
+		req, err := http.NewRequestWithContext(ctx, q.method, q.url, body)
+		if err != nil {
+			return nil, err
+		}
+		if q.body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		req.Header.Set("Accept", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			if ctx.Err() != nil && name == "sql" {
+				return nil, queryCancelled(ctx)
+			}
+			return nil, fmt.Errorf("%s endpoint: %w", name, wire.RedactURLError(err))
+		}
+		if resp.StatusCode/100 == 2 {
+			return resp, nil
+		}
+		answer, _ := wire.ReadLimited(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusUnauthorized && !retried {
+			if now, err := a.AccessToken(ctx); err == nil && now != used {
+				continue // renewed: the body goes once more
+			}
+		}
+		return nil, answerErr(resp, answer)
+	}
+}
