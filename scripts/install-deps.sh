@@ -16,7 +16,9 @@
 #                    build stage, the classic Notebook does not need it
 #   --e2e            also what only the end-to-end tests need: JupyterHub, jupyter console,
 #                    tmux (apt) and the OpenID provider of the real-provider tests (npm ci in
-#                    e2e/oidc). `make test` passes it.
+#                    e2e/oidc), and the map libraries (--map-libs). `make test` passes it.
+#   --map-libs       the browser libraries of cartomap's maps (npm ci in cartomap/js, from
+#                    its lockfile), which the sandbox serves (cartoauth sandbox --map-libs)
 #   --no-kernel      do not register the GoNB kernel
 #   --kernel DIR     ONLY register the GoNB kernel spec into the Jupyter data dir DIR
 #                    (DIR/kernels/gonb/kernel.json); gonb must already be built ($GONB, the
@@ -46,7 +48,7 @@ GONB_VERSION=v0.11.5
 # strace: cmd/cartoauth's tests run the CLI with flock failing (ENOLCK) under its fault injection.
 APT_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client jupyter-nbformat
 	python3-jupyter-server python3-jupyterlab-server chromium strace)
-E2E_APT_PACKAGES=(jupyterhub jupyter-console tmux)
+E2E_APT_PACKAGES=(jupyterhub jupyter-console tmux curl)
 
 BIN=${BIN_DIR:-}
 SKIP_APT=${SKIP_APT:-0}
@@ -55,6 +57,7 @@ KERNEL_ONLY_DIR=
 GO_WORK=$ROOT
 RAW_ERROR=0
 E2E=0
+MAP_LIBS=0
 LAB_BUILD=1
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
@@ -68,7 +71,8 @@ while [[ $# -gt 0 ]]; do
 	--no-chromium) APT_PACKAGES=("${APT_PACKAGES[@]/chromium/}"); shift ;;
 	--no-kernel) REGISTER=0; shift ;;
 	--no-lab-build) LAB_BUILD=0; shift ;;
-	--e2e) E2E=1; shift ;;
+	--e2e) E2E=1; MAP_LIBS=1; shift ;;
+	--map-libs) MAP_LIBS=1; shift ;;
 	--kernel) KERNEL_ONLY_DIR=${2:?--kernel needs a directory}; shift 2 ;;
 	--go-work) GO_WORK=${2?--go-work needs a value}; shift 2 ;;
 	--raw-error) RAW_ERROR=1; shift ;;
@@ -206,6 +210,20 @@ install_oidc_provider() {
 	echo "$want" >"$dir/node_modules/.lock-sha256"
 }
 
+# install_map_libs installs cartomap/js's pinned deck.gl and @deck.gl/carto from its lockfile,
+# once per lockfile (scripts off: only their files are served).
+install_map_libs() {
+	local dir=$ROOT/cartomap/js want
+	want=$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)
+	if [[ -f $dir/node_modules/.lock-sha256 && $(<"$dir/node_modules/.lock-sha256") == "$want" ]]; then
+		say "map libraries: present ($dir/node_modules)"
+		return
+	fi
+	say "map libraries: npm ci in $dir"
+	(cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+	echo "$want" >"$dir/node_modules/.lock-sha256"
+}
+
 # use_node puts the Node.js of scripts/node.sh first on PATH for the JupyterLab build and npm ci:
 # PATH's own when new enough, else the pinned one (which, unlike Debian's, trusts only its own
 # CA list: it is given this machine's as well).
@@ -220,7 +238,7 @@ use_node() {
 	fi
 }
 
-if [[ $LAB_BUILD == 1 || $E2E == 1 ]]; then
+if [[ $LAB_BUILD == 1 || $E2E == 1 || $MAP_LIBS == 1 ]]; then
 	use_node
 fi
 if [[ $LAB_BUILD == 1 ]]; then
@@ -228,6 +246,9 @@ if [[ $LAB_BUILD == 1 ]]; then
 fi
 if [[ $E2E == 1 ]]; then
 	install_oidc_provider
+fi
+if [[ $MAP_LIBS == 1 ]]; then
+	install_map_libs
 fi
 if [[ $REGISTER == 1 ]]; then
 	register_kernel ""

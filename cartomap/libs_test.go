@@ -1,0 +1,64 @@
+package cartomap
+
+import (
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// installedLibs is where scripts/install-deps.sh (--e2e, --map-libs) installs the libraries.
+const installedLibs = "js/node_modules"
+
+// TestLibrariesMatchInstalled checks the committed hashes and versions against the files npm ci
+// installed from the lockfile: run cartomap/js/gen-libs.sh after changing the lockfile.
+func TestLibrariesMatchInstalled(t *testing.T) {
+	if _, err := os.Stat(installedLibs); err != nil {
+		if os.Getenv("E2E_STRICT") == "1" {
+			t.Fatalf("%s is missing: run scripts/install-deps.sh --map-libs", installedLibs)
+		}
+		t.Skipf("%s is missing: run scripts/install-deps.sh --map-libs", installedLibs)
+	}
+	if len(Libraries) != 2 {
+		t.Fatalf("Libraries has %d entries, want deck.gl and @deck.gl/carto", len(Libraries))
+	}
+	for _, l := range Libraries {
+		dir := filepath.Join(installedLibs, filepath.FromSlash(l.Name))
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(l.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha512.Sum384(b)
+		if got := "sha384-" + base64.StdEncoding.EncodeToString(sum[:]); got != l.Integrity {
+			t.Errorf("%s: installed file hashes to %s, libs.go says %s (run cartomap/js/gen-libs.sh)", l.URLPath(), got, l.Integrity)
+		}
+		var pkg struct{ Version string }
+		pj, err := os.ReadFile(filepath.Join(dir, "package.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(pj, &pkg); err != nil || pkg.Version != l.Version {
+			t.Errorf("%s: installed version %q, libs.go says %s", l.Name, pkg.Version, l.Version)
+		}
+	}
+}
+
+// TestLockfilePinsExactVersions checks that package.json names exact versions, the ones of
+// libs.go.
+func TestLockfilePinsExactVersions(t *testing.T) {
+	b, err := os.ReadFile("js/package.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct{ Dependencies map[string]string }
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range Libraries {
+		if pkg.Dependencies[l.Name] != l.Version {
+			t.Errorf("package.json pins %s at %q, libs.go says %s", l.Name, pkg.Dependencies[l.Name], l.Version)
+		}
+	}
+}
