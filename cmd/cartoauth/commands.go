@@ -28,6 +28,7 @@ func init() {
 		{"logout", "forget every cached login (or one profile's), revoking refresh tokens best-effort", runLogout, false},
 		{"switch", "choose the profile used when none is given", runSwitch, false},
 		{"sql", "run a SQL statement through CARTO's SQL API and print the answer (table, --json or --csv)", runSQL, true},
+		{"api-token", "mint, list, delete or prune scoped API access tokens (for maps and shared pages)", runAPIToken, false},
 		{"dw-credentials", "print CARTO Data Warehouse {projectId, token} JSON on stdout", runDWCredentials, false},
 		{"sandbox", "serve a local CARTO stand-in (login page, APIs, BigQuery) for demos and tests", runSandbox, true},
 		{"help", "show help for cartoauth or one command", runHelp, false},

@@ -53,3 +53,10 @@ func (fs *flagSet) writeHelp(w io.Writer) {
 	}
 	fmt.Fprint(w, "\nExit codes: 0 ok, 1 failure, 2 usage error, 3 interactive login required.\n")
 }
+
+// isSet reports whether the flag name was given on the command line.
+func (fs *flagSet) isSet(name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
