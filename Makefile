@@ -37,7 +37,7 @@ FUZZTIME ?= 3s
 # e2e/yamlref:FuzzYAMLValueAgainstYAMLv3 compares the config.yaml reader with a full YAML parser:
 # a finding is a case the reader does not follow yet, not a regression, so `make test` runs its
 # corpus (with the e2e tests) rather than fuzzing it for 3 s; `make fuzz-yaml` fuzzes it.
-FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials carto:FuzzCredentialsEnvError carto:FuzzQueryAnswer internal/cache:FuzzParseEntry internal/cache:FuzzIdentityKey carto:FuzzTokenResponse internal/wire:FuzzYAMLValue
+FUZZ_TARGETS := internal/flow:FuzzParsePaste carto:FuzzParseCredentials carto:FuzzCredentialsEnvError carto:FuzzQueryAnswer internal/cache:FuzzParseEntry internal/cache:FuzzIdentityKey carto:FuzzTokenResponse internal/wire:FuzzYAMLValue carto:FuzzCartoCLIFile carto:FuzzAPITokenEnvError
 
 ## fuzz-yaml: compare the config.yaml reader with a full YAML parser for FUZZTIME (default 3s;
 ## FUZZTIME=10m for longer); findings land in e2e/yamlref/testdata/fuzz.

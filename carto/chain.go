@@ -18,6 +18,11 @@ import (
 //     else a token from the environment, used as it is (CARTO_API_TOKEN, with
 //     CARTO_API_BASE_URL or opts.APIBaseURL), with the same refusals;
 //  2. the cached login of the profile, renewed without a prompt when needed;
+//     else the login of CARTO's own CLI (`carto auth login`), read from
+//     $HOME/.carto_credentials.json and never changed: the CLI's current profile for the
+//     default profile, the CLI profile of the same name for a named one; passed over (Info's
+//     PassedOver says why) when its token expired, the file is not a regular file of the user
+//     that others cannot write, or opts' APIBaseURL, Organization or ClientID differ;
 //  3. an interactive login (as FromOAuth) where someone can answer: opts.Prompter (the notebook
 //     card, from package gonbauth), or a terminal on standard input;
 //  4. otherwise an error wrapping ErrInteractionRequired that names both ways out.
@@ -63,9 +68,14 @@ func login(ctx context.Context, opts *OAuthOptions) (*Auth, error) {
 		if err == nil || !errors.Is(err, ErrInteractionRequired) || errors.Is(err, ErrLoginInProgress) {
 			return a, err // ErrLoginInProgress names the other process, which says more
 		}
+		cli, passed := cartoCLIStep(ctx, l.cfg, f)
+		if cli != nil {
+			return cli, nil
+		}
+		l.auth.passedOver = passed
 	}
 	if ans := l.cfg.answer; !ans.can() {
-		return nil, hint.With(fmt.Errorf("%w: no cached login, and nobody can answer a login here (%s)", ErrInteractionRequired, ans.nobody),
+		return nil, hint.With(fmt.Errorf("%w: no cached login%s, and nobody can answer a login here (%s)", ErrInteractionRequired, passedOverText(l.auth.passedOver), ans.nobody),
 			HintLogIn, HintM2M)
 	}
 	return l.open(ctx, false)
@@ -86,4 +96,12 @@ func m2mIgnores(opts *OAuthOptions) string {
 		set = append(set, "ForceLogin")
 	}
 	return strings.Join(set, ", ")
+}
+
+// passedOverText is the sources Login passed over, for an error ("" for none).
+func passedOverText(passed []string) string {
+	if len(passed) == 0 {
+		return ""
+	}
+	return " (passed over: " + strings.Join(passed, "; ") + ")"
 }
