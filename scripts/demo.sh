@@ -115,6 +115,7 @@ trap stop EXIT
 mkdir -p "$DEMO_DIR/logs" "$DEMO_DIR/cache"
 export JUPYTER_DATA_DIR=$DEMO_DIR/jupyter PYDEVD_DISABLE_FILE_VALIDATION=1 PATH="$BIN:$PATH"
 deps=(--bin "$BIN" --no-chromium)
+[[ $SANDBOX == 1 ]] && deps+=(--map-libs)
 [[ $UI == classic ]] && deps+=(--no-lab-build)
 "$ROOT/scripts/install-deps.sh" "${deps[@]}" </dev/null
 if [[ $UI == classic ]]; then
@@ -136,7 +137,8 @@ JUPYTER_PORT=${JUPYTER_PORT:-8888}
 # --- sandbox ------------------------------------------------------------------------------
 if [[ $SANDBOX == 1 ]]; then
 	creds=$DEMO_DIR/m2m-sandbox.json
-	"$BIN/cartoauth" sandbox --addr "$SANDBOX_ADDR" --credentials "$creds" \
+	# --map-libs: the sandbox serves the maps' libraries from the lockfile's install (no CDN).
+	"$BIN/cartoauth" sandbox --addr "$SANDBOX_ADDR" --credentials "$creds" --map-libs "$ROOT/cartomap/js/node_modules" \
 		>"$DEMO_DIR/logs/sandbox.out" 2>"$DEMO_DIR/logs/sandbox.err" </dev/null &
 	SANDBOX_PID=$!
 	PIDS+=("$SANDBOX_PID")
@@ -145,7 +147,7 @@ if [[ $SANDBOX == 1 ]]; then
 	wait_for "the sandbox" "$SANDBOX_PID" http_ok "$SANDBOX_URL/config.yaml"
 	# No CARTO_CREDENTIALS_FILE: gonbauth.Login would log the quickstart in by M2M instead of the
 	# card. The M2M notebook finds the sandbox's credentials next to it (below).
-	export CARTO_AUTH_SERVER=$SANDBOX_URL CARTO_AUTH_CACHE_DIR=$DEMO_DIR/cache
+	export CARTO_AUTH_SERVER=$SANDBOX_URL CARTO_AUTH_CACHE_DIR=$DEMO_DIR/cache CARTOMAP_LIBRARY_URL=$SANDBOX_URL/cartomap-libs/
 else
 	unset CARTO_AUTH_SERVER CARTO_AUTH_CACHE_DIR CARTO_CREDENTIALS_FILE CARTO_CREDENTIALS
 fi

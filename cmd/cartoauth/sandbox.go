@@ -8,9 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"time"
 
+	"github.com/carto-go/carto-auth/cartomap"
 	"github.com/carto-go/carto-auth/cartotest"
 )
 
@@ -26,19 +28,24 @@ cartoauth at it:
 
   export CARTO_AUTH_SERVER=http://127.0.0.1:8765
 
+With --map-libs DIR (or $CARTOAUTH_MAP_LIBS) it also serves the map libraries that npm ci
+installed into DIR (cartomap/js/node_modules) at /cartomap-libs/, and prints the line that
+points cartomap at them (CARTOMAP_LIBRARY_URL).
+
 It stops cleanly on Ctrl-C (SIGINT) or SIGTERM. It binds loopback addresses only, unless
 --allow-remote: anyone who reaches it can log in with the test user.`
 
 // sandboxFlags are the sandbox's settings.
 type sandboxFlags struct {
 	addr, credentials, publicURL string
+	mapLibs                      string
 	allowRemote, verbose         bool
 	tokenLifetime                positiveDuration
 }
 
 // runSandbox is "cartoauth sandbox".
 func runSandbox(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("sandbox", "cartoauth sandbox [--addr HOST:PORT] [--credentials FILE] [--url URL] [--allow-remote] [--token-lifetime D] [--verbose]", sandboxAbout)
+	fs := newFlagSet("sandbox", "cartoauth sandbox [--addr HOST:PORT] [--credentials FILE] [--url URL] [--allow-remote] [--token-lifetime D] [--map-libs DIR] [--verbose]", sandboxAbout)
 	var f sandboxFlags
 	f.tokenLifetime.d = 24 * time.Hour
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8765", "listen on `HOST:PORT` (port 0 picks a free port)")
@@ -46,6 +53,7 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.publicURL, "url", "", "base `URL` clients use, when it differs from the listen address (port mappings, Docker)")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow a non-loopback --addr such as 0.0.0.0:8765 (in a container)")
 	fs.Var(&f.tokenLifetime, "token-lifetime", "lifetime of the access tokens it issues (short ones show refreshing)")
+	fs.StringVar(&f.mapLibs, "map-libs", os.Getenv("CARTOAUTH_MAP_LIBS"), "serve the map libraries npm ci installed in `DIR` (cartomap/js/node_modules) at /cartomap-libs/")
 	fs.BoolVar(&f.verbose, "verbose", false, "log one line per request on stderr (never tokens, codes or query strings)")
 	if err := fs.parse(e, args); err != nil {
 		return err
@@ -69,6 +77,9 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 	}
 	bq := cartotest.NewBigQuery(srv.ValidDWToken)
 	srv.Mount(cartotest.BigQueryPathPrefix, http.StripPrefix(cartotest.BigQueryPathPrefix, bq.Handler()))
+	if f.mapLibs != "" {
+		srv.Mount(mapLibsPrefix, http.StripPrefix(mapLibsPrefix+"/", cartomap.LibraryHandler(f.mapLibs)))
+	}
 	if f.credentials != "" {
 		if err := srv.WriteCredentialsFile(f.credentials); err != nil {
 			l.Close()
@@ -77,7 +88,7 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
-	writeSandboxBanner(e, srv.URL, f.credentials)
+	writeSandboxBanner(e, srv.URL, f.credentials, f.mapLibs != "")
 	select {
 	case err := <-served:
 		return failure(fmt.Errorf("sandbox stopped: %w", err), "check the address and start it again")
@@ -92,6 +103,9 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintln(e.stderr, "sandbox: stopped")
 	return nil
 }
+
+// mapLibsPrefix is where the sandbox serves the map libraries (--map-libs).
+const mapLibsPrefix = "/cartomap-libs"
 
 // check validates the flags and returns the base URL to advertise ("" means derive it from
 // the listener).
@@ -141,12 +155,15 @@ func loopbackHostPort(a net.Addr) string {
 }
 
 // writeSandboxBanner prints the sandbox's details as shell lines: comments, then the export.
-func writeSandboxBanner(e *env, base, credentials string) {
+func writeSandboxBanner(e *env, base, credentials string, mapLibs bool) {
 	fmt.Fprintf(e.stdout, "# CARTO sandbox at %s (Ctrl-C to stop)\n", base)
 	fmt.Fprintf(e.stdout, "# log in as: %s  password: %s\n", cartotest.TestUser, cartotest.TestPassword)
 	fmt.Fprintf(e.stdout, "# BigQuery stand-in: %s%s/\n", base, cartotest.BigQueryPathPrefix)
 	if credentials != "" {
 		fmt.Fprintf(e.stdout, "# M2M credentials: export CARTO_CREDENTIALS_FILE=%s\n", credentials)
+	}
+	if mapLibs {
+		fmt.Fprintf(e.stdout, "export %s=%s%s/\n", cartomap.EnvLibraryURL, base, mapLibsPrefix)
 	}
 	fmt.Fprintf(e.stdout, "export CARTO_AUTH_SERVER=%s\n", base)
 }
