@@ -2,7 +2,6 @@ package cartotest
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -95,13 +94,4 @@ func requestOrigin(r *http.Request) string {
 		return originOf(o)
 	}
 	return originOf(r.Header.Get("Referer"))
-}
-
-// originOf is scheme://host[:port] of an http(s) URL, lower case, "" for anything else.
-func originOf(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return ""
-	}
-	return strings.ToLower(u.Scheme + "://" + u.Host)
 }

@@ -15,35 +15,6 @@ const apiTokenPrefix = "sbx_api_"
 // apiAPIs are the APIs an API access token may be allowed to call.
 var apiAPIs = []string{"sql", "maps", "imports", "lds"}
 
-// TokenGrant is one grant of an API access token: a connection and a source on it, a fully
-// qualified table name (a trailing .* matches every table under that prefix), a SQL query
-// (matched by its exact text), or * for everything the connection reaches.
-type TokenGrant struct {
-	Connection string `json:"connection_name"`
-	Source     string `json:"source"`
-}
-
-// APITokenFacts is what the server knows of an API access token it issued.
-type APITokenFacts struct {
-	Grants   []TokenGrant
-	APIs     []string
-	Referers []string
-	Created  time.Time
-	Expires  time.Time // zero: it never expires
-}
-
-// apiToken is an API access token from the Tokens API; its owner is the subject of the OAuth
-// token that created it (only they list or delete it).
-type apiToken struct {
-	APITokenFacts
-	owner string
-}
-
-// expired reports whether t has an expiry at or before now.
-func (t *apiToken) expired(now time.Time) bool {
-	return !t.Expires.IsZero() && !now.Before(t.Expires)
-}
-
 // tokenRequest is the body of POST /v3/tokens.
 type tokenRequest struct {
 	Grants     []TokenGrant `json:"grants"`
@@ -212,9 +183,4 @@ func (s *Server) ExpireAPITokens() {
 	for _, t := range s.st.apiTokens {
 		t.Expires = now
 	}
-}
-
-// apiError writes a data API's error body, {"error": msg, "status": status}.
-func apiError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]any{"error": msg, "status": status})
 }

@@ -17,3 +17,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func oauthError(w http.ResponseWriter, status int, code, description string) {
 	writeJSON(w, status, map[string]string{"error": code, "error_description": description})
 }
+
+// apiError writes a data API's error body, {"error": msg, "status": status}.
+func apiError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]any{"error": msg, "status": status})
+}
