@@ -24,6 +24,15 @@ const (
 	EndpointDWToken = "dw-token"
 	// EndpointSQL is GET or POST /v3/sql/<connection>/query.
 	EndpointSQL = "sql"
+	// EndpointMaps is GET or POST /v3/maps/<connection>/{table|query}: a Maps API source's
+	// instantiation.
+	EndpointMaps = "maps"
+	// EndpointMapsTileJSON is GET or POST /v3/maps/<connection>/{table|query}/tilejson: a
+	// source's TileJSON.
+	EndpointMapsTileJSON = "maps-tilejson"
+	// EndpointMapsTile is GET /v3/maps/<connection>/{table|query}/{z}/{x}/{y}: one MVT tile of a
+	// source.
+	EndpointMapsTile = "maps-tile"
 	// EndpointTokens is the Tokens API: /v3/tokens (GET, POST) and /v3/tokens/{token} (GET,
 	// DELETE).
 	EndpointTokens = "tokens"

@@ -43,6 +43,14 @@ func routeFor(path string) *route {
 	if strings.HasPrefix(path, "/v3/sql/") && strings.HasSuffix(path, "/query") {
 		return &route{EndpointSQL, "GET POST", (*Server).handleSQL}
 	}
+	switch parseMapsPath(path).req {
+	case mapsInstantiate:
+		return &route{EndpointMaps, "GET POST", (*Server).handleMaps}
+	case mapsTileJSON:
+		return &route{EndpointMapsTileJSON, "GET POST", (*Server).handleMapsTileJSON}
+	case mapsTile:
+		return &route{EndpointMapsTile, "GET", (*Server).handleMapsTile}
+	}
 	return nil
 }
 
@@ -65,6 +73,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(rec, http.StatusNotFound, map[string]any{"error": "not found: " + r.URL.Path})
 	default:
 		endpoint = rt.endpoint
+		if corsPath(r.URL.Path) {
+			if r.Method == http.MethodOptions { // a preflight: neither counted nor faulted
+				preflight(rec, r)
+				break
+			}
+			allowOrigin(rec, r)
+		}
 		s.count(endpoint)
 		// The token endpoint applies its faults itself, once it knows the grant type.
 		if endpoint != EndpointToken && s.fault(rec, r, endpoint) {
