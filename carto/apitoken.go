@@ -145,6 +145,9 @@ func (a *Auth) CreateAPIToken(ctx context.Context, req APITokenRequest) (*APITok
 	if err := req.check(); err != nil {
 		return nil, err
 	}
+	if a.isAPIToken() {
+		return nil, errAPITokenCannot("the Tokens API")
+	}
 	grants := toRecordGrants(req.Grants)
 	key := apitokens.KeyOf(grants, req.APIs, req.Referers, req.Permanent)
 	store := a.apiTokenStore()

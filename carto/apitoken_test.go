@@ -356,3 +356,37 @@ func TestTheTokensAPIRefusalSaysToUseAnOAuthLogin(t *testing.T) {
 	}
 	assertNoSecrets(t, err.Error(), api.Token)
 }
+
+// TestAnAPITokenLoginCannotMintTokens: a login from CARTO_API_TOKEN holding an API access
+// token is refused before any request, with HintOAuthToken.
+func TestAnAPITokenLoginCannotMintTokens(t *testing.T) {
+	srv := standIn(t, cartotest.Config{})
+	ctx := context.Background()
+	owner := tokenTestLogin(t, srv, writeCreds(t, srv), t.TempDir(), nil, nil)
+	api, err := owner.CreateAPIToken(ctx, APITokenRequest{Grants: queryGrant(tokenQuery), APIs: []string{"sql"}, Lifetime: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Login(ctx, envTokenEnv(t, srv, api.Token, srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Count(cartotest.EndpointTokens)
+	_, err = a.CreateAPIToken(ctx, APITokenRequest{Grants: queryGrant(otherQuery), APIs: []string{"maps"}, Lifetime: time.Hour})
+	if err == nil || !slices.Contains(Hints(err), HintOAuthToken) || srv.Count(cartotest.EndpointTokens) != before {
+		t.Fatalf("CreateAPIToken on an API token login: %v (hints %v)", err, Hints(err))
+	}
+	assertNoSecrets(t, err.Error(), api.Token)
+	// Its own query it may run; another is refused (403), and not retried.
+	if res, err := a.Query(ctx, "carto_dw", tokenQuery, nil); err != nil || len(res.Rows) == 0 {
+		t.Errorf("its own query: %v", err)
+	}
+	sqlBefore := srv.Count(cartotest.EndpointSQL)
+	var se *ServerError
+	if _, err := a.Query(ctx, "carto_dw", otherQuery, nil); !errors.As(err, &se) || se.Status != http.StatusForbidden {
+		t.Errorf("another query: %v, want the SQL API's 403", err)
+	}
+	if n := srv.Count(cartotest.EndpointSQL) - sqlBefore; n != 1 {
+		t.Errorf("the refused query was sent %d times, want once", n)
+	}
+}
