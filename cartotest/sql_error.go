@@ -5,7 +5,7 @@ import "fmt"
 // sqlSubset says, in one line, what the SQL API's evaluator runs; errors about statements
 // outside it end with it.
 const sqlSubset = "the sandbox's SQL API runs only SELECT <*, columns, COUNT(*), literals or " +
-	"@name and ? parameters, each [AS alias]> [FROM cities | features] " +
+	"@name and ? parameters, each [AS alias]> [FROM cities | features | regions | routes] " +
 	"[WHERE comparisons (= != <> < <= > >=) joined by AND, OR and parentheses] " +
 	"[ORDER BY column [ASC|DESC], ...] [LIMIT n]"
 
