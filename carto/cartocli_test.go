@@ -280,3 +280,39 @@ func FuzzCartoCLIFile(f *testing.F) {
 		}
 	})
 }
+
+// TestListCartoCLILogins: the CLI's profiles are listed without their tokens, each with why
+// Login would pass it over; a file others can write is an error.
+func TestListCartoCLILogins(t *testing.T) {
+	srv := standIn(t, cartotest.Config{})
+	var logs bytes.Buffer
+	path, _ := cartoCLIHome(t, srv, &logs)
+	if got, err := ListCartoCLILogins(); err != nil || got.File != path || len(got.Logins) != 0 {
+		t.Fatalf("no file: %+v, %v", got, err)
+	}
+	work, old := srv.NewJWTAccessToken(time.Hour), srv.NewJWTAccessToken(-time.Hour)
+	writeCartoCLIFile(t, path, 0o644, map[string]string{"work": work, "old": old, "personal": srv.NewJWTAccessToken(time.Hour)})
+	got, err := ListCartoCLILogins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(got)
+	if strings.Contains(string(body), work) || strings.Contains(string(body), old) {
+		t.Error("a token is in the listing")
+	}
+	if got.CurrentProfile != "work" || !got.OthersCanRead || len(got.Logins) != 3 {
+		t.Fatalf("%+v", got)
+	}
+	for _, in := range got.Logins {
+		expired := in.Profile == "old"
+		if in.Source != SourceCartoCLI || in.APIBaseURL != srv.URL || expired != (len(in.PassedOver) == 1) {
+			t.Errorf("%s: %+v", in.Profile, in)
+		}
+	}
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ListCartoCLILogins(); err == nil || !strings.Contains(err.Error(), "other users can write") {
+		t.Errorf("a file others can write: %v", err)
+	}
+}
