@@ -38,33 +38,48 @@ fmt.Printf("got %q\n", line)
 // opens the notebook.
 func setup(t *testing.T, cells ...string) *browser.Notebook {
 	t.Helper()
-	return setupUI(t, false, cells...)
+	return setupUI(t, "classic", cells...)
 }
 
-// setupUI is setup in JupyterLab when lab is set.
-func setupUI(t *testing.T, lab bool, cells ...string) *browser.Notebook {
+// labFamily are the UIs built on JupyterLab's notebook packages: the project's JupyterLab 4.6
+// and Notebook 7.6.
+var labFamily = []string{"lab", "notebook7"}
+
+// forLabFamily runs test once per UI of labFamily, as subtests named after the UI.
+func forLabFamily(t *testing.T, test func(t *testing.T, ui string)) {
+	for _, ui := range labFamily {
+		t.Run(ui, func(t *testing.T) { test(t, ui) })
+	}
+}
+
+// setupUI is setup in ui: "classic", "lab" (JupyterLab) or "notebook7" (Notebook 7).
+func setupUI(t *testing.T, ui string, cells ...string) *browser.Notebook {
 	t.Helper()
 	dir := t.TempDir()
 	if err := kernel.WriteNotebook(filepath.Join(dir, "t.ipynb"), cells...); err != nil {
 		t.Fatal(err)
 	}
-	if lab {
+	switch ui {
+	case "lab":
 		srv := browser.StartLabT(t, browser.ServerOptions{NotebookDir: dir})
 		return browser.LaunchT(t).OpenLabT(t, srv.NotebookURL("t.ipynb"))
+	case "notebook7":
+		srv := browser.StartNotebook7T(t, browser.ServerOptions{NotebookDir: dir})
+		return browser.LaunchT(t).OpenNotebook7T(t, srv.NotebookURL("t.ipynb"))
 	}
 	srv := browser.StartServerT(t, browser.ServerOptions{NotebookDir: dir})
 	return browser.LaunchT(t).OpenNotebookT(t, srv.NotebookURL("t.ipynb"))
 }
 
-func TestBrowserSmoke(t *testing.T) { smoke(t, false) }
+func TestBrowserSmoke(t *testing.T) { smoke(t, "classic") }
 
-// TestLabSmoke is TestBrowserSmoke in JupyterLab.
-func TestLabSmoke(t *testing.T) { smoke(t, true) }
+// TestUISmoke is TestBrowserSmoke in JupyterLab (lab) and Notebook 7 (notebook7).
+func TestUISmoke(t *testing.T) { forLabFamily(t, smoke) }
 
 // smoke prints, displays and updates a block, and answers an input box in one notebook UI.
-func smoke(t *testing.T, lab bool) {
+func smoke(t *testing.T, ui string) {
 	start := time.Now()
-	nb := setupUI(t, lab, printCell, pinGonbui, displayCell, inputCell)
+	nb := setupUI(t, ui, printCell, pinGonbui, displayCell, inputCell)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	if err := nb.RunAll(ctx); err != nil {

@@ -15,7 +15,7 @@ import (
 // the test failed.
 func StartServerT(t testing.TB, opts ServerOptions) *Server {
 	t.Helper()
-	if opts.Jupyter == "" && opts.Lab == "" {
+	if opts.Jupyter == "" && opts.Lab == "" && opts.Notebook7 == "" {
 		opts.Jupyter = testenv.Jupyter(t)
 	}
 	if opts.NotebookDir == "" {
@@ -114,4 +114,27 @@ func StartHubT(t testing.TB, opts HubOptions) *Hub {
 		}
 	})
 	return h
+}
+
+// StartNotebook7T starts the project's Notebook 7 (notebook7/, see testenv.Notebook7App) for a
+// test, with the same defaults and cleanup as StartServerT.
+func StartNotebook7T(t testing.TB, opts ServerOptions) *Server {
+	t.Helper()
+	opts.Notebook7 = testenv.Notebook7App(t)
+	return StartServerT(t, opts)
+}
+
+// OpenNotebook7T opens a notebook in Notebook 7 for a test (60 s bound), failing the test on
+// error (also when the page is not Notebook 7's own notebook page).
+func (b *Browser) OpenNotebook7T(t testing.TB, url string) *Notebook {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	start := time.Now()
+	n, err := b.OpenNotebook7(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Notebook 7 notebook open, kernel connected in %v", time.Since(start).Round(time.Millisecond))
+	return n
 }

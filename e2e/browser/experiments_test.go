@@ -27,8 +27,8 @@ fmt.Println("exited without reading")
 // withStaleBox opens a notebook (pin gonbui, the stale-input cell, print, ask for input) in
 // one UI and runs its first two cells: cell 1 exits leaving its input box open. The context
 // ends with the test (at most 2 minutes).
-func withStaleBox(t *testing.T, lab bool) (*browser.Notebook, context.Context) {
-	nb := setupUI(t, lab, pinGonbui, staleInputCell, printCell, inputCell)
+func withStaleBox(t *testing.T, ui string) (*browser.Notebook, context.Context) {
+	nb := setupUI(t, ui, pinGonbui, staleInputCell, printCell, inputCell)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	t.Cleanup(cancel)
 	for _, i := range []int{0, 1} {
@@ -42,7 +42,7 @@ func withStaleBox(t *testing.T, lab bool) (*browser.Notebook, context.Context) {
 // TestBrowserStaleInput: a cell opens an input box and exits without reading. Reports whether
 // the box stays, whether the next cell runs, and what typing into the stale box does.
 func TestBrowserStaleInput(t *testing.T) {
-	nb, ctx := withStaleBox(t, false)
+	nb, ctx := withStaleBox(t, "classic")
 	art := testenv.Artifacts(t)
 	boxes, _ := nb.InputBoxes(ctx)
 	t.Logf("after the cell finished: %d input box(es) on the page", boxes)
@@ -188,11 +188,14 @@ const submitStale = `(i) => { const r = window.__e2eNotebook.content.widgets[i].
 		b.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', keyCode: 13, which: 13, bubbles: true})); n++ }
 	return n }`
 
-// TestLabStaleInput: in JupyterLab a cell that exits with its input box unanswered leaves a
-// pending input, and the next cell is refused with a dialog; submitting the stale box with an
-// empty value from a script clears it, and GoNB drops the late answer.
-func TestLabStaleInput(t *testing.T) {
-	nb, ctx := withStaleBox(t, true)
+// TestUIStaleInput: in JupyterLab (lab) and in Notebook 7 (notebook7) a cell that exits with its
+// input box unanswered leaves a pending input, and the next cell is refused with a dialog;
+// submitting the stale box with an empty value from a script clears it, GoNB drops the late
+// answer, and the next cell runs.
+func TestUIStaleInput(t *testing.T) { forLabFamily(t, staleInput) }
+
+func staleInput(t *testing.T, ui string) {
+	nb, ctx := withStaleBox(t, ui)
 	art := testenv.Artifacts(t)
 	if boxes, _ := nb.InputBoxes(ctx); boxes != 1 {
 		t.Fatalf("want the stale box to stay, got %d boxes", boxes)
@@ -203,7 +206,7 @@ func TestLabStaleInput(t *testing.T) {
 	must(t, nb.Screenshot(ctx, -1, "", filepath.Join(art, "pending-input-dialog.png")))
 	t.Logf("next cell with a stale box: dialog %q", dialog)
 	if dialog != "Cell not executed due to pending input" {
-		t.Fatalf("dialog %q, want JupyterLab's pending-input refusal (observed in 4.6)", dialog)
+		t.Fatalf("dialog %q, want the pending-input refusal (observed in JupyterLab 4.6 and Notebook 7.6)", dialog)
 	}
 	must(t, nb.DismissDialog(ctx))
 

@@ -1,7 +1,8 @@
 // Package browser drives a real notebook UI for end-to-end tests: a classic Jupyter Notebook
-// 6.4 server (Debian's apt package) or the project's JupyterLab 4.6 (jupyterlab/ at the
-// repository root: built from npm, served by Debian's jupyter_server), or a JupyterHub 3.0, with the GoNB kernel, and headless
-// Chromium driven by go-rod, typing into input boxes and clicking links as a person would.
+// 6.4 server (Debian's apt package), the project's JupyterLab 4.6 or Notebook 7.6 (jupyterlab/
+// and notebook7/ at the repository root: built from npm, served by Debian's jupyter_server),
+// or a JupyterHub 3.0, with the GoNB kernel, and headless Chromium driven by go-rod, typing
+// into input boxes and clicking links as a person would.
 //
 // Typical use in a test:
 //
@@ -44,7 +45,10 @@ type ServerOptions struct {
 	// server is its app.py run by Python (default /usr/bin/python3) instead of the classic
 	// Notebook, with --expose-app-in-browser (the helpers drive window.jupyterapp).
 	Lab string
-	// Python runs Lab's app.py; "" means /usr/bin/python3.
+	// Notebook7, when set (and Lab is not), is the directory of the project's Notebook 7
+	// (notebook7/, built): its app.py, run as Lab's is.
+	Notebook7 string
+	// Python runs Lab's or Notebook7's app.py; "" means /usr/bin/python3.
 	Python string
 	// Password, with Lab, sets a Jupyter password as a user does (`jupyterlab/jupyter-lab
 	// password`, answered on stdin, into the server's own config dir) and starts the server
@@ -62,7 +66,7 @@ type Server struct {
 	URL string
 	// Token is the server's access token.
 	Token string
-	lab   bool
+	app   string // "" (classic Notebook), "lab" or "notebook7"
 	dir   string
 	process
 }
@@ -81,7 +85,13 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Token: randomHex(16), dir: dir, lab: opts.Lab != ""}
+	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Token: randomHex(16), dir: dir}
+	switch {
+	case opts.Lab != "":
+		s.app = "lab"
+	case opts.Notebook7 != "":
+		s.app = "notebook7"
+	}
 	env := append(os.Environ(), "JUPYTER_DATA_DIR="+opts.DataDir,
 		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
 		"JUPYTERLAB_SETTINGS_DIR=", "JUPYTERLAB_WORKSPACES_DIR=", // under JUPYTER_CONFIG_DIR
@@ -115,8 +125,11 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	return s, nil
 }
 
-// serverCommand is the command line of a classic Notebook or JupyterLab server.
+// serverCommand is the command line of a classic Notebook, JupyterLab or Notebook 7 server.
 func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
+	if opts.Lab == "" && opts.Notebook7 != "" {
+		opts.Lab = opts.Notebook7 // the same launcher's command line
+	}
 	if opts.Lab != "" {
 		py := opts.Python
 		if py == "" {
@@ -143,13 +156,27 @@ func serverCommand(opts ServerOptions, port int, token string) *exec.Cmd {
 }
 
 // NotebookURL returns the URL (with token, if any) that opens the notebook at path, relative to
-// NotebookDir: /notebooks/PATH in the classic Notebook, /lab/tree/PATH in JupyterLab.
+// NotebookDir: /notebooks/PATH in the classic Notebook and in Notebook 7, /lab/tree/PATH in
+// JupyterLab.
 func (s *Server) NotebookURL(path string) string {
 	prefix := "/notebooks/"
-	if s.lab {
+	if s.app == "lab" {
 		prefix = "/lab/tree/"
 	}
 	u := s.URL + prefix + (&url.URL{Path: path}).EscapedPath()
+	if s.Token != "" {
+		u += "?token=" + s.Token
+	}
+	return u
+}
+
+// HomeURL returns the URL (with token, if any) of the server's main page: /lab in JupyterLab,
+// /tree (the file browser) in the classic Notebook and in Notebook 7.
+func (s *Server) HomeURL() string {
+	u := s.URL + "/tree"
+	if s.app == "lab" {
+		u = s.URL + "/lab"
+	}
 	if s.Token != "" {
 		u += "?token=" + s.Token
 	}

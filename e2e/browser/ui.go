@@ -49,13 +49,24 @@ var classicUI = &ui{
 // when the page config says exposeAppInBrowser: jupyterlab/app.py --expose-app-in-browser).
 const labNB = `window.__e2eNotebook`
 
-// labUI is JupyterLab 4.6. A cell is run through the notebook:run-cell command, whose promise
-// settles when the cell has run, or is refused; window.__e2eRuns[i] records that.
-var labUI = &ui{
-	name: "JupyterLab",
-	// ready nudges a connected kernel whose status is still unknown with a kernel_info request
-	// every 3 s: its first status messages can be lost before the server subscribes to them.
-	ready: `() => { const a = window.jupyterapp; if (!a || document.body.dataset.labReady !== 'true') return false;
+// labUI is JupyterLab 4.6 (jupyterlab/index.js sets body[data-lab-ready] once it started).
+var labUI = labFamilyUI("JupyterLab", "labReady")
+
+// notebook7UI is Notebook 7.6 (notebook7/index.js sets body[data-notebook-ready]): its own
+// application and shell, with JupyterLab's notebook, output and input-box packages, so the
+// same commands and selectors reach it.
+var notebook7UI = labFamilyUI("Notebook 7", "notebookReady")
+
+// labFamilyUI is a UI built on JupyterLab's packages (JupyterLab, Notebook 7), exposed as
+// window.jupyterapp, whose page sets document.body.dataset[readyKey] to "true" once the app
+// has started. A cell is run through the notebook:run-cell command, whose promise settles when
+// the cell has run, or is refused; window.__e2eRuns[i] records that.
+func labFamilyUI(name, readyKey string) *ui {
+	return &ui{
+		name: name,
+		// ready nudges a connected kernel whose status is still unknown with a kernel_info request
+		// every 3 s: its first status messages can be lost before the server subscribes to them.
+		ready: `() => { const a = window.jupyterapp; if (!a || document.body.dataset.` + readyKey + ` !== 'true') return false;
 		const w = a.shell.currentWidget;
 		if (!w || !w.content || !w.sessionContext || !w.content.widgets.length) return false;
 		const k = w.sessionContext.session && w.sessionContext.session.kernel;
@@ -68,27 +79,28 @@ var labUI = &ui{
 			return false;
 		}
 		` + labNB + ` = w; return true }`,
-	kernelIdle: `() => { const k = ` + labNB + `.sessionContext.session.kernel; return !!k && k.status === 'idle' }`,
-	runAll:     `() => { void jupyterapp.commands.execute('notebook:run-all-cells') }`,
-	runCell: `(i) => { const p = ` + labNB + `; p.content.activeCellIndex = i; p.content.deselectAll();
+		kernelIdle: `() => { const k = ` + labNB + `.sessionContext.session.kernel; return !!k && k.status === 'idle' }`,
+		runAll:     `() => { void jupyterapp.commands.execute('notebook:run-all-cells') }`,
+		runCell: `(i) => { const p = ` + labNB + `; p.content.activeCellIndex = i; p.content.deselectAll();
 		const r = {done: false}; window.__e2eRuns = window.__e2eRuns || {}; window.__e2eRuns[i] = r;
 		jupyterapp.commands.execute('notebook:run-cell').then(ok => { r.done = true; r.ok = ok },
 			e => { r.done = true; r.err = String(e) }) }`,
-	cellDone: `(i) => { const c = ` + labNB + `.content.widgets[i]; const r = (window.__e2eRuns || {})[i];
+		cellDone: `(i) => { const c = ` + labNB + `.content.widgets[i]; const r = (window.__e2eRuns || {})[i];
 		return (!r || r.done) && (c.model.type !== 'code' || c.model.executionState !== 'running') }`,
-	allDone: `() => ` + labNB + `.content.widgets.every(c => c.model.type !== 'code' || c.model.executionState !== 'running')`,
-	outputRoot: `(i) => { const p = ` + labNB + `; if (i < 0) return p.content.node;
+		allDone: `() => ` + labNB + `.content.widgets.every(c => c.model.type !== 'code' || c.model.executionState !== 'running')`,
+		outputRoot: `(i) => { const p = ` + labNB + `; if (i < 0) return p.content.node;
 		const c = p.content.widgets[i]; return c && c.outputArea ? c.outputArea.node : null }`,
-	input:       `.jp-OutputArea-child:not(.jp-OutputArea-stdin-hiding) input.jp-Stdin-input`, // answered boxes linger while hiding
-	outputsJSON: `(i) => JSON.stringify(` + labNB + `.content.widgets[i].model.outputs.toJSON())`,
-	cell:        `(i) => ` + labNB + `.content.widgets[i].node`,
-	notebook:    `() => ` + labNB + `.content.node`,
-	dialog: `() => { const d = document.querySelector('.jp-Dialog');
+		input:       `.jp-OutputArea-child:not(.jp-OutputArea-stdin-hiding) input.jp-Stdin-input`, // answered boxes linger while hiding
+		outputsJSON: `(i) => JSON.stringify(` + labNB + `.content.widgets[i].model.outputs.toJSON())`,
+		cell:        `(i) => ` + labNB + `.content.widgets[i].node`,
+		notebook:    `() => ` + labNB + `.content.node`,
+		dialog: `() => { const d = document.querySelector('.jp-Dialog');
 		if (!d) return ''; const h = d.querySelector('.jp-Dialog-header'); return (h ? h.innerText : d.innerText).trim() || 'dialog' }`,
-	dismiss: `() => { const b = document.querySelector('.jp-Dialog .jp-Dialog-button.jp-mod-accept'); if (b) b.click() }`,
-	// addCell inserts into the shared model, as the UI's own commands do; the notebook makes
-	// the cell's widget when the model changes.
-	addCell: `(src) => { const m = ` + labNB + `.content.model.sharedModel; const i = m.cells.length;
+		dismiss: `() => { const b = document.querySelector('.jp-Dialog .jp-Dialog-button.jp-mod-accept'); if (b) b.click() }`,
+		// addCell inserts into the shared model, as the UI's own commands do; the notebook makes
+		// the cell's widget when the model changes.
+		addCell: `(src) => { const m = ` + labNB + `.content.model.sharedModel; const i = m.cells.length;
 		m.insertCell(i, {cell_type: 'code', source: src, metadata: {}}); return i }`,
-	cells: `() => ` + labNB + `.content.widgets.length`,
+		cells: `() => ` + labNB + `.content.widgets.length`,
+	}
 }

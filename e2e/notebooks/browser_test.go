@@ -1,10 +1,10 @@
 package notebooks_test
 
-// quickstart.ipynb in classic Jupyter Notebook and in JupyterLab 4.6 with headless Chromium
-// (package browser), logged in as a person would: click the card's link, fill in the
+// quickstart.ipynb in classic Jupyter Notebook, JupyterLab 4.6 and Notebook 7.6 with headless
+// Chromium (package browser), logged in as a person would: click the card's link, fill in the
 // stand-in's login page, and either copy the code back into the box (copy-code) or let the
 // browser come back to the kernel's listener by itself (one-click). After the login the next
-// cells run: JupyterLab refuses any cell while an input box is left open.
+// cells run: JupyterLab and Notebook 7 refuse any cell while an input box is left open.
 
 import (
 	"context"
@@ -34,33 +34,54 @@ const (
 	qsQuery = 3
 )
 
-// browserFixture is a Jupyter server (classic Notebook or JupyterLab) on a copy of notebooks/
-// with the kernel pointed at a stand-in, and a Chromium.
+// uiKind names a notebook UI the browser tests drive.
+type uiKind string
+
+const (
+	uiClassic   uiKind = "classic"   // the classic Notebook 6.4 (apt)
+	uiLab       uiKind = "lab"       // the project's JupyterLab 4.6 (jupyterlab/)
+	uiNotebook7 uiKind = "notebook7" // the project's Notebook 7.6 (notebook7/)
+)
+
+// labFamily are the UIs built on JupyterLab's notebook packages: the same flows, the same
+// "pending input" guard, each its own application and pages.
+var labFamily = []uiKind{uiLab, uiNotebook7}
+
+// forLabFamily runs test once per UI of labFamily, as subtests named after the UI (run one with
+// -run 'TestName/notebook7').
+func forLabFamily(t *testing.T, test func(t *testing.T, ui uiKind)) {
+	for _, ui := range labFamily {
+		t.Run(string(ui), func(t *testing.T) { test(t, ui) })
+	}
+}
+
+// browserFixture is a Jupyter server (classic Notebook, JupyterLab or Notebook 7) on a copy of
+// notebooks/ with the kernel pointed at a stand-in, and a Chromium.
 type browserFixture struct {
 	srv   *cartotest.Server
 	cache string
 	dir   string // the notebook folder the server serves
 	js    *browser.Server
 	b     *browser.Browser
-	lab   bool
+	ui    uiKind
 }
 
 func newBrowserFixture(t *testing.T, cfg cartotest.Config) *browserFixture {
 	t.Helper()
-	return newUIFixture(t, cfg, false)
+	return newUIFixture(t, cfg, uiClassic)
 }
 
-// newUIFixture is newBrowserFixture in JupyterLab when lab is set.
-func newUIFixture(t *testing.T, cfg cartotest.Config, lab bool) *browserFixture {
+// newUIFixture is newBrowserFixture in the UI ui.
+func newUIFixture(t *testing.T, cfg cartotest.Config, ui uiKind) *browserFixture {
 	t.Helper()
-	return newUIFixtureEnv(t, standin(t, cfg), lab)
+	return newUIFixtureEnv(t, standin(t, cfg), ui)
 }
 
 // newUIFixtureEnv is newUIFixture on the stand-in srv, with extra variables (KEY=value) in the
 // kernel's environment.
-func newUIFixtureEnv(t *testing.T, srv *cartotest.Server, lab bool, extra ...string) *browserFixture {
+func newUIFixtureEnv(t *testing.T, srv *cartotest.Server, ui uiKind, extra ...string) *browserFixture {
 	t.Helper()
-	f := &browserFixture{srv: srv, cache: t.TempDir(), lab: lab}
+	f := &browserFixture{srv: srv, cache: t.TempDir(), ui: ui}
 	dir := t.TempDir()
 	f.dir = dir
 	src := filepath.Join(testenv.RepoRoot(t), "notebooks")
@@ -78,20 +99,27 @@ func newUIFixtureEnv(t *testing.T, srv *cartotest.Server, lab bool, extra ...str
 		}
 	}
 	opts := browser.ServerOptions{NotebookDir: dir, Env: cellEnv(f.srv, f.cache, extra...)}
-	if lab {
+	switch ui {
+	case uiLab:
 		f.js = browser.StartLabT(t, opts)
-	} else {
+	case uiNotebook7:
+		f.js = browser.StartNotebook7T(t, opts)
+	default:
 		f.js = browser.StartServerT(t, opts)
 	}
 	f.b = browser.LaunchT(t)
 	return f
 }
 
-// open opens a notebook of the fixture's folder in its UI.
+// open opens a notebook of the fixture's folder in its UI. In Notebook 7 it also checks that the
+// page is Notebook 7's own application on /notebooks/NAME (browser.OpenNotebook7).
 func (f *browserFixture) open(t *testing.T, name string) *browser.Notebook {
 	t.Helper()
-	if f.lab {
+	switch f.ui {
+	case uiLab:
 		return f.b.OpenLabT(t, f.js.NotebookURL(name))
+	case uiNotebook7:
+		return f.b.OpenNotebook7T(t, f.js.NotebookURL(name))
 	}
 	return f.b.OpenNotebookT(t, f.js.NotebookURL(name))
 }
@@ -215,14 +243,14 @@ func mustOK(t *testing.T, err error) {
 // are refused, as in Colab or a remote JupyterHub): click the link, log in on the login page,
 // copy the code, paste it into the box. It saves the waiting card as docs/login-card.png
 // (E2E_UPDATE_DOCS=1) and screenshots of every step in the artifacts.
-func TestBrowserCopyCode(t *testing.T) { copyCodeLogin(t, false) }
+func TestBrowserCopyCode(t *testing.T) { copyCodeLogin(t, uiClassic) }
 
-// TestLabCopyCode is TestBrowserCopyCode in JupyterLab 4.6.
-func TestLabCopyCode(t *testing.T) { copyCodeLogin(t, true) }
+// TestUICopyCode is TestBrowserCopyCode in JupyterLab 4.6 (lab) and Notebook 7.6 (notebook7).
+func TestUICopyCode(t *testing.T) { forLabFamily(t, copyCodeLogin) }
 
-func copyCodeLogin(t *testing.T, lab bool) {
+func copyCodeLogin(t *testing.T, ui uiKind) {
 	waitPortFree(t, loopbackPort, 10*time.Second)
-	f := newUIFixture(t, cartotest.Config{LoginPage: true}, lab)
+	f := newUIFixture(t, cartotest.Config{LoginPage: true}, ui)
 	art := testenv.Artifacts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -264,7 +292,7 @@ func copyCodeLogin(t *testing.T, lab bool) {
 	}
 	mustOK(t, nb.Screenshot(ctx, qsLogin, ".carto-login", filepath.Join(art, "card-waiting.png")))
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-waiting.png")))
-	if updateDocs && !lab {
+	if updateDocs && ui == uiClassic {
 		docs := filepath.Join(testenv.RepoRoot(t), "docs", "login-card.png")
 		mustOK(t, os.MkdirAll(filepath.Dir(docs), 0o755))
 		mustOK(t, nb.Screenshot(ctx, qsLogin, ".carto-login", docs))
@@ -318,15 +346,15 @@ func checkRestOfQuickstart(ctx context.Context, t *testing.T, nb *browser.Notebo
 // card adds the one-click login, keeping the copy-code link and QR code; the person clicks it,
 // logs in, and the browser brings the code back to the kernel by itself. Nothing is pasted;
 // the card closes the code box it no longer needs, and the next cells run.
-func TestBrowserOneClick(t *testing.T) { oneClickLogin(t, false) }
+func TestBrowserOneClick(t *testing.T) { oneClickLogin(t, uiClassic) }
 
-// TestLabOneClick is TestBrowserOneClick in JupyterLab 4.6, where an input box left open would
-// make JupyterLab refuse every next cell.
-func TestLabOneClick(t *testing.T) { oneClickLogin(t, true) }
+// TestUIOneClick is TestBrowserOneClick in JupyterLab 4.6 (lab) and Notebook 7.6 (notebook7),
+// where an input box left open would make the UI refuse every next cell.
+func TestUIOneClick(t *testing.T) { forLabFamily(t, oneClickLogin) }
 
-func oneClickLogin(t *testing.T, lab bool) {
+func oneClickLogin(t *testing.T, ui uiKind) {
 	waitPortFree(t, loopbackPort, 10*time.Second)
-	f := newUIFixture(t, cartotest.Config{LoginPage: true}, lab)
+	f := newUIFixture(t, cartotest.Config{LoginPage: true}, ui)
 	art := testenv.Artifacts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()

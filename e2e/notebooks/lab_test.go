@@ -1,9 +1,9 @@
 package notebooks_test
 
-// JupyterLab 4.6 refuses to run any cell while an input box is open ("Cell not executed due to
-// pending input"). A login that ends without the code box being answered must not leave it
-// open: after each way a login can end, the next cell runs. (Success by paste and by one
-// click: TestLabCopyCode, TestLabOneClick.)
+// JupyterLab 4.6 and Notebook 7.6 (the same notebook packages) refuse to run any cell while an
+// input box is open ("Cell not executed due to pending input"). A login that ends without the
+// code box being answered must not leave it open: after each way a login can end, the next cell
+// runs. (Success by paste and by one click: TestUICopyCode, TestUIOneClick.)
 
 import (
 	"context"
@@ -29,12 +29,15 @@ const (
 	endNext           // the next cell
 )
 
-// TestLabLoginEndings: in one JupyterLab notebook, a login ends by timeout, by an error of the
-// token endpoint after a one-click login, and by the user cancelling on the login page. After
-// each, the next cell runs: the card's last update closed the code box.
-func TestLabLoginEndings(t *testing.T) {
+// TestUILoginEndings: in one notebook, in JupyterLab (lab) and in Notebook 7 (notebook7), a
+// login ends by timeout, by an error of the token endpoint after a one-click login, and by the
+// user cancelling on the login page. After each, the next cell runs: the card's last update
+// closed the code box.
+func TestUILoginEndings(t *testing.T) { forLabFamily(t, loginEndings) }
+
+func loginEndings(t *testing.T, ui uiKind) {
 	waitPortFree(t, loopbackPort, 10*time.Second)
-	f := newUIFixture(t, cartotest.Config{LoginPage: true}, true)
+	f := newUIFixture(t, cartotest.Config{LoginPage: true}, ui)
 	mustOK(t, kernel.WriteNotebook(filepath.Join(f.dir, "endings.ipynb"),
 		loginCell("4 * time.Second"), loginCell("3 * time.Minute"),
 		"%%\nfmt.Println(\"the next cell ran\")"))

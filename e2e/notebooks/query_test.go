@@ -194,7 +194,7 @@ func TestLabQueryShowsMarkupAsText(t *testing.T) {
 	srv := standin(t, cartotest.Config{})
 	creds := filepath.Join(t.TempDir(), "m2m.json")
 	mustOK(t, srv.WriteCredentialsFile(creds))
-	f := newUIFixtureEnv(t, srv, true, "CARTO_CREDENTIALS_FILE="+creds)
+	f := newUIFixtureEnv(t, srv, uiLab, "CARTO_CREDENTIALS_FILE="+creds)
 	art := testenv.Artifacts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()

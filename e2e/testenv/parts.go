@@ -99,9 +99,35 @@ func LabApp(t testing.TB) string {
 }
 
 // LabSourcesHash is the hex SHA-256 of LabSources in dir, concatenated in that order.
-func LabSourcesHash(dir string) (string, error) {
+func LabSourcesHash(dir string) (string, error) { return sourcesHash(dir, LabSources) }
+
+// Notebook7Sources are the files the Notebook 7 front end is built from; notebook7/build.sh
+// records their SHA-256 in build/.sources-sha256.
+var Notebook7Sources = []string{"package.json", "package-lock.json", "index.js", "rspack.config.js"}
+
+// Notebook7App returns the directory of the project's Notebook 7 (notebook7/ at the repository
+// root, with app.py and a build of the current sources), applying the skip policy when it is
+// not built or out of date. It also checks that the system Python has jupyter_server and
+// jupyterlab_server.
+func Notebook7App(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(RepoRoot(t), "notebook7")
+	want, err := sourcesHash(dir, Notebook7Sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "build", ".sources-sha256"))
+	if err != nil || strings.TrimSpace(string(got)) != want {
+		Missing(t, "the Notebook 7 front end build", "build it with notebook7/build.sh (needs node ≥ 20.19 and npm; scripts/install-deps.sh --e2e runs it)")
+	}
+	Python(t, "apt python3-jupyter-server python3-jupyterlab-server", "jupyter_server", "jupyterlab_server")
+	return dir
+}
+
+// sourcesHash is the hex SHA-256 of files in dir, concatenated in that order.
+func sourcesHash(dir string, files []string) (string, error) {
 	h := sha256.New()
-	for _, f := range LabSources {
+	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
 			return "", err
