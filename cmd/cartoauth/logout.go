@@ -31,5 +31,8 @@ a revocation fails the login is still forgotten here, and the command says so an
 		return failure(fmt.Errorf("logout: removed %d login(s), then: %w", n, err), "check the cache folder's permissions and run 'cartoauth logout' again")
 	}
 	fmt.Fprintf(e.stderr, "Logged out: removed %d cached login(s) from %s.\n", n, cacheDirForDisplay())
+	if cli := readCartoCLIStatus(); cli != nil {
+		fmt.Fprintf(e.stderr, "The CARTO CLI's login in %s is left as it is; 'carto auth logout' ends it.\n", cli.File)
+	}
 	return nil
 }
