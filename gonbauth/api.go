@@ -46,6 +46,8 @@ const (
 	SourceInteractive = carto.SourceInteractive
 	SourceM2M         = carto.SourceM2M
 	SourceEnvironment = carto.SourceEnvironment
+	SourceCartoCLI    = carto.SourceCartoCLI
+	KindAPIToken      = carto.KindAPIToken
 
 	EnvAuthServer      = carto.EnvAuthServer
 	EnvCacheDir        = carto.EnvCacheDir
@@ -54,6 +56,8 @@ const (
 	EnvCredentials     = carto.EnvCredentials
 	EnvLoopbackHost    = carto.EnvLoopbackHost
 	EnvProfile         = carto.EnvProfile
+	EnvAPIToken        = carto.EnvAPIToken
+	EnvAPIBaseURL      = carto.EnvAPIBaseURL
 
 	DefaultLoginTimeout  = carto.DefaultLoginTimeout
 	DefaultLoopbackPort  = carto.DefaultLoopbackPort
