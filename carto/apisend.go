@@ -14,6 +14,9 @@ import (
 type apiRequest struct {
 	method, url string
 	body        []byte
+	// secretURL: the URL holds a secret, so no redirect is followed (the client would send
+	// the URL on as the Referer).
+	secretURL bool
 }
 
 // sendAPI sends req with the token, once more with a renewed one if the API refuses it (401),
@@ -21,6 +24,9 @@ type apiRequest struct {
 // names the API in errors.
 func (a *Auth) sendAPI(ctx context.Context, q *apiRequest, name string, answerErr func(*http.Response, []byte) error) (*http.Response, error) {
 	hc := a.HTTPClient()
+	if q.secretURL {
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
 	for retried := false; ; retried = true {
 		used, err := a.AccessToken(ctx)
 		if err != nil {
@@ -40,8 +46,11 @@ func (a *Auth) sendAPI(ctx context.Context, q *apiRequest, name string, answerEr
 		req.Header.Set("Accept", "application/json")
 		resp, err := hc.Do(req)
 		if err != nil {
-			if ctx.Err() != nil && name == "sql" {
+			switch {
+			case ctx.Err() != nil && name == "sql":
 				return nil, queryCancelled(ctx)
+			case ctx.Err() != nil:
+				return nil, fmt.Errorf("%s endpoint: %w", name, context.Cause(ctx))
 			}
 			return nil, fmt.Errorf("%s endpoint: %w", name, wire.RedactURLError(err))
 		}

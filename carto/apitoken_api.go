@@ -15,6 +15,14 @@ import (
 	"github.com/carto-go/carto-auth/internal/wire"
 )
 
+// tokensLimit bounds each request to the Tokens API (a mint holds the record's lock).
+const tokensLimit = 30 * time.Second
+
+// tokensContext is ctx bounded by tokensLimit, with a cause that says who did not answer.
+func tokensContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, tokensLimit, fmt.Errorf("CARTO's Tokens API did not answer within %s", tokensLimit))
+}
+
 // tokenAnswer is an API access token as the Tokens API shows it; only token is required.
 type tokenAnswer struct {
 	Token      string     `json:"token"`
@@ -66,6 +74,8 @@ func (a *Auth) mintAPIToken(ctx context.Context, req APITokenRequest) (*apitoken
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := tokensContext(ctx)
+	defer cancel()
 	resp, err := a.sendAPI(ctx, &apiRequest{method: http.MethodPost, url: endpoint, body: b}, "tokens", tokensError)
 	if err != nil {
 		return nil, err
@@ -112,7 +122,9 @@ func (a *Auth) tokenRequest(ctx context.Context, method, tok string) (unknown bo
 	if err != nil {
 		return false, err
 	}
-	resp, err := a.sendAPI(ctx, &apiRequest{method: method, url: endpoint}, "tokens", tokensError)
+	ctx, cancel := tokensContext(ctx)
+	defer cancel()
+	resp, err := a.sendAPI(ctx, &apiRequest{method: method, url: endpoint, secretURL: true}, "tokens", tokensError)
 	if err == nil {
 		resp.Body.Close()
 		return false, nil
@@ -132,6 +144,8 @@ func (a *Auth) ListAPITokens(ctx context.Context) ([]*APIToken, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := tokensContext(ctx)
+	defer cancel()
 	resp, err := a.sendAPI(ctx, &apiRequest{method: http.MethodGet, url: endpoint}, "tokens", tokensError)
 	if err != nil {
 		return nil, err

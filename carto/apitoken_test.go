@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -388,5 +389,47 @@ func TestAnAPITokenLoginCannotMintTokens(t *testing.T) {
 	}
 	if n := srv.Count(cartotest.EndpointSQL) - sqlBefore; n != 1 {
 		t.Errorf("the refused query was sent %d times, want once", n)
+	}
+}
+
+// TestATokenInAURLIsNeverRedirected: a request with a token in its path (show, delete) follows
+// no redirect, so the token never reaches another host (as the URL, or as the Referer).
+func TestATokenInAURLIsNeverRedirected(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	var elsewhere []string
+	var mu sync.Mutex
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		elsewhere = append(elsewhere, r.URL.String()+" "+r.Header.Get("Referer"))
+		mu.Unlock()
+	}))
+	t.Cleanup(other.Close)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v3/tokens/") {
+			http.Redirect(w, r, other.URL+"/collect", http.StatusFound)
+			return
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	ctx := context.Background()
+	a, err := FromM2M(ctx, writeCreds(t, srv), &M2MOptions{APIBaseURL: front.URL, Common: Common{AuthServer: srv.URL, CacheDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := a.CreateAPIToken(ctx, APITokenRequest{Grants: queryGrant(tokenQuery), APIs: []string{"maps"}, Lifetime: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.DeleteAPIToken(ctx, tok.ID)
+	if err == nil || !strings.Contains(err.Error(), "302") {
+		t.Fatalf("delete through a redirect: %v, want the 302 as an error", err)
+	}
+	assertNoSecrets(t, err.Error(), tok.Token)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(elsewhere) != 0 {
+		t.Errorf("the redirect was followed: %q", elsewhere)
 	}
 }
