@@ -73,7 +73,7 @@ E2E_DEPS_FLAGS ?=
 
 ## e2e-deps: install what is missing for the end-to-end tests (apt Jupyter, JupyterLab's server,
 ## JupyterHub, jupyter console, Chromium, tmux; gonb and goimports into E2E_BIN; the JupyterLab
-## build).
+## and Notebook 7 builds).
 ## Parts already there are skipped in about a second; apt needs root or sudo.
 e2e-deps:
 	scripts/install-deps.sh --e2e --no-kernel --bin "$(E2E_BIN)" $(E2E_DEPS_FLAGS) </dev/null
@@ -90,7 +90,8 @@ e2e: e2e-deps
 
 ## demo: the example notebooks in JupyterLab, logged in against a local CARTO sandbox. Installs
 ## what is missing (scripts/install-deps.sh, the JupyterLab build included), prints the URL to
-## open; Ctrl-C stops it all. JUPYTER_UI=classic make demo: the classic Notebook instead.
+## open; Ctrl-C stops it all. JUPYTER_UI=classic make demo: the classic Notebook instead;
+## JUPYTER_UI=notebook7 make demo: Notebook 7 (the project's build, notebook7/).
 demo:
 	scripts/demo.sh
 
@@ -99,10 +100,11 @@ notebook:
 	scripts/demo.sh --no-sandbox
 
 ## demo-smoke: start the demo on free ports, check it answers, stop it (for tests and CI); in
-## JupyterLab, then with the classic switch.
+## JupyterLab, then with the classic switch, then with Notebook 7's.
 demo-smoke:
 	DEMO_SMOKE=1 JUPYTER_UI=lab scripts/demo.sh
 	DEMO_SMOKE=1 JUPYTER_UI=classic scripts/demo.sh
+	DEMO_SMOKE=1 JUPYTER_UI=notebook7 scripts/demo.sh
 
 ## soak: the fault soak against the real OpenID provider (e2e/provider TestSoak) for SOAK
 ## (default 10m; `make test` runs it for 40s): workers sharing one cache, SIGKILLs, 5xx answers,

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # demo.sh: the example notebooks in JupyterLab (the project's build, jupyterlab/) or, with
-# --classic, the classic Jupyter Notebook, logged in against a local CARTO sandbox (`make demo`)
+# --classic, the classic Jupyter Notebook, or with --notebook7, Notebook 7 (the project's build,
+# notebook7/), logged in against a local CARTO sandbox (`make demo`)
 # or against real CARTO (`make notebook`). Sets everything up itself with
 # scripts/install-deps.sh (apt Jupyter, pinned GoNB, goimports, kernel that imports this
 # checkout with no setup cell, the JupyterLab build). Ctrl-C stops everything it started.
 #
-#   scripts/demo.sh [--no-sandbox] [--classic] [--smoke]
+#   scripts/demo.sh [--no-sandbox] [--classic | --notebook7] [--smoke]
 #
 #   --no-sandbox   real CARTO: no sandbox, CARTO_AUTH_SERVER unset, the default token cache
 #   --classic      the classic Notebook 6.4 instead of JupyterLab (also JUPYTER_UI=classic);
 #                  needs no node/npm
+#   --notebook7    Notebook 7.6 instead of JupyterLab (also JUPYTER_UI=notebook7): its file
+#                  browser at /tree, each notebook in a tab of its own
 #   --smoke        start everything, check it answers (sandbox /config.yaml and an M2M
 #                  token, Jupyter /api/status, the gonb kernel spec, the UI's page), stop it,
 #                  exit 0. Also when CI=true or DEMO_SMOKE=1. Uses free ports and its own token.
@@ -17,7 +20,7 @@
 #
 # As `jupyter lab` does, Jupyter makes a token and the demo prints the URL with it; with a
 # password set (`jupyterlab/jupyter-lab password`) it asks for that instead; JUPYTER_TOKEN sets
-# the token. Environment: JUPYTER_UI (lab, the default, or classic), DEMO_DIR (bin, kernel
+# the token. Environment: JUPYTER_UI (lab, the default, classic or notebook7), DEMO_DIR (bin, kernel
 # spec, token cache, logs; default ~/.cache/carto-auth-demo), BIN_DIR (tools; default
 # $DEMO_DIR/bin), SANDBOX_ADDR (default 127.0.0.1:8765), JUPYTER_PORT (default 8888),
 # SKIP_APT=1 (no apt).
@@ -41,14 +44,15 @@ while [[ $# -gt 0 ]]; do
 	--no-sandbox) SANDBOX=0; shift ;;
 	--smoke) SMOKE=1; shift ;;
 	--classic) UI=classic; shift ;;
+	--notebook7) UI=notebook7; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 done
 
 case $UI in
-lab | classic) ;;
-*) die "JUPYTER_UI=$UI: want lab (JupyterLab, the default) or classic (the classic Notebook)" ;;
+lab | classic | notebook7) ;;
+*) die "JUPYTER_UI=$UI: want lab (JupyterLab, the default), classic (the classic Notebook) or notebook7 (Notebook 7)" ;;
 esac
 
 # free_port prints a port in 20000-31999 (below Linux's ephemeral range, where a client's own
@@ -117,12 +121,13 @@ export JUPYTER_DATA_DIR=$DEMO_DIR/jupyter PYDEVD_DISABLE_FILE_VALIDATION=1 PATH=
 deps=(--bin "$BIN" --no-chromium)
 [[ $SANDBOX == 1 ]] && deps+=(--map-libs)
 [[ $UI == classic ]] && deps+=(--no-lab-build)
+[[ $UI == notebook7 ]] && deps+=(--no-lab-build --notebook7)
 "$ROOT/scripts/install-deps.sh" "${deps[@]}" </dev/null
 if [[ $UI == classic ]]; then
 	command -v jupyter-notebook >/dev/null || die "jupyter-notebook not found: install the apt package jupyter-notebook (or run without SKIP_APT)"
 else
 	/usr/bin/python3 -c 'import jupyter_server, jupyterlab_server' 2>/dev/null ||
-		die "JupyterLab's server is missing: install the apt packages python3-jupyter-server python3-jupyterlab-server (or run without SKIP_APT)"
+		die "the server of $([[ $UI == lab ]] && echo JupyterLab || echo 'Notebook 7') is missing: install the apt packages python3-jupyter-server python3-jupyterlab-server (or run without SKIP_APT)"
 fi
 say "building cartoauth -> $BIN/cartoauth"
 (cd "$ROOT" && go build -o "$BIN/cartoauth" ./cmd/cartoauth)
@@ -171,6 +176,10 @@ if [[ $UI == lab ]]; then
 	jupyter_args+=(--ServerApp.port_retries=0 --ServerApp.root_dir="$NOTEBOOKS")
 	[[ -n ${SMOKE_TOKEN:-} ]] && jupyter_args+=(--ServerApp.token="$SMOKE_TOKEN" --ServerApp.password=)
 	jupyter=("$ROOT/jupyterlab/jupyter-lab") server_file=jpserver home=/lab
+elif [[ $UI == notebook7 ]]; then
+	jupyter_args+=(--ServerApp.port_retries=0 --ServerApp.root_dir="$NOTEBOOKS")
+	[[ -n ${SMOKE_TOKEN:-} ]] && jupyter_args+=(--ServerApp.token="$SMOKE_TOKEN" --ServerApp.password=)
+	jupyter=("$ROOT/notebook7/jupyter-notebook7") server_file=jpserver home=/tree
 else
 	jupyter_args+=(--NotebookApp.port_retries=0 --notebook-dir="$NOTEBOOKS")
 	[[ -n ${SMOKE_TOKEN:-} ]] && jupyter_args+=(--NotebookApp.token="$SMOKE_TOKEN" --NotebookApp.password=)
@@ -204,10 +213,15 @@ if [[ $SMOKE == 1 ]]; then
 	print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
 	EOF
 	) || die "Jupyter's page $home does not answer"
-	if [[ $UI == lab ]]; then
+	if [[ $UI == lab || $UI == notebook7 ]]; then
 		# The page loads the build's bundle, and the server has it.
-		bundle=$(grep -o 'src="[^"]*/bundle.js"' <<<"$page" | sed 's/^src="//; s/"$//') || die "the JupyterLab page loads no bundle.js"
-		http_ok "$JUPYTER_URL$bundle" || die "JupyterLab's $bundle does not answer"
+		bundle=$(grep -o 'src="[^"]*/bundle.js"' <<<"$page" | sed 's/^src="//; s/"$//') || die "the $UI page loads no bundle.js"
+		http_ok "$JUPYTER_URL$bundle" || die "the $UI page's $bundle does not answer"
+		if [[ $UI == notebook7 ]]; then
+			# Notebook 7's own tree page, not JupyterLab's.
+			grep -q '"notebookPage": "tree"' <<<"$page" || die "Notebook 7's page $home is not its tree page"
+			grep -q '"appName": "Jupyter Notebook"' <<<"$page" || die "the page $home is not Notebook 7's application"
+		fi
 	else
 		grep -q 'notebook_list' <<<"$page" || die "the classic Notebook's page $home has no notebook list"
 	fi
@@ -215,7 +229,8 @@ if [[ $SMOKE == 1 ]]; then
 		"$BIN/cartoauth" token --m2m "$creds" >/dev/null || die "no M2M token from the sandbox (cartoauth token --m2m $creds failed)"
 		[[ $(stat -c %a "$NOTEBOOKS/carto-credentials.json" 2>/dev/null) == 600 ]] || die "the M2M notebook's carto-credentials.json is missing or not 0600"
 	fi
-	say "smoke: ok (sandbox ${SANDBOX_URL:-none}, $([[ $UI == lab ]] && echo JupyterLab || echo classic Notebook) $JUPYTER_URL$home, gonb kernel listed)"
+	case $UI in lab) name=JupyterLab ;; notebook7) name="Notebook 7" ;; *) name="classic Notebook" ;; esac
+	say "smoke: ok (sandbox ${SANDBOX_URL:-none}, $name $JUPYTER_URL$home, gonb kernel listed)"
 	exit 0
 fi
 

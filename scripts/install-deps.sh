@@ -2,7 +2,8 @@
 # install-deps.sh: installs what the notebook tests, the demo and the Docker image need, and
 # registers the GoNB kernel. Idempotent: parts already present are skipped. gonb and goimports
 # are built at the versions pinned by the tool lines of e2e/go.mod; the JupyterLab front end
-# (jupyterlab/) from its package-lock.json, once per change of its sources.
+# (jupyterlab/), and with --notebook7 or --e2e the Notebook 7 one (notebook7/), each from its
+# package-lock.json, once per change of its sources.
 #
 #   scripts/install-deps.sh [options]
 #
@@ -14,9 +15,12 @@
 #   --no-lab-build   leave out Node.js and the JupyterLab front end build
 #                    (jupyterlab/build.sh; Node.js >= 20.19): the Docker image builds it in a
 #                    build stage, the classic Notebook does not need it
+#   --notebook7      also build the Notebook 7 front end (notebook7/build.sh; Node.js >= 20.19),
+#                    for JUPYTER_UI=notebook7
 #   --e2e            also what only the end-to-end tests need: JupyterHub, jupyter console,
 #                    tmux (apt) and the OpenID provider of the real-provider tests (npm ci in
-#                    e2e/oidc), and the map libraries (--map-libs). `make test` passes it.
+#                    e2e/oidc), the map libraries (--map-libs) and the Notebook 7 build
+#                    (--notebook7). `make test` passes it.
 #   --map-libs       the browser libraries of cartomap's maps (npm ci in cartomap/js, from
 #                    its lockfile), which the sandbox serves (cartoauth sandbox --map-libs)
 #   --no-kernel      do not register the GoNB kernel
@@ -59,6 +63,7 @@ RAW_ERROR=0
 E2E=0
 MAP_LIBS=0
 LAB_BUILD=1
+NB7_BUILD=0
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -71,7 +76,8 @@ while [[ $# -gt 0 ]]; do
 	--no-chromium) APT_PACKAGES=("${APT_PACKAGES[@]/chromium/}"); shift ;;
 	--no-kernel) REGISTER=0; shift ;;
 	--no-lab-build) LAB_BUILD=0; shift ;;
-	--e2e) E2E=1; MAP_LIBS=1; shift ;;
+	--notebook7) NB7_BUILD=1; shift ;;
+	--e2e) E2E=1; MAP_LIBS=1; NB7_BUILD=1; shift ;;
 	--map-libs) MAP_LIBS=1; shift ;;
 	--kernel) KERNEL_ONLY_DIR=${2:?--kernel needs a directory}; shift 2 ;;
 	--go-work) GO_WORK=${2?--go-work needs a value}; shift 2 ;;
@@ -103,7 +109,7 @@ install_apt() {
 	if [[ $E2E == 1 ]]; then
 		APT_PACKAGES+=("${E2E_APT_PACKAGES[@]}")
 	fi
-	if [[ $LAB_BUILD == 1 || $E2E == 1 ]]; then
+	if [[ $LAB_BUILD == 1 || $NB7_BUILD == 1 || $E2E == 1 ]]; then
 		# To download the pinned Node.js (scripts/node.sh) when PATH has none new enough:
 		# Debian 12's nodejs is 18, too old for the JupyterLab build.
 		command -v curl >/dev/null || command -v wget >/dev/null || APT_PACKAGES+=(curl)
@@ -238,11 +244,14 @@ use_node() {
 	fi
 }
 
-if [[ $LAB_BUILD == 1 || $E2E == 1 || $MAP_LIBS == 1 ]]; then
+if [[ $LAB_BUILD == 1 || $NB7_BUILD == 1 || $E2E == 1 || $MAP_LIBS == 1 ]]; then
 	use_node
 fi
 if [[ $LAB_BUILD == 1 ]]; then
 	"$ROOT/jupyterlab/build.sh"
+fi
+if [[ $NB7_BUILD == 1 ]]; then
+	"$ROOT/notebook7/build.sh"
 fi
 if [[ $E2E == 1 ]]; then
 	install_oidc_provider
