@@ -18,6 +18,18 @@ func report(w io.Writer, err error) int {
 	if err == nil || errors.Is(err, errHelped) {
 		return exitOK
 	}
+	code, advice := adviceFor(err)
+	msg := "cartoauth: " + oneLine(err.Error())
+	if advice != "" {
+		msg += " — " + advice
+	}
+	fmt.Fprintln(w, msg)
+	return code
+}
+
+// adviceFor is err's exit code and what to do about it, in words: the engine's hints that
+// hintWords words, and the command's advice (or, when there is no other, a pointer to help).
+func adviceFor(err error) (int, string) {
 	code, hint := classify(err)
 	var advice []string
 	words := hintWords()
@@ -29,12 +41,7 @@ func report(w io.Writer, err error) int {
 	if hint != "" && (hint != seeHelp || len(advice) == 0) {
 		advice = append(advice, hint)
 	}
-	msg := "cartoauth: " + oneLine(err.Error())
-	if len(advice) > 0 {
-		msg += " — " + strings.Join(advice, "; ")
-	}
-	fmt.Fprintln(w, msg)
-	return code
+	return code, strings.Join(advice, "; ")
 }
 
 // seeHelp is the advice when there is no better.
