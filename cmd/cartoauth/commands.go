@@ -22,7 +22,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"login", "log in (interactive, or M2M with --m2m FILE) and cache the login", runLogin, true},
+		{"login", "log in (interactive, or M2M with --m2m FILE) and cache the login; --json for agents", runLogin, true},
 		{"token", "print a valid access token on stdout; never prompts (exit 3 if a login is needed)", runToken, false},
 		{"status", "list the cached logins, without any secret", runStatus, false},
 		{"logout", "forget every cached login (or one profile's), revoking refresh tokens best-effort", runLogout, false},

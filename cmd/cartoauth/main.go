@@ -8,7 +8,8 @@
 //
 // Commands:
 //
-//	login           log in (interactive, or M2M with --m2m FILE) and cache the login
+//	login           log in (interactive, or M2M with --m2m FILE) and cache the login;
+//	                --json for agents (JSON events on stdout, the code on stdin)
 //	token           print a valid access token (and nothing else) on stdout; never prompts
 //	status          list the cached logins, without any secret (--json for scripts)
 //	logout          forget every cached login, revoking refresh tokens best-effort
