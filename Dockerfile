@@ -1,5 +1,6 @@
 # Docker-run JupyterLab with the GoNB kernel, this module and its example notebooks, run as the
-# user carto; the classic Notebook with JUPYTER_UI=classic. Tools come from
+# user carto; the classic Notebook with JUPYTER_UI=classic, Notebook 7 (the project's build,
+# notebook7/, made in a build stage as JupyterLab is) with JUPYTER_UI=notebook7. Tools come from
 # scripts/install-deps.sh, the same script as `make demo` and CI; JupyterLab is the project's
 # build (jupyterlab/), made in a build stage so that Node.js and npm stay out of the image. How
 # to build, run and test it: README.md, "Docker-run JupyterLab"; `make docker-test` builds it
@@ -22,6 +23,14 @@ WORKDIR /src/jupyterlab
 COPY jupyterlab/package.json jupyterlab/package-lock.json jupyterlab/build.sh ./
 RUN ./build.sh --deps
 COPY jupyterlab/index.js jupyterlab/rspack.config.js ./
+RUN ./build.sh
+
+# --- build stage: Notebook 7's front end from notebook7/package-lock.json, with the same Node.js --
+FROM jupyterlab AS notebook7
+WORKDIR /src/notebook7
+COPY notebook7/package.json notebook7/package-lock.json notebook7/build.sh ./
+RUN ./build.sh --deps
+COPY notebook7/index.js notebook7/rspack.config.js ./
 RUN ./build.sh
 
 # --- the image ---------------------------------------------------------------------------------
@@ -50,6 +59,7 @@ RUN scripts/install-deps.sh --bin /usr/local/bin --no-kernel --no-chromium --no-
 # the sources, build/ from the build stage (nothing else of it), `jupyter lab` on PATH.
 COPY --chown=${NB_USER}:${NB_USER} . .
 COPY --from=jupyterlab /src/jupyterlab/build ./jupyterlab/build
+COPY --from=notebook7 /src/notebook7/build ./notebook7/build
 RUN go build -trimpath -o /usr/local/bin/cartoauth ./cmd/cartoauth \
  && go clean -cache -modcache \
  && ln -s /opt/carto-auth/jupyterlab/jupyter-lab /usr/local/bin/jupyter-lab \
