@@ -87,6 +87,13 @@ func getTile(t *testing.T, u, tok string) []decodedLayer {
 	if err != nil {
 		t.Fatalf("tile %s: %v", u, err)
 	}
+	for _, l := range layers {
+		for _, f := range l.features {
+			if f.id != 0 {
+				t.Fatalf("tile %s: a feature with an id (loaders.gl would make it a property): %+v", u, f)
+			}
+		}
+	}
 	if len(layers) != 1 || layers[0].name != "default" || layers[0].extent != 4096 || layers[0].version != 2 || len(layers[0].features) == 0 {
 		t.Fatalf("tile %s: want one layer \"default\" (extent 4096, version 2) with features: %+v", u, layers)
 	}

@@ -1,9 +1,8 @@
 package cartotest
 
 // mvtTile encodes the tile t of the source's rows: one layer, mvtLayerName, with a feature
-// for each row whose geometry the tile shows (see mvtGeometry), its id the row's position
-// from 1, its properties the columns of d.props that are not NULL. Nil when the tile shows
-// nothing.
+// for each row whose geometry the tile shows (see mvtGeometry), its properties the columns
+// of d.props that are not NULL. Nil when the tile shows nothing.
 func (d *mapData) mvtTile(t tileID) []byte {
 	l := newMVTLayer(mvtLayerName)
 	for r, sh := range d.shapes {
@@ -18,7 +17,7 @@ func (d *mapData) mvtTile(t tileID) []byte {
 		for _, i := range d.props {
 			props = append(props, mvtProp{d.schema[i].Name, d.rows[r][i]})
 		}
-		l.add(uint64(r+1), sh.kind, geom, props)
+		l.add(sh.kind, geom, props)
 	}
 	if len(l.features) == 0 {
 		return nil

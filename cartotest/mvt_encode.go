@@ -7,7 +7,7 @@ import (
 
 // Mapbox Vector Tile 2.1 (vector_tile.proto), written by hand: a Tile holds Layers (field
 // 3); a Layer its version (15), name (1), features (2), keys (3), values (4) and extent (5);
-// a Feature its id (1), tags (2, packed), type (3) and geometry (4, packed); a Value one of
+// a Feature its tags (2, packed), type (3) and geometry (4, packed); a Value one of
 // string (1), double (3), uint (5), sint (6) or bool (7).
 const (
 	mvtExtent    = 4096 // the tile's side in its coordinates
@@ -68,8 +68,10 @@ type mvtProp struct {
 	value any
 }
 
-// add appends a feature of kind with its geometry commands and properties.
-func (l *mvtLayer) add(id uint64, kind shapeKind, geometry []uint32, props []mvtProp) {
+// add appends a feature of kind with its geometry commands and properties. Features carry no
+// id: loaders.gl would put it among a GeoJSON feature's properties, as "id", over a column of
+// that name.
+func (l *mvtLayer) add(kind shapeKind, geometry []uint32, props []mvtProp) {
 	var tags []uint32
 	for _, p := range props {
 		v, ok := mvtValue(p.value)
@@ -78,7 +80,7 @@ func (l *mvtLayer) add(id uint64, kind shapeKind, geometry []uint32, props []mvt
 		}
 		tags = append(tags, l.keyOf(p.key), l.valueOf(p.value, v))
 	}
-	f := pbuf(nil).uintField(1, id)
+	var f pbuf
 	if len(tags) > 0 {
 		f = f.packedField(2, tags)
 	}

@@ -39,17 +39,17 @@ func surveyor(ring []tilePoint) float64 {
 	return a
 }
 
-// tableShapes reads a built-in table's geometries by id.
-func tableShapes(t *testing.T, name string) map[uint64]shape {
+// tableShapes reads a built-in table's geometries by name.
+func tableShapes(t *testing.T, name string) map[string]shape {
 	t.Helper()
 	tb := sqlTableNamed(name)
-	out := map[uint64]shape{}
+	out := map[string]shape{}
 	for _, row := range tb.rows {
 		sh, err := parseWKT(row[tb.columnIndex("geom")].(string))
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[uint64(row[0].(int64))] = sh
+		out[row[tb.columnIndex("name")].(string)] = sh
 	}
 	return out
 }
@@ -65,16 +65,16 @@ func TestMapsLinesRoundTrip(t *testing.T) {
 			tile := tileOf(z, sh.parts[0][0][0])
 			f := findFeature(t, getTile(t, tileURL(t, tj, tile.z, tile.x, tile.y), tok), id)
 			if f.kind != 2 || len(f.parts) != len(sh.parts) || f.props["mode"] != "air" {
-				t.Fatalf("tile %v, route %d: %+v, want a line of %d paths", tile, id, f, len(sh.parts))
+				t.Fatalf("tile %v, route %s: %+v, want a line of %d paths", tile, id, f, len(sh.parts))
 			}
 			for i, part := range sh.parts {
 				path := part[0]
 				if len(f.parts[i]) != len(path) {
-					t.Fatalf("tile %v, route %d: path %d has %d positions, want %d", tile, id, i, len(f.parts[i]), len(path))
+					t.Fatalf("tile %v, route %s: path %d has %d positions, want %d", tile, id, i, len(f.parts[i]), len(path))
 				}
 				for k, p := range path {
 					if e := expectedTilePoint(tile, p); !near(f.parts[i][k], e) {
-						t.Errorf("tile %v, route %d: position %d at %v, want %v", tile, id, k, f.parts[i][k], e)
+						t.Errorf("tile %v, route %s: position %d at %v, want %v", tile, id, k, f.parts[i][k], e)
 					}
 				}
 			}
@@ -98,27 +98,27 @@ func TestMapsPolygonsRoundTripWoundForMVT(t *testing.T) {
 			rings = append(rings, poly...)
 		}
 		if f.kind != 3 || len(f.parts) != len(rings) || len(f.props) != 2 {
-			t.Fatalf("region %d: %+v, want a polygon of %d rings with 2 properties", id, f, len(rings))
+			t.Fatalf("region %s: %+v, want a polygon of %d rings with 2 properties", id, f, len(rings))
 		}
 		for i, ring := range rings {
 			got := f.parts[i]
 			if len(got) != len(ring)-1 {
-				t.Fatalf("region %d: ring %d has %d positions, want %d (the closing one left out)", id, i, len(got), len(ring)-1)
+				t.Fatalf("region %s: ring %d has %d positions, want %d (the closing one left out)", id, i, len(got), len(ring)-1)
 			}
 			for _, p := range ring {
 				e := expectedTilePoint(tile, p)
 				if !slices.ContainsFunc(got, func(q tilePoint) bool { return near(q, e) }) {
-					t.Errorf("region %d: ring %d lacks %v", id, i, e)
+					t.Errorf("region %s: ring %d lacks %v", id, i, e)
 				}
 			}
 			if a := surveyor(got); exterior[i] != (a > 0) {
-				t.Errorf("region %d: ring %d (exterior %v) has area %v: MVT wants exteriors clockwise (positive), holes counter-clockwise", id, i, exterior[i], a)
+				t.Errorf("region %s: ring %d (exterior %v) has area %v: MVT wants exteriors clockwise (positive), holes counter-clockwise", id, i, exterior[i], a)
 			}
 		}
 	}
 	// At zoom 0, Central Park is under a tile unit: Manhattan's hole collapses and is left out,
 	// its exterior (a few units) stays, still clockwise.
-	f := findFeature(t, getTile(t, tileURL(t, tj, 0, 0, 0), tok), 2)
+	f := findFeature(t, getTile(t, tileURL(t, tj, 0, 0, 0), tok), "Manhattan")
 	if len(f.parts) != 1 || surveyor(f.parts[0]) <= 0 {
 		t.Errorf("Manhattan at zoom 0: %+v, want its exterior alone", f)
 	}
@@ -135,17 +135,17 @@ func TestMapsPolygonsRoundTripWoundForMVT(t *testing.T) {
 
 func url1(k, v string) map[string][]string { return map[string][]string{k: {v}} }
 
-// findFeature is the feature of id in a decoded tile.
-func findFeature(t *testing.T, layers []decodedLayer, id uint64) decodedFeature {
+// findFeature is the feature named name in a decoded tile.
+func findFeature(t *testing.T, layers []decodedLayer, name string) decodedFeature {
 	t.Helper()
 	for _, l := range layers {
 		for _, f := range l.features {
-			if f.id == id {
+			if f.props["name"] == name {
 				return f
 			}
 		}
 	}
-	t.Fatalf("no feature %d in %+v", id, layers)
+	t.Fatalf("no feature %s in %+v", name, layers)
 	return decodedFeature{}
 }
 
@@ -166,8 +166,8 @@ func TestMVTEncoding(t *testing.T) {
 	}
 	l := newMVTLayer("default")
 	props := []mvtProp{{"s", "x"}, {"f", 1.5}, {"i", int64(-7)}, {"u", int64(1) << 40}, {"b", true}, {"n", nil}}
-	l.add(1, shapePoint, []uint32{9, 2, 2}, props)
-	l.add(2, shapePoint, []uint32{9, 4, 4}, props[:2])
+	l.add(shapePoint, []uint32{9, 2, 2}, props)
+	l.add(shapePoint, []uint32{9, 4, 4}, props[:2])
 	layers, err := decodeMVT(encodeTile(l, newMVTLayer("empty")))
 	if err != nil || len(layers) != 1 {
 		t.Fatalf("decode: %v %+v", err, layers)
@@ -182,7 +182,7 @@ func TestMVTEncoding(t *testing.T) {
 			t.Errorf("property %s = %#v, want %#v", k, got.features[0].props[k], v)
 		}
 	}
-	if len(got.features[0].props) != len(wantProps) || got.features[1].props["s"] != "x" || got.features[1].id != 2 {
+	if len(got.features[0].props) != len(wantProps) || got.features[1].props["s"] != "x" || len(got.features[1].props) != 2 {
 		t.Errorf("features %+v", got.features)
 	}
 	if encodeTile(newMVTLayer("empty")) != nil {
