@@ -13,8 +13,9 @@
 # scripts/node.sh into /src/.tools.
 FROM golang:1.26-bookworm AS jupyterlab
 # The pinned Node.js trusts its own CA list; given the base's too (a TLS-inspecting proxy's CA
-# added there, say), as Debian's Node.js would.
+# added there, say), as Debian's Node.js would. Its npm is pinned: no notice to update it.
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
     PATH=/src/.tools/bin:$PATH
 COPY scripts/node.sh scripts/node.sha512 /src/scripts/
 RUN /src/scripts/node.sh --pinned >/dev/null

@@ -16,10 +16,15 @@
 #   5. With port 10000 published as 10000, the one-click login works and the next cells run
 #      (TestDockerOneClick). When this machine's port 10000 stays busy, skipped saying so loudly;
 #      under CI=true that fails.
-# Needs root: installs what is missing (apt), makes the base images with scripts/podman-base.sh
-# when podman lacks golang:1.26-bookworm or node:20-bookworm-slim, and removes every container,
-# volume and file it made. Screenshots in e2e/artifacts/TestDocker*/, logs (no secrets) in
-# e2e/artifacts/docker-test/.
+#   6. `make demo` on a plain Debian, as a new user meets it (scripts/fresh-debian-test.sh): in a
+#      container of the base image (Debian 12 with Go, no Node.js) given the project as `git
+#      archive HEAD`, `make demo-smoke` installs the pinned Node.js and builds JupyterLab, which
+#      serves that build; then the OpenID provider's tests with Debian's Node.js 18 first on PATH.
+#      FRESH_DEBIAN=0 leaves it out.
+# Needs root: installs what is missing (apt), makes the base image with scripts/podman-base.sh
+# when podman lacks golang:1.26-bookworm, and removes every container, volume and file it made.
+# Screenshots in e2e/artifacts/TestDocker*/, logs (no secrets) in e2e/artifacts/docker-test/ and
+# e2e/artifacts/fresh-debian/.
 #
 # Environment: IMAGE (default carto-auth), MAX_IMAGE_MB (default 1771: 1.61 GB, the image before
 # JupyterLab, plus 10%), CACHE_DIR (podman settings and the base images' debootstrap tarball;
@@ -368,4 +373,12 @@ if [[ -n $SKIPPED ]]; then
 fi
 save_logs
 checks_s=$((SECONDS - t0))
-say "passed in $((SECONDS - begin)) s: base images $base_s s, build $build_s s, checks $checks_s s; image $size_mb MB; first login cell $first_cell${SKIPPED:+; ONE-CLICK STEP SKIPPED}"
+
+fresh=
+if [[ ${FRESH_DEBIAN:-1} != 0 ]]; then
+	say "6. make demo on a plain Debian (scripts/fresh-debian-test.sh; logs: e2e/artifacts/fresh-debian/)"
+	t0=$SECONDS
+	run_bg - "$ROOT/scripts/fresh-debian-test.sh" || die "make demo on a plain Debian (scripts/fresh-debian-test.sh)"
+	fresh="; plain Debian $((SECONDS - t0)) s"
+fi
+say "passed in $((SECONDS - begin)) s: base image $base_s s, build $build_s s, checks $checks_s s$fresh; image $size_mb MB; first login cell $first_cell${SKIPPED:+; ONE-CLICK STEP SKIPPED}"

@@ -232,12 +232,13 @@ install_map_libs() {
 
 # use_node puts the Node.js of scripts/node.sh first on PATH for the JupyterLab build and npm ci:
 # PATH's own when new enough, else the pinned one (which, unlike Debian's, trusts only its own
-# CA list: it is given this machine's as well).
+# CA list: it is given this machine's as well; its npm is pinned too, so npm's notice to update
+# itself is left out).
 use_node() {
 	local bin
 	bin=$(NODE_SAY="install-deps: node" "$ROOT/scripts/node.sh") || die "no Node.js 20.19 or newer (scripts/node.sh)"
 	if [[ -n $bin ]]; then
-		export PATH="$bin:$PATH"
+		export PATH="$bin:$PATH" NPM_CONFIG_UPDATE_NOTIFIER=false
 		if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -s /etc/ssl/certs/ca-certificates.crt ]]; then
 			export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 		fi
