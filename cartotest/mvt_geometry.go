@@ -11,7 +11,7 @@ type tilePoint [2]int32
 
 // mvtGeometry encodes the part of sh that tile t shows as MVT geometry commands, nil when it
 // shows none: for points, those inside the tile (its west and north edges included, its east
-// and south ones not, so that each point is in one tile of a zoom); for lines and polygons,
+// and south ones not, so that each point is in one tile of a zoom; see pointXY); for lines and polygons,
 // the whole shape when its bounding box reaches the tile grown by mvtBuffer (not clipped:
 // MVT allows coordinates beyond the extent). Polygon rings are turned as MVT 2.1 wants them,
 // exteriors clockwise and holes counter-clockwise in tile coordinates (y down). Positions
@@ -23,7 +23,7 @@ func mvtGeometry(sh shape, t tileID) []uint32 {
 	case shapePoint:
 		var pts []tilePoint
 		for _, part := range sh.parts {
-			x, y := t.localExtent(worldXY(part[0][0]))
+			x, y := t.localExtent(pointXY(part[0][0]))
 			if x >= 0 && x < mvtExtent && y >= 0 && y < mvtExtent {
 				pts = append(pts, roundPoint(x, y))
 			}
@@ -45,6 +45,13 @@ func mvtGeometry(sh shape, t tileID) []uint32 {
 		}
 	}
 	return pen.out
+}
+
+// pointXY is worldXY of a point kept inside the unit square, so that a point on its east or
+// south edge (180° E, or the south pole) is in a tile too: longitudes wrap, y stops short of 1.
+func pointXY(p lonLat) (x, y float64) {
+	x, y = worldXY(p)
+	return x - math.Floor(x), max(0, min(y, math.Nextafter(1, 0)))
 }
 
 // touches reports whether sh's bounding box reaches the tile grown by mvtBuffer.

@@ -164,6 +164,20 @@ func TestMVTEncoding(t *testing.T) {
 	if got := mvtGeometry(pts, tileID{0, 0, 0}); !slices.Equal(got, []uint32{17, 0, 4096, 4096, 0}) {
 		t.Errorf("MULTIPOINT geometry %v, want [17 0 4096 4096 0]", got)
 	}
+	// Points on the world's edges and poles are each in one tile of a zoom.
+	for _, p := range []lonLat{{180, 0}, {-180, 90}, {0, -90}, {179.9999999, -85.0511287798}, {-180, mercatorMaxLat}} {
+		n := 0
+		for x := 0; x < 2; x++ {
+			for y := 0; y < 2; y++ {
+				if mvtGeometry(shape{kind: shapePoint, parts: [][][]lonLat{{{p}}}}, tileID{1, x, y}) != nil {
+					n++
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("point %v in %d tiles of zoom 1, want 1", p, n)
+		}
+	}
 	l := newMVTLayer("default")
 	props := []mvtProp{{"s", "x"}, {"f", 1.5}, {"i", int64(-7)}, {"u", int64(1) << 40}, {"b", true}, {"n", nil}}
 	l.add(shapePoint, []uint32{9, 2, 2}, props)
