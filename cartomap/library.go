@@ -16,6 +16,10 @@ type Library struct {
 	Path string
 	// Integrity is the file's Subresource Integrity hash ("sha384-...").
 	Integrity string
+	// Worker, when set, is the loaders.gl worker id the file is the worker of ("mvt"): the
+	// page fetches it with its hash and starts it from a blob: URL, instead of loaders.gl
+	// fetching an unpinned copy from unpkg.
+	Worker string
 }
 
 // URLPath is where the file is below a library base URL: NAME@VERSION/PATH, as jsDelivr and

@@ -6,6 +6,7 @@ package cartomap
 // each file is fetched from the library base URL as NAME@VERSION/PATH and checked against its
 // Subresource Integrity hash.
 var Libraries = []Library{
-	{Name: "deck.gl", Version: "9.4.0", Path: "dist.min.js", Integrity: "sha384-NrpHmp6N6IhXZ+gSV+uRLo+Hqprkw4BfdGzmxgWXhjakjkAabyfQxokSmn/aK0VB"},
-	{Name: "@deck.gl/carto", Version: "9.4.0", Path: "dist.min.js", Integrity: "sha384-sfXuVSstFtigwaRn74rrEw+gKTo1p+DEsdFIuT7KeVHdp8dpKPvDcEh4bTpfGN1U"},
+	{Name: "deck.gl", Version: "9.4.0", Path: "dist.min.js", Integrity: "sha384-NrpHmp6N6IhXZ+gSV+uRLo+Hqprkw4BfdGzmxgWXhjakjkAabyfQxokSmn/aK0VB", Worker: ""},
+	{Name: "@deck.gl/carto", Version: "9.4.0", Path: "dist.min.js", Integrity: "sha384-sfXuVSstFtigwaRn74rrEw+gKTo1p+DEsdFIuT7KeVHdp8dpKPvDcEh4bTpfGN1U", Worker: ""},
+	{Name: "@loaders.gl/mvt", Version: "4.4.3", Path: "dist/mvt-worker.js", Integrity: "sha384-J+VzDZgv6vsDTioKoZW3txzSxSsiOZ9PJXOefX4xQxPrNrvixzq3E0DE8w+52CAw", Worker: "mvt"},
 }

@@ -21,8 +21,8 @@ func TestLibrariesMatchInstalled(t *testing.T) {
 		}
 		t.Skipf("%s is missing: run scripts/install-deps.sh --map-libs", installedLibs)
 	}
-	if len(Libraries) != 2 {
-		t.Fatalf("Libraries has %d entries, want deck.gl and @deck.gl/carto", len(Libraries))
+	if len(Libraries) != 3 {
+		t.Fatalf("Libraries has %d entries, want deck.gl, @deck.gl/carto and loaders.gl's MVT worker", len(Libraries))
 	}
 	for _, l := range Libraries {
 		dir := filepath.Join(installedLibs, filepath.FromSlash(l.Name))

@@ -40,9 +40,13 @@
       fail("This map's token expired at " + new Date(cfg.expiresAt).toISOString() + ": re-run the cell to draw it with a new one.");
       return;
     }
-    var chain = Promise.resolve();
-    cfg.libs.forEach(function (lib) { chain = chain.then(function () { return load(lib); }); });
-    chain.then(function () { return draw(el, cfg, box, status, fail); }).catch(function (e) { fail(e && e.message ? e.message : String(e)); });
+    var chain = Promise.resolve(), workers = {};
+    cfg.libs.forEach(function (lib) {
+      if (lib.worker) {
+        if (cfg.kind !== "local") chain = chain.then(function () { return worker(lib).then(function (u) { workers[lib.worker] = u; }); });
+      } else chain = chain.then(function () { return load(lib); });
+    });
+    chain.then(function () { return draw(el, cfg, box, status, fail, workers); }).catch(function (e) { fail(e && e.message ? e.message : String(e)); });
   }
   // present says whether a library is already in the page, at which version.
   function present(lib) {
@@ -78,6 +82,21 @@
       });
     }
     return loads[lib.url];
+  }
+  // worker fetches a loaders.gl worker with its integrity hash, once per page, and gives a
+  // blob: URL to start it from.
+  function worker(lib) {
+    var cache = w.__cartomapWorkers = w.__cartomapWorkers || {};
+    if (!cache[lib.url]) {
+      cache[lib.url] = fetch(lib.url, { integrity: lib.integrity, mode: "cors", credentials: "omit" })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.blob(); })
+        .then(function (b) { return URL.createObjectURL(new Blob([b], { type: "text/javascript" })); })
+        .catch(function () {
+          delete cache[lib.url];
+          throw new Error("Could not load " + lib.name + " " + lib.version + " from " + lib.url + ": it did not arrive, or it does not match its pinned integrity hash. The map is not drawn.");
+        });
+    }
+    return cache[lib.url];
   }
   function colorAccessor(C, c) {
     if (!c) return null;
@@ -118,7 +137,7 @@
   function refused(status) {
     return "CARTO refused this map's token (HTTP " + status + "): it has expired, been deleted, or does not grant this source. Re-run the cell to draw the map with a new token.";
   }
-  function draw(el, cfg, box, status, fail) {
+  function draw(el, cfg, box, status, fail, workers) {
     var D = w.deck, C = D.carto;
     var data;
     if (cfg.kind === "local") {
@@ -157,6 +176,8 @@
       } else {
         layer = new C.VectorTileLayer(Object.assign(style, {
           data: tj,
+          // loaders.gl would fetch its MVT worker from unpkg, unpinned: the pinned one instead.
+          loadOptions: { mvt: { workerUrl: workers.mvt } },
           onViewportLoad: function () { loaded = true; el.cartomapLoaded = true; },
           onTileError: function (e) {
             var m = String(e && e.message || e), st = /\b(401|403)\b/.exec(m);

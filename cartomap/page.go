@@ -47,6 +47,7 @@ type pageLib struct {
 	Version   string `json:"version"`
 	URL       string `json:"url"`
 	Integrity string `json:"integrity"`
+	Worker    string `json:"worker,omitempty"`
 }
 
 // mapToken is the token a page carries and what the map says about it.
@@ -74,7 +75,7 @@ func page(src Source, o Options, tok mapToken, apiBase string) (htmlOut, text st
 		cfg.Radius = 5
 	}
 	for _, l := range Libraries {
-		cfg.Libs = append(cfg.Libs, pageLib{l.Name, l.Version, base + l.URLPath(), l.Integrity})
+		cfg.Libs = append(cfg.Libs, pageLib{l.Name, l.Version, base + l.URLPath(), l.Integrity, l.Worker})
 	}
 	if u, ok := basemaps[orDefault(o.Basemap, "positron")]; ok {
 		cfg.Basemap, cfg.Credit = u, basemapAttribution

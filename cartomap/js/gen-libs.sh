@@ -4,10 +4,12 @@
 # Run it after changing package.json (npm install, then this), and commit both.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-# name path global: the files a map loads, in load order.
+# name path [worker]: the files a map loads, scripts in load order; a worker file (its
+# loaders.gl worker id third) is fetched with its hash and started from a blob: URL.
 LIBS=(
 	"deck.gl dist.min.js"
 	"@deck.gl/carto dist.min.js"
+	"@loaders.gl/mvt dist/mvt-worker.js mvt"
 )
 out=../libs.go
 {
@@ -20,12 +22,13 @@ out=../libs.go
 	echo '// Subresource Integrity hash.'
 	echo 'var Libraries = []Library{'
 	for l in "${LIBS[@]}"; do
-		read -r name path <<<"$l"
+		worker=
+		read -r name path worker <<<"$l"
 		dir=node_modules/$name
 		[[ -f $dir/$path ]] || { echo "gen-libs: $dir/$path missing: run npm ci in $(pwd)" >&2; exit 1; }
 		version=$(node -p "require('./$dir/package.json').version")
 		hash=$(openssl dgst -sha384 -binary "$dir/$path" | openssl base64 -A)
-		printf '\t{Name: "%s", Version: "%s", Path: "%s", Integrity: "sha384-%s"},\n' "$name" "$version" "$path" "$hash"
+		printf '\t{Name: "%s", Version: "%s", Path: "%s", Integrity: "sha384-%s", Worker: "%s"},\n' "$name" "$version" "$path" "$hash" "$worker"
 	done
 	echo '}'
 } >"$out.tmp"
