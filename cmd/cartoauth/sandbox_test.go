@@ -136,6 +136,20 @@ func TestSandbox(t *testing.T) {
 	if want := "name\n" + strings.Join(namesOf(bigCities(10_000_000-1)), "\n") + "\n"; r.code != 0 || r.stdout != want {
 		t.Errorf("sql against the sandbox: exit %d, stdout %q, want %q; stderr %q", r.code, r.stdout, want, r.stderr)
 	}
+	// A scoped token from the interactive login reads its query, and only that, at the
+	// sandbox's SQL API, as curl sends it.
+	const scoped = "SELECT name FROM cities ORDER BY name"
+	r = e.run(t, nil, "api-token", "create", "--source", scoped, "--apis", "sql", "--expires", "1h")
+	tok := strings.TrimSpace(r.stdout)
+	if r.code != 0 || tok == "" {
+		t.Fatalf("api-token create against the sandbox: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if got := curlStatus(t, base, tok, scoped); got != "200" {
+		t.Errorf("the scoped token on its query: %s, want 200", got)
+	}
+	if got := curlStatus(t, base, tok, "SELECT country FROM cities"); got != "403" {
+		t.Errorf("the scoped token on another query: %s, want 403", got)
+	}
 
 	if err := sb.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
