@@ -68,7 +68,8 @@
 //	      vector_layers, tilestats, schema
 //	GET      /v3/maps/carto_dw/{table|query}/{z}/{x}/{y}?<the source's parameters>&formatTiles=mvt
 //	    → an MVT tile, one layer "default" with the columns asked for (all but the
-//	      geography without columns=) as properties; 204 for a tile that shows nothing
+//	      geography without columns=) as properties (and, with featureBbox=true, a polygon's
+//	      bounding box as _carto_bbox); 204 for a tile that shows nothing
 //
 // Every request, the TileJSON's and each tile's included, names its source in its URL and is
 // checked on its own: an API access token needs "maps" among its allowed APIs and a grant

@@ -53,7 +53,7 @@ func (s *Server) handleMapsTileJSON(w http.ResponseWriter, r *http.Request) {
 // data).
 func (s *Server) handleMapsTile(w http.ResponseWriter, r *http.Request) {
 	p := parseMapsPath(r.URL.Path)
-	_, d, ok := s.mapsSource(w, r, p)
+	src, d, ok := s.mapsSource(w, r, p)
 	if !ok {
 		return
 	}
@@ -66,7 +66,7 @@ func (s *Server) handleMapsTile(w http.ResponseWriter, r *http.Request) {
 			" (zoom "+strconv.Itoa(mapsMinZoom)+" to "+strconv.Itoa(mapsMaxZoom)+", x and y from 0 to 2^zoom - 1)")
 		return
 	}
-	b := d.mvtTile(p.tile)
+	b := d.mvtTile(p.tile, src.featureBbox)
 	w.Header().Set("Cache-Control", "no-store")
 	if b == nil {
 		w.WriteHeader(http.StatusNoContent)

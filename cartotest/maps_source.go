@@ -19,6 +19,7 @@ type mapSource struct {
 	columns          []string // the columns= asked for; all columns when !hasColumns
 	hasColumns       bool
 	tileResolution   string // as given, handed on to the TileJSON
+	featureBbox      bool   // featureBbox=true (prepareLabels): polygons carry _carto_bbox
 }
 
 // mapsParams reads a Maps API request's parameters: the URL's, and for a POST those of its
@@ -51,7 +52,7 @@ func mapsParams(w http.ResponseWriter, r *http.Request) (v url.Values, ok bool) 
 func sourceOf(connection, kind string, v url.Values) (src mapSource, msg string) {
 	src = mapSource{connection: connection, kind: kind, name: v.Get("name"), q: v.Get("q"),
 		params: strings.TrimSpace(v.Get("queryParameters")), spatialColumn: v.Get("spatialDataColumn"),
-		tileResolution: v.Get("tileResolution")}
+		tileResolution: v.Get("tileResolution"), featureBbox: v.Get("featureBbox") == "true"}
 	if src.spatialColumn == "" {
 		src.spatialColumn = "geom"
 	}
@@ -115,6 +116,9 @@ func (src mapSource) values() url.Values {
 	}
 	if src.tileResolution != "" {
 		v.Set("tileResolution", src.tileResolution)
+	}
+	if src.featureBbox {
+		v.Set("featureBbox", "true")
 	}
 	return v
 }

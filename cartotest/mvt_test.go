@@ -127,6 +127,12 @@ func TestMapsPolygonsRoundTripWoundForMVT(t *testing.T) {
 	if g := mvtGeometry(tiny, tileID{0, 0, 0}); g != nil {
 		t.Errorf("a polygon under a tile unit: %v, want nothing", g)
 	}
+	// With featureBbox (prepareLabels), each polygon carries its whole bounding box.
+	tj = mapChain(t, s, tok, instantiate(s, "table", "regions", url1("featureBbox", "true")))
+	f = findFeature(t, getTile(t, tileURL(t, tj, 0, 0, 0), tok), "Iberia")
+	if f.props["_carto_bbox"] != "-9.3,36,3.2,43.1" {
+		t.Errorf("Iberia's _carto_bbox: %v, want -9.3,36,3.2,43.1", f.props["_carto_bbox"])
+	}
 	// An empty tile (the South Pacific) is a 204 without a body.
 	if r := mapsDo(t, http.MethodGet, tileURL(t, tj, 2, 0, 2), tok, "", ""); r.status != http.StatusNoContent || r.body != "" {
 		t.Errorf("empty tile: %d %q, want 204", r.status, r.body)
