@@ -17,6 +17,8 @@ type apiRequest struct {
 	// secretURL: the URL holds a secret, so no redirect is followed (the client would send
 	// the URL on as the Referer).
 	secretURL bool
+	// cancelled, when set, is the error for a request its context ended.
+	cancelled func(context.Context) error
 }
 
 // sendAPI sends req with the token, once more with a renewed one if the API refuses it (401),
@@ -47,8 +49,8 @@ func (a *Auth) sendAPI(ctx context.Context, q *apiRequest, name string, answerEr
 		resp, err := hc.Do(req)
 		if err != nil {
 			switch {
-			case ctx.Err() != nil && name == "sql":
-				return nil, queryCancelled(ctx)
+			case ctx.Err() != nil && q.cancelled != nil:
+				return nil, q.cancelled(ctx)
 			case ctx.Err() != nil:
 				return nil, fmt.Errorf("%s endpoint: %w", name, context.Cause(ctx))
 			}

@@ -108,7 +108,7 @@ func (a *Auth) queryRequest(connection, sql string, opts *QueryOptions) (*apiReq
 			q.Set("queryParameters", string(p))
 		}
 		if u := endpoint + "?" + q.Encode(); len(u) <= maxGetURL {
-			return &apiRequest{method: http.MethodGet, url: u}, nil
+			return &apiRequest{method: http.MethodGet, url: u, cancelled: queryCancelled}, nil
 		}
 	}
 	body, err := marshalJSON(struct {
@@ -118,7 +118,7 @@ func (a *Auth) queryRequest(connection, sql string, opts *QueryOptions) (*apiReq
 	if err != nil {
 		return nil, fmt.Errorf("query parameters: %w", err)
 	}
-	return &apiRequest{method: http.MethodPost, url: endpoint + "?client=" + queryClient, body: body}, nil
+	return &apiRequest{method: http.MethodPost, url: endpoint + "?client=" + queryClient, body: body, cancelled: queryCancelled}, nil
 }
 
 // marshalJSON encodes v as JSON with <, > and & as they are (SQL holds them; HTML escapes
