@@ -212,7 +212,7 @@ func cachedTokens(t *testing.T, dir string) []cacheEntry {
 	}
 	var out []cacheEntry
 	for _, f := range files {
-		if strings.HasSuffix(f, ".pending.json") {
+		if strings.HasSuffix(f, ".pending.json") || strings.HasSuffix(f, ".api-tokens.json") { // not logins
 			continue
 		}
 		b, err := os.ReadFile(f)

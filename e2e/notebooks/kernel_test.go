@@ -56,8 +56,8 @@ func TestQuickstart(t *testing.T) {
 	env := cellEnv(srv, cache)
 	s := &session{t: t, k: startKernel(t, env)}
 	cells := codeCells(t, "quickstart.ipynb")
-	if len(cells) != 2 {
-		t.Fatalf("quickstart has %d code cells, want 2 (login, query)", len(cells))
+	if len(cells) != 3 {
+		t.Fatalf("quickstart has %d code cells, want 3 (login, query, map)", len(cells))
 	}
 
 	// The login cell.
@@ -100,6 +100,10 @@ func TestQuickstart(t *testing.T) {
 	// The query: no login, no box; the cities above @min, most people first.
 	res = s.run("query", cells[1], cellTimeout, s.noInput("query"))
 	checkQuickstartQuery(t, srv, res)
+
+	// The map: a token scoped to its query, never the login's (checkNoLeak below).
+	res = s.run("map", cells[2], cellTimeout, s.noInput("map"))
+	checkQuickstartMap(t, srv, res)
 
 	// A new cell, then a new kernel with the same cache: the cached login, no box, no request.
 	res = s.run("new cell", cachedLoginCell, cellTimeout, s.noInput("new cell"))
