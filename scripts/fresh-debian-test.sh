@@ -14,8 +14,9 @@
 #
 # Needs root and podman (scripts/docker-test.sh sets it up and calls this; alone, it writes the
 # same podman settings); makes the base image with scripts/podman-base.sh when podman lacks it.
-# Downloads (apt's .debs, Go modules, npm's cache) are kept between runs in
-# $CACHE_DIR/fresh-debian unless FRESH_CACHE=0; nothing built is kept. Logs in
+# Downloads and caches (apt's .debs, Go's module and build caches, npm's cache) are kept
+# between runs in $CACHE_DIR/fresh-debian unless FRESH_CACHE=0; nothing of the checkout is
+# (no tools folder, node_modules or build). Logs in
 # e2e/artifacts/fresh-debian/. Environment: REF (default HEAD), CACHE_DIR (default
 # /var/cache/carto-auth-podman), CONTAINERS_CONF, FRESH_CACHE, FRESH_TIMEOUT (default 40m).
 set -euo pipefail
@@ -74,8 +75,9 @@ say "the project as git archive $REF ($(git -C "$ROOT" rev-parse --short "$REF")
 mounts=(-v "$TMP/project.tar:/project.tar:ro" -v "$ART:/art")
 if [[ $FRESH_CACHE == 1 ]]; then
 	C=$CACHE_DIR/fresh-debian
-	mkdir -p "$C/apt/partial" "$C/gomod" "$C/npm"
-	mounts+=(-v "$C/apt:/var/cache/apt/archives" -v "$C/gomod:/go/pkg/mod" -v "$C/npm:/root/.npm")
+	mkdir -p "$C/apt/partial" "$C/gomod" "$C/gobuild" "$C/npm"
+	mounts+=(-v "$C/apt:/var/cache/apt/archives" -v "$C/gomod:/go/pkg/mod" -v "$C/gobuild:/root/.cache/go-build"
+		-v "$C/npm:/root/.npm")
 fi
 
 # What runs in the container, as root (as a user with sudo would: apt needs it).
@@ -152,7 +154,7 @@ say "it said: $line"
 [[ $line == *"pinned (/usr/bin/node is $v, older than 20.19)"* ]] || die "install-deps did not choose the pinned Node.js over Debian's $v"
 grep -E '^(ok|FAIL|---)' /art/provider.log | tail -n 5 >&2
 # What Debian's Node.js itself makes of the provider (not a check: shown for the record).
-out=$(cd e2e/oidc && timeout 20 /usr/bin/node server.mjs --port "$port" 2>&1 | head -n 3) || true
+out=$(cd e2e/oidc && timeout 20 /usr/bin/node server.mjs --port "$port" 2>&1 | grep -v '^\s*$' | head -n 3 | paste -sd '|' | sed 's/|/ | /g') || true
 say "Debian's node $v on e2e/oidc/server.mjs: ${out:-no output}"
 EOF
 
