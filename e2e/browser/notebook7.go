@@ -69,7 +69,7 @@ func CheckNotebook7Page(ctx context.Context, p *rod.Page, prefix string) (*Noteb
 	if !strings.HasPrefix(page.Path, prefix) {
 		bad = append(bad, fmt.Sprintf("the page is at %s, not under %s", page.Path, prefix))
 	}
-	if want := strings.Trim(prefix, "/"); page.Page != want {
+	if want, _, _ := strings.Cut(strings.Trim(prefix, "/"), "/"); page.Page != want {
 		bad = append(bad, fmt.Sprintf("the page config names page %q, not %q", page.Page, want))
 	}
 	if len(bad) > 0 {
