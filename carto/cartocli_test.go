@@ -318,3 +318,28 @@ func TestListCartoCLILogins(t *testing.T) {
 		t.Errorf("a file others can write: %v", err)
 	}
 }
+
+// TestCartoCLILoginRenewsFromItsFile: when the CLI's token expires, the file is read again
+// (`carto auth login` may have run); with nothing new there, the call fails asking for a login.
+func TestCartoCLILoginRenewsFromItsFile(t *testing.T) {
+	srv := standIn(t, cartotest.Config{})
+	var logs bytes.Buffer
+	path, opts := cartoCLIHome(t, srv, &logs)
+	clock := &testClock{t: time.Now()}
+	opts.clock = clock.Now
+	writeCartoCLIFile(t, path, 0o600, map[string]string{"work": srv.NewJWTAccessToken(10 * time.Minute)})
+	ctx := context.Background()
+	a, err := Login(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(11 * time.Minute)
+	if _, err := a.AccessToken(ctx); !errors.Is(err, ErrInteractionRequired) || !slices.Contains(Hints(err), HintLogIn) {
+		t.Errorf("an expired CLI login with nothing new in its file: %v", err)
+	}
+	fresh := srv.NewJWTAccessToken(time.Hour)
+	writeCartoCLIFile(t, path, 0o600, map[string]string{"work": fresh})
+	if got, err := a.AccessToken(ctx); err != nil || got != fresh {
+		t.Errorf("after `carto auth login` wrote a new token: %v (the new token: %v)", err, got == fresh)
+	}
+}
