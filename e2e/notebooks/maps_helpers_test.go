@@ -111,3 +111,8 @@ func launchWebGL(t *testing.T) *browser.Browser {
 	t.Helper()
 	return browser.LaunchT(t, webGLFlags...)
 }
+
+// rodElement is go-rod's element.
+type rodElement = rod.Element
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
