@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/carto-go/carto-auth/carto"
 )
@@ -97,18 +96,6 @@ func runLogin(ctx context.Context, e *env, args []string) (err error) {
 	return out.loggedIn(a)
 }
 
-// loggedIn reports a login that was just made: kept in the cache, or, when it could not be
-// kept there, a failure saying why (a login in this command's memory ends with it).
-func loggedIn(e *env, a *carto.Auth) error {
-	in := a.Info()
-	if in.MemoryOnly != "" {
-		return failure(fmt.Errorf("logged in (%s), but the login could not be kept, so it ended with this command: %s", summary(in), in.MemoryOnly),
-			"set CARTO_AUTH_CACHE_DIR to a folder on a local disk and log in again")
-	}
-	fmt.Fprintln(e.stderr, "Logged in: "+summary(in))
-	return nil
-}
-
 func loginM2M(ctx context.Context, out *loginOutput, af authFlags, force bool) error {
 	a, err := openM2M(ctx, af)
 	if err != nil {
@@ -123,32 +110,4 @@ func loginM2M(ctx context.Context, out *loginOutput, af authFlags, force bool) e
 		}
 	}
 	return out.loggedIn(a)
-}
-
-// summary is the one-line description of a login printed by login: where, how, until when.
-func summary(in carto.Info) string {
-	where := in.TenantDomain
-	if where == "" {
-		where = in.APIBaseURL
-	} else if in.APIBaseURL != "" {
-		where += " (" + in.APIBaseURL + ")"
-	}
-	if where == "" {
-		where = "CARTO (API base URL unknown)"
-	}
-	how := in.Kind
-	if in.Flow != "" && in.Flow != in.Kind {
-		how += ", " + in.Flow
-	}
-	if who := in.Account(); who != "" {
-		where = who + " at " + where
-	}
-	if in.Profile != "" {
-		how += ", profile " + in.Profile
-	}
-	s := fmt.Sprintf("%s [%s]; access token valid until %s", where, how, expiryText(in.Expiry, time.Now()))
-	if in.HasRefreshToken {
-		s += "; refresh token held"
-	}
-	return s
 }

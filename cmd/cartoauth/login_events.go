@@ -128,25 +128,6 @@ func (o *loginOutput) prompter() carto.Prompter {
 	return carto.NewTerminal(o.e.stdin, o.e.stderr)
 }
 
-// already reports a usable login that was there.
-func (o *loginOutput) already(a *carto.Auth) error {
-	if o.events != nil {
-		in := a.Info()
-		return o.events.emit(loginEvent{Event: "logged_in", Cached: true, Login: &in})
-	}
-	fmt.Fprintln(o.e.stderr, "Already logged in: "+summary(a.Info())+" (use --force to log in again)")
-	return nil
-}
-
-// loggedIn reports a login that was just made (see loggedIn).
-func (o *loginOutput) loggedIn(a *carto.Auth) error {
-	if err := loggedIn(o.e, a); err != nil || o.events == nil {
-		return err
-	}
-	in := a.Info()
-	return o.events.emit(loginEvent{Event: "logged_in", Login: &in})
-}
-
 // failed reports err as an error event (nothing for nil, or without --json): the exit code
 // and advice report gives it, and the engine's hints by name.
 func (o *loginOutput) failed(err error) {
