@@ -1,9 +1,9 @@
 package notebooks_test
 
 // `make demo` end to end: scripts/demo.sh (the real thing, not its smoke mode) on free ports,
-// then its JupyterLab in headless Chromium: the printed URL, the file browser, quickstart.ipynb
-// logged in to the sandbox as a person would, and Ctrl-C. (The classic switch,
-// JUPYTER_UI=classic, has its smoke run in `make demo-smoke`.)
+// then its JupyterLab, and with JUPYTER_UI=notebook7 its Notebook 7, in headless Chromium: the
+// printed URL, the file browser, quickstart.ipynb logged in to the sandbox as a person would,
+// and Ctrl-C. (The classic switch, JUPYTER_UI=classic, has its smoke run in `make demo-smoke`.)
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ import (
 )
 
 var (
-	demoURLLine     = regexp.MustCompile(`(?m)^\s*Open the notebooks:\s+((http://127\.0\.0\.1:(\d+))/lab\?token=([0-9a-f]+))\s*$`)
+	demoURLLine     = regexp.MustCompile(`(?m)^\s*Open the notebooks:\s+((http://127\.0\.0\.1:(\d+))/(?:lab|tree)\?token=([0-9a-f]+))\s*$`)
 	demoSandboxLine = regexp.MustCompile(`(?m)^\s*CARTO sandbox:\s+(http://\S+)`)
 )
 
@@ -84,7 +84,7 @@ func demoEnv(tmp string, extra ...string) []string {
 	drop := []string{"CI", "DEMO_SMOKE", "DEMO_DIR", "BIN_DIR", "SANDBOX_ADDR", "JUPYTER_PORT", "SKIP_APT",
 		"CARTO_AUTH_SERVER", "CARTO_AUTH_CACHE_DIR", "CARTO_AUTH_FLOW", "CARTO_AUTH_LOOPBACK_HOST",
 		"CARTO_CREDENTIALS", "CARTO_CREDENTIALS_FILE", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR",
-		"JUPYTER_RUNTIME_DIR", "JUPYTER_PATH"}
+		"JUPYTER_RUNTIME_DIR", "JUPYTER_PATH", "JUPYTER_UI"}
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -264,14 +264,28 @@ func guardFile(t *testing.T, path string) {
 }
 
 // TestMakeDemo proves `make demo`'s promise: scripts/demo.sh (what `make demo` runs; not the
-// smoke mode) leaves a running JupyterLab: the URL it prints opens the file browser listing the
-// example notebooks, quickstart.ipynb opens from there, logs in to the sandbox and shows the SQL
-// result table, and Ctrl-C stops it all. The browser cannot reach the kernel's one-click
+// smoke mode) leaves a running JupyterLab (lab), or with JUPYTER_UI=notebook7 a Notebook 7
+// (notebook7): the URL it prints opens the file browser listing the example notebooks,
+// quickstart.ipynb opens from there (in Notebook 7, in a tab of its own at
+// /notebooks/quickstart.ipynb), logs in to the sandbox and shows the SQL result table, and
+// Ctrl-C stops it all. The browser cannot reach the kernel's one-click
 // listener (port 10000 refused, as in TestBrowserCopyCode), so the login is always the
 // copy-code one: click the card's link, log in on the sandbox's page, paste the code.
 // E2E_UPDATE_DOCS=1 saves JupyterLab with the waiting card as docs/jupyterlab-login.png.
-func TestMakeDemo(t *testing.T) {
-	testenv.LabApp(t)
+func TestMakeDemo(t *testing.T) { forLabFamily(t, makeDemo) }
+
+// demoHome is the page the demo's printed URL opens: JupyterLab's /lab or Notebook 7's /tree.
+type demoHome interface {
+	Files(ctx context.Context) ([]string, error)
+	OpenFile(ctx context.Context, name string) (*browser.Notebook, error)
+}
+
+func makeDemo(t *testing.T, ui uiKind) {
+	if ui == uiNotebook7 {
+		testenv.Notebook7App(t)
+	} else {
+		testenv.LabApp(t)
+	}
 	testenv.Chromium(t)
 	for _, tool := range []string{"go", "python3", "bash"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -293,8 +307,10 @@ func TestMakeDemo(t *testing.T) {
 	mustOK(t, os.MkdirAll(filepath.Join(tmp, "config"), 0o755))
 	mustOK(t, os.WriteFile(filepath.Join(tmp, "config", "jupyter_lab_config.json"),
 		[]byte(`{"LabApp": {"expose_app_in_browser": true}}`), 0o644))
+	mustOK(t, os.WriteFile(filepath.Join(tmp, "config", "jupyter_notebook7_config.json"),
+		[]byte(`{"JupyterNotebookApp": {"expose_app_in_browser": true}}`), 0o644))
 	d := startDemo(t, demoEnv(tmp, "DEMO_DIR="+dir, "SANDBOX_ADDR="+sandboxAddr,
-		fmt.Sprintf("JUPYTER_PORT=%d", jupyterPort), "SKIP_APT=1"), dir)
+		fmt.Sprintf("JUPYTER_PORT=%d", jupyterPort), "SKIP_APT=1", "JUPYTER_UI="+string(ui)), dir)
 	open, base, sandboxURL := d.waitURL(t, 120*time.Second)
 	t.Logf("demo ready in %v: %s, sandbox %s", time.Since(begin).Round(time.Millisecond), base, sandboxURL)
 	if want := fmt.Sprintf("http://127.0.0.1:%d", jupyterPort); base != want {
@@ -308,9 +324,29 @@ func TestMakeDemo(t *testing.T) {
 	defer cancel()
 	b := browser.LaunchT(t)
 	blocked := blockLoopback(t, b)
-	// The printed URL: JupyterLab with the example notebooks in its file browser.
-	home, err := b.OpenLabHome(ctx, open)
-	mustOK(t, err)
+	// The printed URL: JupyterLab (/lab) or Notebook 7 (/tree) with the example notebooks in its
+	// file browser.
+	var home demoHome
+	var shot func(ctx context.Context, path string) error
+	if ui == uiNotebook7 {
+		if !strings.Contains(open, "/tree?token=") {
+			t.Errorf("demo.sh printed %s, want Notebook 7's /tree", open)
+		}
+		tree, err := b.OpenNotebook7Tree(ctx, open)
+		mustOK(t, err)
+		home = tree
+		shot = func(ctx context.Context, path string) error {
+			png, err := tree.Page.Context(ctx).Screenshot(false, nil)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(path, png, 0o644)
+		}
+	} else {
+		lab, err := b.OpenLabHome(ctx, open)
+		mustOK(t, err)
+		home, shot = lab, lab.Screenshot
+	}
 	files, err := home.Files(ctx)
 	mustOK(t, err)
 	for _, nbName := range []string{"quickstart.ipynb", "m2m-etl.ipynb", "two-cell-login.ipynb", "carto-dw.ipynb", "colab-and-docker.ipynb"} {
@@ -318,10 +354,10 @@ func TestMakeDemo(t *testing.T) {
 			t.Errorf("the file browser does not list %s: %q", nbName, files)
 		}
 	}
-	mustOK(t, home.Screenshot(ctx, filepath.Join(art, "file-browser.png")))
+	mustOK(t, shot(ctx, filepath.Join(art, "file-browser.png")))
 	nb, err := home.OpenFile(ctx, "quickstart.ipynb")
 	mustOK(t, err)
-	t.Logf("JupyterLab open, quickstart.ipynb opened from its file browser %v after demo.sh started", time.Since(begin).Round(time.Millisecond))
+	t.Logf("%s open, quickstart.ipynb opened from its file browser %v after demo.sh started", nb.UI(), time.Since(begin).Round(time.Millisecond))
 
 	start := time.Now()
 	mustOK(t, nb.RunCell(ctx, qsLogin))
@@ -342,7 +378,7 @@ func TestMakeDemo(t *testing.T) {
 	}
 	mustOK(t, nb.Screenshot(ctx, qsLogin, "", filepath.Join(art, "cell-waiting.png")))
 	mustOK(t, nb.PageScreenshot(ctx, filepath.Join(art, "lab-waiting.png")))
-	if updateDocs {
+	if updateDocs && ui == uiLab {
 		docs := filepath.Join(root, "docs", "jupyterlab-login.png")
 		mustOK(t, nb.PageScreenshot(ctx, docs))
 		t.Logf("wrote %s", docs)
