@@ -1,8 +1,8 @@
 package notebooks_test
 
 // The quickstart's query cell (auth.Query with a named parameter, gonbauth.ShowQuery) as the
-// kernel and the browser see it, and TestLabQueryShowsMarkupAsText: values and column names
-// that are HTML show as text in JupyterLab and run nothing.
+// kernel and the browser see it, and TestUIQueryShowsMarkupAsText: values and column names
+// that are HTML show as text in JupyterLab and Notebook 7 and run nothing.
 
 import (
 	"context"
@@ -183,18 +183,20 @@ const controlCell = `import "github.com/carto-go/carto-auth/display"
 display.HTML("<img class=\"carto-control\" src=x onerror=\"window.__cartoControl='ran'\">")
 `
 
-// TestLabQueryShowsMarkupAsText: in JupyterLab, quickstart.ipynb logs in (M2M credentials in
+// TestUIQueryShowsMarkupAsText: in JupyterLab (lab) and Notebook 7 (notebook7), quickstart.ipynb logs in (M2M credentials in
 // the kernel's environment: no card) and runs its query cell; then a cell added on the page
 // queries the stand-in's row whose name is markup, in a column whose name is markup, and shows
 // it with gonbauth.ShowQuery. The page shows both as text: the markup is in the cells'
 // textContent, no img with the payload's onerror exists, and the payload never ran
 // (window.__cartoPayload is undefined). A last cell shows the same kind of markup unescaped and
 // it does run: the page would have run the payload.
-func TestLabQueryShowsMarkupAsText(t *testing.T) {
+func TestUIQueryShowsMarkupAsText(t *testing.T) { forLabFamily(t, queryShowsMarkupAsText) }
+
+func queryShowsMarkupAsText(t *testing.T, ui uiKind) {
 	srv := standin(t, cartotest.Config{})
 	creds := filepath.Join(t.TempDir(), "m2m.json")
 	mustOK(t, srv.WriteCredentialsFile(creds))
-	f := newUIFixtureEnv(t, srv, uiLab, "CARTO_CREDENTIALS_FILE="+creds)
+	f := newUIFixtureEnv(t, srv, ui, "CARTO_CREDENTIALS_FILE="+creds)
 	art := testenv.Artifacts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -249,7 +251,7 @@ func TestLabQueryShowsMarkupAsText(t *testing.T) {
 			page.Imgs, page.Scripts, page.TableImgs)
 	}
 	mustOK(t, nb.Screenshot(ctx, cell, "", filepath.Join(art, "markup-cell.png")))
-	mustOK(t, nb.PageScreenshot(ctx, filepath.Join(art, "lab-markup.png")))
+	mustOK(t, nb.PageScreenshot(ctx, filepath.Join(art, string(ui)+"-markup.png")))
 
 	// The control: the same markup unescaped runs in this page.
 	ctl, err := nb.AddCell(ctx, controlCell)
@@ -262,7 +264,7 @@ func TestLabQueryShowsMarkupAsText(t *testing.T) {
 	defer wcancel()
 	if _, err := nb.Page.Context(wctx).Eval(`() => new Promise(ok => { const f = () =>
 		window.__cartoControl === 'ran' ? ok(true) : setTimeout(f, 50); f() })`); err != nil {
-		t.Errorf("unescaped markup did not run in this JupyterLab (window.__cartoControl never set): the check above proves nothing: %v", err)
+		t.Errorf("unescaped markup did not run in this %s (window.__cartoControl never set): the check above proves nothing: %v", nb.UI(), err)
 	}
 	if s, _ := nb.Page.Eval(`() => typeof window.__cartoPayload`); s != nil && s.Value.Str() != "undefined" {
 		t.Errorf("window.__cartoPayload is %s after the control ran", s.Value.Str())
