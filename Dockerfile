@@ -57,13 +57,15 @@ RUN scripts/install-deps.sh --bin /usr/local/bin --no-kernel --no-chromium --no-
  && go clean -cache -modcache
 
 # The module, its notebooks, the CLI (cartoauth, with its sandbox), and JupyterLab: app.py from
-# the sources, build/ from the build stage (nothing else of it), `jupyter lab` on PATH.
+# the sources, build/ from the build stage (nothing else of it), `jupyter lab` on PATH; Notebook 7
+# the same way (`jupyter notebook7`).
 COPY --chown=${NB_USER}:${NB_USER} . .
 COPY --from=jupyterlab /src/jupyterlab/build ./jupyterlab/build
 COPY --from=notebook7 /src/notebook7/build ./notebook7/build
 RUN go build -trimpath -o /usr/local/bin/cartoauth ./cmd/cartoauth \
  && go clean -cache -modcache \
  && ln -s /opt/carto-auth/jupyterlab/jupyter-lab /usr/local/bin/jupyter-lab \
+ && ln -s /opt/carto-auth/notebook7/jupyter-notebook7 /usr/local/bin/jupyter-notebook7 \
  && ln -s /opt/carto-auth/scripts/start-jupyter.sh /usr/local/bin/start-jupyter
 
 # From here on, the notebook user: its own Go module and build caches, its token cache folder
