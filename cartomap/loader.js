@@ -178,7 +178,7 @@
           data: tj,
           // loaders.gl would fetch its MVT worker from unpkg, unpinned: the pinned one instead.
           loadOptions: { mvt: { workerUrl: workers.mvt } },
-          onViewportLoad: function () { loaded = true; el.cartomapLoaded = true; },
+          onViewportLoad: function () { loaded = true; el.cartomapViewportLoads = (el.cartomapViewportLoads || 0) + 1; },
           onTileError: function (e) {
             var m = String(e && e.message || e), st = /\b(401|403)\b/.exec(m);
             fail(st ? refused(st[1]) : "A tile of the map could not be read: " + m);

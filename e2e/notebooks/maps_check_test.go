@@ -98,6 +98,26 @@ func checkQuickstartMap(t *testing.T, srv *cartotest.Server, res *kernel.Result)
 	checkMapToken(t, srv, maps[0], maps[0].SQL)
 }
 
+// savedHTML is every text/html output of a saved notebook, one after the other.
+func savedHTML(t *testing.T, ipynb string) string {
+	t.Helper()
+	var nb struct {
+		Cells []struct {
+			Outputs []struct {
+				Data map[string]any `json:"data"`
+			} `json:"outputs"`
+		} `json:"cells"`
+	}
+	mustOK(t, json.Unmarshal([]byte(ipynb), &nb))
+	var b strings.Builder
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			b.WriteString(joinText(o.Data["text/html"]))
+		}
+	}
+	return b.String()
+}
+
 // tokenLikeRE finds what could be a token in saved text: long runs of token characters.
 var tokenLikeRE = regexp.MustCompile(`[A-Za-z0-9_\-\.~+/=]{24,}`)
 

@@ -106,6 +106,16 @@ func pickAt(ctx context.Context, el *rod.Element, column string, points [][2]flo
 	return out, err
 }
 
+// zoomTo moves the map's view to lon/lat at zoom and waits until its tile layer has loaded
+// the new viewport and a frame is drawn.
+func zoomTo(ctx context.Context, el *rod.Element, lon, lat, zoom float64) error {
+	_, err := el.Context(ctx).Eval(`function(lon, lat, zoom) { const n = this.cartomapViewportLoads || 0;
+		this.cartomapDeck.setProps({initialViewState: {longitude: lon, latitude: lat, zoom: zoom}});
+		return new Promise(ok => { const f = () => (this.cartomapViewportLoads || 0) > n ?
+			requestAnimationFrame(() => requestAnimationFrame(() => ok(true))) : setTimeout(f, 50); f() }) }`, lon, lat, zoom)
+	return err
+}
+
 // launchWebGL starts a Chromium that draws WebGL in software.
 func launchWebGL(t *testing.T) *browser.Browser {
 	t.Helper()

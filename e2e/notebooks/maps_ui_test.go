@@ -127,13 +127,12 @@ func mapsNotebook(t *testing.T, ui uiKind) {
 	nextCellRuns(ctx, t, nb, mapsTable, "Table map drawn", art)
 	tm, st := waitDrawn(ctx, t, nb, mapsTable, art, "table-map")
 	t.Logf("%s: table map: run → first frame with data %v (warm page); loader → drawn %d ms", nb.UI(), time.Since(start).Round(time.Millisecond), st.Drawn)
-	got, err := pickAt(ctx, tm.el, "kind", [][2]float64{{151.2108, -33.8523}, {-73.9819, 40.7681}})
-	mustOK(t, err)
-	for _, k := range got {
-		if k != "line" && k != "polygon" {
-			t.Errorf("table map: picked kinds %q at Sydney's bridge and Central Park, want line or polygon", got)
-		}
-	}
+	// At the zoom that fits all features a park is under a pixel: zoom in on each.
+	mustOK(t, zoomTo(ctx, tm.el, -73.9655, 40.7825, 13))
+	checkPicks(ctx, t, tm, "table map, zoomed in", "name", [][2]float64{{-73.9655, 40.7825}}, []string{"Central Park"})
+	mustOK(t, nb.Screenshot(ctx, mapsTable, ".cartomap", filepath.Join(art, "table-map-central-park.png")))
+	mustOK(t, zoomTo(ctx, tm.el, -3.8655, 40.1398, 9))
+	checkPicks(ctx, t, tm, "table map, zoomed in", "kind", [][2]float64{{-3.8655, 40.1398}}, []string{"line"})
 	if !strings.Contains(st.Legend, "kind") || !strings.Contains(st.Legend, "polygon") {
 		t.Errorf("the table map's legend %q", st.Legend)
 	}
@@ -163,10 +162,11 @@ func mapsNotebook(t *testing.T, ui uiKind) {
 
 	// Save, then read what the notebook and its HTML export hold.
 	saved := saveNotebook(ctx, t, nb, ui, filepath.Join(f.dir, "maps.ipynb"))
-	if n := len(mapConfigs(t, saved)); n != 4 {
+	outputs := savedHTML(t, saved)
+	if n := len(mapConfigs(t, outputs)); n != 4 {
 		t.Errorf("the saved notebook holds %d maps, want 4", n)
 	}
-	for _, c := range mapConfigs(t, saved) {
+	for _, c := range mapConfigs(t, outputs) {
 		switch c.Kind {
 		case "query":
 			checkMapToken(t, f.srv, c, c.SQL)
