@@ -114,3 +114,41 @@ func TestAPITokenCreateRefusals(t *testing.T) {
 		t.Errorf("%d tokens minted by refused requests", srv.APITokens())
 	}
 }
+
+// TestCommandsUseTheTokenInCARTOAPIToken: with CARTO_API_TOKEN set (an API access token, as
+// CI and agents pass it), token prints it, sql runs what its grant covers and gets CARTO's
+// 403 for anything else, and api-token create says an OAuth login is needed.
+func TestCommandsUseTheTokenInCARTOAPIToken(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, cartotest.Config{})
+	creds := filepath.Join(t.TempDir(), "m2m.json")
+	if err := srv.WriteCredentialsFile(creds); err != nil {
+		t.Fatal(err)
+	}
+	const q = "SELECT name FROM cities WHERE population > 10000000"
+	r := newCLIEnv(t, srv.URL).run(t, nil, "api-token", "create", "--m2m", creds, "--source", q, "--apis", "sql")
+	tok := strings.TrimSpace(r.stdout)
+	if r.code != 0 {
+		t.Fatalf("create: exit %d %s", r.code, r.stderr)
+	}
+	e := newCLIEnv(t, srv.URL).with("CARTO_API_TOKEN="+tok, "CARTO_API_BASE_URL="+srv.URL)
+	if r := e.run(t, nil, "token"); r.code != 0 || strings.TrimSpace(r.stdout) != tok {
+		t.Errorf("token: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := e.run(t, nil, "sql", "--csv", q); r.code != 0 || !strings.HasPrefix(r.stdout, "name\n") {
+		t.Errorf("sql with its query: exit %d, stderr %q", r.code, r.stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		has  string
+	}{
+		{[]string{"sql", "SELECT name FROM cities"}, "403"},
+		{[]string{"api-token", "create", "--source", q, "--apis", "maps"}, "OAuth"},
+		{[]string{"dw-credentials"}, "OAuth"},
+	} {
+		r := e.run(t, nil, c.args...)
+		if r.code != 1 || !strings.Contains(r.stderr, c.has) || strings.Contains(r.stderr, tok) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d, stderr %q; want exit 1 saying %q, without the token", c.args, r.code, r.stderr, c.has)
+		}
+	}
+}

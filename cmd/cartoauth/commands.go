@@ -77,5 +77,9 @@ Environment:
   CARTO_AUTH_LOOPBACK_HOST  loopback bind address (0.0.0.0 in a container)
   CARTO_CREDENTIALS_FILE    M2M credentials file; when set (or CARTO_CREDENTIALS, the JSON
                             itself), login/token/dw-credentials use M2M without --m2m
+  CARTO_API_TOKEN           a token used as it is (with CARTO_API_BASE_URL) by token, sql,
+                            api-token and dw-credentials, after M2M credentials and before
+                            the cache; without both, they also use the CARTO CLI's login
+                            (~/.carto_credentials.json) when the cache has none
 `)
 }

@@ -134,7 +134,7 @@ func (o *loginOutput) failed(err error) {
 	if err == nil || o.events == nil {
 		return
 	}
-	code, advice := adviceFor(err)
+	code, advice := adviceFor(err, err.Error())
 	var hints []string
 	for _, h := range carto.Hints(err) {
 		hints = append(hints, string(h))

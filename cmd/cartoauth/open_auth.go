@@ -18,15 +18,17 @@ func openM2M(ctx context.Context, af authFlags) (*carto.Auth, error) {
 	return carto.FromM2M(ctx, af.m2m, &carto.M2MOptions{APIBaseURL: af.apiBase})
 }
 
-// openCached returns the identity af selects without ever prompting: M2M, or the cached
-// interactive login (refreshed as needed), else an error wrapping ErrInteractionRequired.
+// openCached returns the identity af selects without ever prompting, as Login's chain finds
+// it: M2M credentials, a token in CARTO_API_TOKEN, the cached interactive login (refreshed as
+// needed) or the CARTO CLI's, else an error wrapping ErrInteractionRequired.
 func openCached(ctx context.Context, af authFlags) (*carto.Auth, error) {
 	if af.useM2M() {
 		return openM2M(ctx, af)
 	}
 	opts := oauthOptions(af)
 	opts.DisableInteraction = true
-	a, err := carto.FromOAuth(ctx, opts)
+	opts.HintWords = hintWords()
+	a, err := carto.Login(ctx, opts)
 	if errors.Is(err, carto.ErrLoginInProgress) {
 		return nil, &cliError{code: exitInteraction, err: err,
 			hint: "finish (or stop) that login, then run this again; use M2M credentials (--m2m FILE) for unattended runs"}

@@ -18,8 +18,8 @@ func report(w io.Writer, err error) int {
 	if err == nil || errors.Is(err, errHelped) {
 		return exitOK
 	}
-	code, advice := adviceFor(err)
 	msg := "cartoauth: " + oneLine(err.Error())
+	code, advice := adviceFor(err, msg)
 	if advice != "" {
 		msg += " — " + advice
 	}
@@ -28,17 +28,18 @@ func report(w io.Writer, err error) int {
 }
 
 // adviceFor is err's exit code and what to do about it, in words: the engine's hints that
-// hintWords words, and the command's advice (or, when there is no other, a pointer to help).
-func adviceFor(err error) (int, string) {
+// hintWords words, and the command's advice (or, when there is no other, a pointer to help);
+// advice that said already (an error worded by Login) is not repeated.
+func adviceFor(err error, said string) (int, string) {
 	code, hint := classify(err)
 	var advice []string
 	words := hintWords()
 	for _, h := range carto.Hints(err) {
-		if s := words[h]; s != "" {
+		if s := words[h]; s != "" && !strings.Contains(said, s) {
 			advice = append(advice, s)
 		}
 	}
-	if hint != "" && (hint != seeHelp || len(advice) == 0) {
+	if hint != "" && !strings.Contains(said, hint) && (hint != seeHelp || len(advice) == 0) {
 		advice = append(advice, hint)
 	}
 	return code, strings.Join(advice, "; ")
