@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-rod/rod/lib/proto"
+
 	"github.com/carto-go/carto-auth/carto"
 	"github.com/carto-go/carto-auth/cartomap"
 	"github.com/carto-go/carto-auth/cartotest"
@@ -86,4 +88,45 @@ func TestMapPageDrawsQuery(t *testing.T) {
 		}
 	}
 	t.Logf("drawn in %d ms after the loader started; picked %v", st.Drawn, got)
+}
+
+// TestMapPageSaysRerunWhenTokenRefused: once the stand-in no longer accepts the map's token
+// (expired), the saved page does not stay blank: it says the token was refused and to re-run
+// the cell.
+func TestMapPageSaysRerunWhenTokenRefused(t *testing.T) {
+	srv := standin(t, cartotest.Config{})
+	libs := strings.TrimPrefix(serveMapLibs(t, srv), cartomap.EnvLibraryURL+"=")
+	a := m2mAuth(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	page, err := cartomap.HTML(ctx, a, cartomap.Table(cartotest.SQLConnection, "features"), &cartomap.Options{LibraryURL: libs, Basemap: "none"})
+	mustOK(t, err)
+	srv.ExpireAPITokens()
+	b := launchWebGL(t)
+	p := b.Rod.MustPage(servePage(t, page))
+	el, err := p.Context(ctx).Element(".cartomap")
+	mustOK(t, err)
+	st, err := waitMap(ctx, el)
+	mustOK(t, err)
+	_ = os.WriteFile(filepath.Join(testenv.Artifacts(t), "refused.png"), p.MustScreenshot(), 0o644)
+	if st.State != "error" || !strings.Contains(st.Status, "refused this map's token (HTTP 401)") || !strings.Contains(st.Status, "Re-run the cell") {
+		t.Errorf("a refused token: the map is %q: %q", st.State, st.Status)
+	}
+}
+
+// TestMapPageFallbackWithoutScripts: where scripts do not run (an untrusted notebook, an
+// export), the map's place says what it is and how to see it.
+func TestMapPageFallbackWithoutScripts(t *testing.T) {
+	pts := []cartomap.Point{{Lon: 2.35, Lat: 48.85, Properties: map[string]any{"name": "Paris"}}}
+	page, err := cartomap.HTML(context.Background(), nil, cartomap.Points(pts), &cartomap.Options{LibraryURL: "http://127.0.0.1:9/"})
+	mustOK(t, err)
+	b := launchWebGL(t)
+	p := b.Rod.MustPage("")
+	mustOK(t, proto.EmulationSetScriptExecutionDisabled{Value: true}.Call(p))
+	mustOK(t, p.Navigate(servePage(t, page)))
+	mustOK(t, p.WaitLoad())
+	text := p.MustElement(".cartomap").MustText()
+	if !strings.Contains(text, "An interactive map of 1 local features is here") || !strings.Contains(text, "trust the notebook") {
+		t.Errorf("without scripts the map reads %q", text)
+	}
 }
