@@ -34,6 +34,16 @@ RUN ./build.sh --deps
 COPY notebook7/index.js notebook7/rspack.config.js ./
 RUN ./build.sh
 
+# --- build stage: the map libraries from cartomap/js/package-lock.json, with the same Node.js ---
+# Only the files a map loads (cartomap.Libraries) reach the image, laid out as NAME/PATH for
+# `cartoauth sandbox --map-libs /opt/carto-auth/cartomap/libs`.
+FROM jupyterlab AS maplibs
+WORKDIR /src/cartomap/js
+COPY cartomap/js/package.json cartomap/js/package-lock.json cartomap/js/.npmrc ./
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+ && for f in deck.gl/dist.min.js @deck.gl/carto/dist.min.js @loaders.gl/mvt/dist/mvt-worker.js; do \
+      mkdir -p "/out/$(dirname "$f")" && cp "node_modules/$f" "/out/$f"; done
+
 # --- the image ---------------------------------------------------------------------------------
 FROM golang:1.26-bookworm
 
@@ -62,6 +72,7 @@ RUN scripts/install-deps.sh --bin /usr/local/bin --no-kernel --no-chromium --no-
 COPY --chown=${NB_USER}:${NB_USER} . .
 COPY --from=jupyterlab /src/jupyterlab/build ./jupyterlab/build
 COPY --from=notebook7 /src/notebook7/build ./notebook7/build
+COPY --from=maplibs /out ./cartomap/libs
 RUN go build -trimpath -o /usr/local/bin/cartoauth ./cmd/cartoauth \
  && go clean -cache -modcache \
  && ln -s /opt/carto-auth/jupyterlab/jupyter-lab /usr/local/bin/jupyter-lab \
@@ -76,7 +87,8 @@ USER ${NB_USER}
 ENV HOME=/home/${NB_USER} \
     GOPATH=/home/${NB_USER}/go \
     PATH=/home/${NB_USER}/go/bin:/usr/local/go/bin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    CARTO_AUTH_LOOPBACK_HOST=0.0.0.0
+    CARTO_AUTH_LOOPBACK_HOST=0.0.0.0 \
+    CARTOAUTH_MAP_LIBS=/opt/carto-auth/cartomap/libs
 # Only what a notebook's first cell needs is fetched and built ahead: the packages it compiles
 # (gonbauth, display, GoNB's gonbui) and the go.mod files of the module graph (GoNB's `go get`
 # reads them), so that cell takes ~3 s, even offline. cartodw's BigQuery client, most of the
