@@ -115,7 +115,9 @@ soak: e2e-deps
 	cd e2e && PATH="$(TEST_PATH)" E2E_STRICT=1 SOAK=$(SOAK) go test -count=1 -timeout $(SOAK_TIMEOUT) -run '^TestSoak$$' -v ./provider
 
 ## docker-test: build the Dockerfile with podman, run the README's containers and log in
-## through them from Chromium (scripts/docker-test.sh; root). CI runs it after `make test`.
+## through them from Chromium (scripts/docker-test.sh; root); then `make demo-smoke` and the
+## OpenID provider's tests in a plain Debian container given `git archive HEAD`
+## (scripts/fresh-debian-test.sh). CI runs it after `make test`.
 docker-test:
 	scripts/docker-test.sh
 
