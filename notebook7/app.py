@@ -7,8 +7,8 @@ of Notebook 7.
     jupyter-notebook7 ...                  # the same (jupyter-notebook7 is next to this file)
 
 Its pages are Notebook 7's: /tree[/DIR] (the file browser; the default URL), /notebooks/PATH
-(one notebook), /edit/PATH (a text file), /consoles/PATH; a file opened from the tree opens in
-a new browser tab, as in Notebook 7. As `jupyter notebook` does, it prints the URL with its
+(one notebook), /edit/PATH (a text file, in the file editor), /consoles/PATH (no console in
+this build); a file opened from the tree opens in a new browser tab, as in Notebook 7. As `jupyter notebook` does, it prints the URL with its
 token (/tree?token=...), or asks for the password set with `password` (stored hashed in
 ~/.jupyter/jupyter_server_config.json, or $JUPYTER_CONFIG_DIR); it reads the usual config files
 (jupyter_server_config.*, and jupyter_notebook7_config.* with c.JupyterNotebookApp.* and
@@ -119,7 +119,7 @@ class NotebookHandler(PageHandler):
 
 
 class EditHandler(PageHandler):
-    """/edit/PATH: a text file (the base plugins: no editor beyond them)."""
+    """/edit/PATH: a text file, in the file editor."""
 
     page = "edit"
 

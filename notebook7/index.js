@@ -1,9 +1,9 @@
 // The front end: Notebook 7's own application (NotebookApp: its shell, tree and notebook pages)
 // with the plugins a notebook user meets, chosen per page as Notebook 7's app/package.json
 // does: "/" on every page, "/tree" (the file browser) and "/notebooks" (one notebook) on
-// theirs; the server says which page this is (page config notebookPage). Left out: the
-// terminal, console, document search, debugger, completer, settings editor, extension manager
-// and federated (prebuilt) extensions. The packages must match "jupyterlab.extensions" in
+// theirs; the server says which page this is (page config notebookPage); a text file opens in
+// the file editor (/edit). Left out: the terminal, console, document search, debugger,
+// completer, settings editor, extension manager and federated (prebuilt) extensions. The packages must match "jupyterlab.extensions" in
 // package.json, whose schemas and styles the build copies.
 import { PageConfig } from '@jupyterlab/coreutils';
 import { PluginRegistry } from '@lumino/coreutils';
@@ -31,6 +31,8 @@ const pages = {
       'plugin', 'download', 'contexts', 'manager'],
     '@jupyterlab/filebrowser-extension': [() => import('@jupyterlab/filebrowser-extension'),
       'factory', 'default-file-browser'],
+    '@jupyterlab/fileeditor-extension': [() => import('@jupyterlab/fileeditor-extension'),
+      'plugin', 'widget-factory'],
     '@jupyterlab/mainmenu-extension': [() => import('@jupyterlab/mainmenu-extension'), 'plugin'],
     '@jupyterlab/markedparser-extension': () => import('@jupyterlab/markedparser-extension'),
     '@jupyterlab/notebook-extension': [() => import('@jupyterlab/notebook-extension'),
