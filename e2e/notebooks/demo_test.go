@@ -322,7 +322,7 @@ func makeDemo(t *testing.T, ui uiKind) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	b := browser.LaunchT(t)
+	b := launchWebGL(t) // the quickstart's map draws WebGL in software
 	blocked := blockLoopback(t, b)
 	// The printed URL: JupyterLab (/lab) or Notebook 7 (/tree) with the example notebooks in its
 	// file browser.
@@ -403,6 +403,14 @@ func makeDemo(t *testing.T, ui uiKind) {
 	if out, _ := nb.OutputText(ctx, qsQuery); !strings.Contains(out, "rows from "+sandboxURL) {
 		t.Errorf("query output %q, want rows from the sandbox %s", out, sandboxURL)
 	}
+	// The quickstart's last cell: the cities on a map, its libraries from the sandbox.
+	mapStart := time.Now()
+	nextCellRuns(ctx, t, nb, qsQuery+2, "Map of the cities", art)
+	m, st := waitDrawn(ctx, t, nb, qsQuery+2, art, "quickstart-map")
+	cities, pts := citiesAbove(quickstartMin)
+	checkPicks(ctx, t, m, "the demo's quickstart map", "name", pts, cities)
+	t.Logf("the demo's quickstart map: run → first frame with data %v; loader → drawn %d ms; %s",
+		time.Since(mapStart).Round(time.Millisecond), st.Drawn, st.Note)
 	mustOK(t, nb.PageScreenshot(ctx, filepath.Join(art, "lab-done.png")))
 	s := map[string]string{"code": code}
 	for i, e := range entries {
