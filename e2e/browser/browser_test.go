@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-rod/rod"
 
 	"github.com/carto-go/carto-auth/e2e/browser"
 	"github.com/carto-go/carto-auth/e2e/kernel"
@@ -139,23 +142,38 @@ func smoke(t *testing.T, ui string) {
 	t.Logf("%s smoke test: %v", nb.UI(), time.Since(start).Round(time.Millisecond))
 }
 
-// TestLabPassword: JupyterLab with a password set as a user sets it (`jupyterlab/jupyter-lab
-// password`) behaves like `jupyter lab`: no token in the URL it prints, the API refuses requests
-// without a login, the login page refuses a wrong password, and the right one opens JupyterLab
-// with the folder in its file browser and a notebook that runs.
-func TestLabPassword(t *testing.T) {
+// TestUIPassword: JupyterLab (lab) and Notebook 7 (notebook7) with a password set as a user
+// sets it (`jupyterlab/jupyter-lab password`, `notebook7/jupyter-notebook7 password`) behave
+// like `jupyter lab` and `jupyter notebook`: no token in the URL they print (/lab, /tree), the
+// API refuses requests without a login, the login page refuses a wrong password, and the right
+// one opens the UI with the folder in its file browser and a notebook that runs.
+func TestUIPassword(t *testing.T) { forLabFamily(t, passwordLogin) }
+
+// uiHome is the page a login opens: JupyterLab's /lab or Notebook 7's /tree.
+type uiHome interface {
+	OpenFile(ctx context.Context, name string) (*browser.Notebook, error)
+}
+
+func passwordLogin(t *testing.T, ui string) {
 	dir := t.TempDir()
 	if err := kernel.WriteNotebook(filepath.Join(dir, "t.ipynb"), printCell); err != nil {
 		t.Fatal(err)
 	}
 	const password = "jupyter-password-for-the-test"
-	srv := browser.StartLabT(t, browser.ServerOptions{NotebookDir: dir, Password: password})
+	opts := browser.ServerOptions{NotebookDir: dir, Password: password}
+	var srv *browser.Server
+	home := "/lab"
+	if ui == "notebook7" {
+		srv, home = browser.StartNotebook7T(t, opts), "/tree"
+	} else {
+		srv = browser.StartLabT(t, opts)
+	}
 	out := srv.Output()
 	if srv.Token != "" || strings.Contains(out, "token=") {
 		t.Errorf("a token with a password set: %q", out)
 	}
-	if !strings.Contains(out, srv.URL+"/lab\n") {
-		t.Errorf("the server did not print its URL %s/lab: %q", srv.URL, out)
+	if !strings.Contains(out, srv.URL+home+"\n") {
+		t.Errorf("the server did not print its URL %s%s: %q", srv.URL, home, out)
 	}
 	resp, err := http.Get(srv.URL + "/api/contents")
 	if err != nil {
@@ -169,17 +187,33 @@ func TestLabPassword(t *testing.T) {
 	defer cancel()
 	b := browser.LaunchT(t)
 	art := testenv.Artifacts(t)
-	if _, err := b.LabLogin(ctx, srv.URL+"/lab", "not-the-password"); !errors.Is(err, browser.ErrLoginRefused) {
+	login := func(pw string) (uiHome, *rod.Page, error) {
+		if ui == "notebook7" {
+			h, err := b.Notebook7Login(ctx, srv.URL+home, pw)
+			if err != nil {
+				return nil, nil, err
+			}
+			return h, h.Page, nil
+		}
+		h, err := b.LabLogin(ctx, srv.URL+home, pw)
+		if err != nil {
+			return nil, nil, err
+		}
+		return h, h.Page, nil
+	}
+	if _, _, err := login("not-the-password"); !errors.Is(err, browser.ErrLoginRefused) {
 		t.Errorf("a wrong password: %v, want the login page to refuse it", err)
 	}
-	home, err := b.LabLogin(ctx, srv.URL+"/lab", password)
+	h, page, err := login(password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := home.Screenshot(ctx, filepath.Join(art, "file-browser.png")); err != nil {
+	if png, err := page.Context(ctx).Screenshot(false, nil); err != nil {
+		t.Error(err)
+	} else if err := os.WriteFile(filepath.Join(art, "file-browser.png"), png, 0o644); err != nil {
 		t.Error(err)
 	}
-	nb, err := home.OpenFile(ctx, "t.ipynb")
+	nb, err := h.OpenFile(ctx, "t.ipynb")
 	if err != nil {
 		t.Fatal(err)
 	}

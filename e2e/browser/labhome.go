@@ -100,6 +100,31 @@ func (n *Notebook) PageScreenshot(ctx context.Context, path string) error {
 // page, types password into it and submits it, as a person does, and waits for JupyterLab's
 // main page with its file browser (bounded by ctx).
 func (b *Browser) LabLogin(ctx context.Context, url, password string) (*LabHome, error) {
+	ready := `() => !!window.jupyterapp && document.body.dataset.labReady === 'true' && (` + labFiles + `)().length > 0`
+	p, err := b.login(ctx, url, password, ready, "JupyterLab")
+	if err != nil {
+		return nil, err
+	}
+	return &LabHome{Page: p, b: b}, nil
+}
+
+// Notebook7Login is LabLogin for Notebook 7: after the login, its tree page (/tree) with the
+// folder in its file browser, checked to be Notebook 7's own (CheckNotebook7Page).
+func (b *Browser) Notebook7Login(ctx context.Context, url, password string) (*Notebook7Tree, error) {
+	ready := `() => !!window.jupyterapp && document.body.dataset.notebookReady === 'true' && (` + labFiles + `)().length > 0`
+	p, err := b.login(ctx, url, password, ready, "Notebook 7")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := CheckNotebook7Page(ctx, p, "/tree"); err != nil {
+		return nil, err
+	}
+	return &Notebook7Tree{Page: p, b: b}, nil
+}
+
+// login opens url, types password into Jupyter's login page and submits it, and waits until
+// ready (the UI named name started) or the login page comes back saying why not.
+func (b *Browser) login(ctx context.Context, url, password, ready, name string) (*rod.Page, error) {
 	p, err := b.Rod.Page(proto.TargetCreateTarget{URL: url})
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", url, err)
@@ -119,16 +144,15 @@ func (b *Browser) LabLogin(ctx context.Context, url, password string) (*LabHome,
 	if err := btn.Click(proto.InputMouseButtonLeft, 1); err != nil {
 		return nil, err
 	}
-	// JupyterLab starts, or the login page comes back saying why not.
-	ready := `() => !!window.jupyterapp && document.body.dataset.labReady === 'true' && (` + labFiles + `)().length > 0`
+	// The UI starts, or the login page comes back saying why not.
 	refused := `() => { const m = document.querySelector('#password_input') && document.querySelector('.message.error'); return m ? m.innerText.trim() : '' }`
 	if err := pc.Wait(rod.Eval(`() => (` + ready + `)() || !!(` + refused + `)()`)); err != nil {
-		return nil, fmt.Errorf("JupyterLab did not start after the login (page: %s): %w", pageState(p), err)
+		return nil, fmt.Errorf("%s did not start after the login (page: %s): %w", name, pageState(p), err)
 	}
 	if r, err := pc.Eval(refused); err == nil && r.Value.Str() != "" {
 		return nil, fmt.Errorf("%w: the login page says %q", ErrLoginRefused, r.Value.Str())
 	}
-	return &LabHome{Page: p, b: b}, nil
+	return p, nil
 }
 
 // ErrLoginRefused is LabLogin's error when Jupyter's login page refuses the password.

@@ -50,9 +50,10 @@ type ServerOptions struct {
 	Notebook7 string
 	// Python runs Lab's or Notebook7's app.py; "" means /usr/bin/python3.
 	Python string
-	// Password, with Lab, sets a Jupyter password as a user does (`jupyterlab/jupyter-lab
-	// password`, answered on stdin, into the server's own config dir) and starts the server
-	// without a token, so that it asks for the password: Server.Token is then "".
+	// Password, with Lab or Notebook7, sets a Jupyter password as a user does
+	// (`jupyterlab/jupyter-lab password`, `notebook7/jupyter-notebook7 password`, answered on
+	// stdin, into the server's own config dir) and starts the server without a token, so that
+	// it asks for the password: Server.Token is then "".
 	Password string
 	// Args are extra command-line arguments of the server.
 	Args []string
@@ -99,16 +100,22 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	env = append(env, opts.Env...)
 	ready := s.URL + "/api/status?token=" + s.Token
 	if opts.Password != "" {
-		if opts.Lab == "" {
+		var launcher string
+		switch {
+		case opts.Lab != "":
+			launcher = filepath.Join(opts.Lab, "jupyter-lab")
+		case opts.Notebook7 != "":
+			launcher = filepath.Join(opts.Notebook7, "jupyter-notebook7")
+		default:
 			os.RemoveAll(dir)
-			return nil, fmt.Errorf("ServerOptions: Password is for JupyterLab (Lab)")
+			return nil, fmt.Errorf("ServerOptions: Password is for JupyterLab (Lab) and Notebook 7 (Notebook7)")
 		}
-		pw := exec.CommandContext(ctx, filepath.Join(opts.Lab, "jupyter-lab"), "password")
+		pw := exec.CommandContext(ctx, launcher, "password")
 		pw.Env = env
 		pw.Stdin = strings.NewReader(opts.Password + "\n" + opts.Password + "\n")
 		if out, err := pw.CombinedOutput(); err != nil {
 			os.RemoveAll(dir)
-			return nil, fmt.Errorf("jupyter-lab password: %v: %s", err, out)
+			return nil, fmt.Errorf("%s password: %v: %s", filepath.Base(launcher), err, out)
 		}
 		s.Token, ready = "", s.URL+"/login"
 	}
