@@ -136,6 +136,14 @@ func mapsNotebook(t *testing.T, ui uiKind) {
 		t.Errorf("the table map's legend %q", st.Legend)
 	}
 
+	// The second map reused the libraries the first loaded: one script element each.
+	r, err := nb.Page.Context(ctx).Eval(`(paths) => JSON.stringify(paths.map(p => document.querySelectorAll('script[src$="/' + p + '"]').length))`,
+		[]string{cartomap.Libraries[0].URLPath(), cartomap.Libraries[1].URLPath()})
+	mustOK(t, err)
+	if s := r.Value.Str(); s != "[1,1]" {
+		t.Errorf("after two maps the page has %s script elements of deck.gl and @deck.gl/carto, want one each", s)
+	}
+
 	nextCellRuns(ctx, t, nb, mapsLocal, "Local map of", art)
 	lm, _ := waitDrawn(ctx, t, nb, mapsLocal, art, "local-map")
 	checkPicks(ctx, t, lm, "local map", "name", pts, names)
@@ -151,7 +159,7 @@ func mapsNotebook(t *testing.T, ui uiKind) {
 		t.Errorf("the tooltip reads %q, want the markup %q as text", tip, cartotest.PayloadName)
 	}
 	mustOK(t, nb.Screenshot(ctx, cell, ".cartomap", filepath.Join(art, "payload-tooltip.png")))
-	r, err := nb.Page.Context(ctx).Eval(`() => JSON.stringify([typeof window.__cartoPayload,
+	r, err = nb.Page.Context(ctx).Eval(`() => JSON.stringify([typeof window.__cartoPayload,
 		[...document.querySelectorAll('.cartomap img, .deck-tooltip img, .cartomap script:not([type])')].length - document.querySelectorAll('.cartomap').length])`)
 	mustOK(t, err)
 	if s := r.Value.Str(); s != `["undefined",0]` {
