@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +129,35 @@ func TestMapPageFallbackWithoutScripts(t *testing.T) {
 	text := p.MustElement(".cartomap").MustText()
 	if !strings.Contains(text, "An interactive map of 1 local features is here") || !strings.Contains(text, "trust the notebook") {
 		t.Errorf("without scripts the map reads %q", text)
+	}
+}
+
+// TestMapPageSaysRerunAfterExpiry: a saved map opened after its token's expiry (here, its page
+// with the expiry moved into the past) says so and to re-run the cell, before asking CARTO.
+func TestMapPageSaysRerunAfterExpiry(t *testing.T) {
+	srv := standin(t, cartotest.Config{})
+	libs := strings.TrimPrefix(serveMapLibs(t, srv), cartomap.EnvLibraryURL+"=")
+	a := m2mAuth(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	page, err := cartomap.HTML(ctx, a, cartomap.Table(cartotest.SQLConnection, "regions"), &cartomap.Options{LibraryURL: libs})
+	mustOK(t, err)
+	old := regexp.MustCompile(`"expiresAt":[0-9]+`)
+	if !old.MatchString(page) {
+		t.Fatal("the page carries no expiry")
+	}
+	maps := srv.Count(cartotest.EndpointMaps)
+	page = old.ReplaceAllString(page, `"expiresAt":1000`)
+	b := launchWebGL(t)
+	p := b.Rod.MustPage(servePage(t, page))
+	el, err := p.Context(ctx).Element(".cartomap")
+	mustOK(t, err)
+	st, err := waitMap(ctx, el)
+	mustOK(t, err)
+	if st.State != "error" || !strings.Contains(st.Status, "token expired at 1970") || !strings.Contains(st.Status, "re-run the cell") {
+		t.Errorf("an expired token: the map is %q: %q", st.State, st.Status)
+	}
+	if n := srv.Count(cartotest.EndpointMaps) - maps; n != 0 {
+		t.Errorf("%d Maps API requests with an expired token", n)
 	}
 }
