@@ -1,30 +1,28 @@
 package cartomap
 
 import (
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/carto-go/carto-auth/internal/maplibs"
 )
 
-// Library is one browser library file a map loads.
-type Library struct {
-	// Name is the npm package, e.g. "deck.gl".
-	Name string
-	// Version is its exact version.
-	Version string
-	// Path is the file inside the package, e.g. "dist.min.js".
-	Path string
-	// Integrity is the file's Subresource Integrity hash ("sha384-...").
-	Integrity string
-	// Worker, when set, is the loaders.gl worker id the file is the worker of ("mvt"): the
-	// page fetches it with its hash and starts it from a blob: URL, instead of loaders.gl
-	// fetching an unpinned copy from unpkg.
-	Worker string
-}
+// Library is one browser library file a map loads: its npm package Name, exact Version, Path
+// in the package, Subresource Integrity hash, and, for a loaders.gl worker, its Worker id.
+type Library = maplibs.Library
 
-// URLPath is where the file is below a library base URL: NAME@VERSION/PATH, as jsDelivr and
-// unpkg lay out npm packages.
-func (l Library) URLPath() string { return l.Name + "@" + l.Version + "/" + l.Path }
+// Libraries are the browser library files a map loads, in order, pinned by
+// cartomap/js/package-lock.json (written by cartomap/js/gen-libs.sh from the installed files).
+var Libraries = maplibs.Libraries
+
+// LibraryHandler serves the pinned library files (Libraries) from dir, a node_modules folder
+// that npm ci filled from cartomap/js/package-lock.json, at NAME@VERSION/PATH as a CDN does,
+// with CORS headers so that pages of any origin can load them with their integrity hash.
+// Anything else is 404: it never serves the rest of dir. Mount it under a prefix with
+// http.StripPrefix (cartoauth sandbox --map-libs does).
+func LibraryHandler(dir string) http.Handler { return maplibs.Handler(dir) }
 
 // DefaultLibraryURL is the CDN the libraries come from when neither Options.LibraryURL nor
 // CARTOMAP_LIBRARY_URL names another base URL.
@@ -32,7 +30,7 @@ const DefaultLibraryURL = "https://cdn.jsdelivr.net/npm/"
 
 // EnvLibraryURL names the environment variable with the libraries' base URL, e.g. the
 // sandbox's (cartoauth sandbox --map-libs DIR serves them at SANDBOX/cartomap-libs/).
-const EnvLibraryURL = "CARTOMAP_LIBRARY_URL"
+const EnvLibraryURL = maplibs.EnvLibraryURL
 
 // libraryBase returns the base URL to load the libraries from, ending in "/": opt, else the
 // environment's, else DefaultLibraryURL. Only http and https URLs are accepted.

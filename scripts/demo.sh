@@ -228,8 +228,8 @@ if [[ $SMOKE == 1 ]]; then
 	if [[ $SANDBOX == 1 ]]; then
 		"$BIN/cartoauth" token --m2m "$creds" >/dev/null || die "no M2M token from the sandbox (cartoauth token --m2m $creds failed)"
 		[[ $(stat -c %a "$NOTEBOOKS/carto-credentials.json" 2>/dev/null) == 600 ]] || die "the M2M notebook's carto-credentials.json is missing or not 0600"
-		# The maps' first library, as cartomap/libs.go pins it, from the sandbox.
-		lib=$(sed -n 's/.*{Name: "\(deck\.gl\)", Version: "\([^"]*\)", Path: "\([^"]*\)".*/\1@\2\/\3/p' "$ROOT/cartomap/libs.go")
+		# The maps' first library, as internal/maplibs/libs.go pins it, from the sandbox.
+		lib=$(sed -n 's/.*{Name: "\(deck\.gl\)", Version: "\([^"]*\)", Path: "\([^"]*\)".*/\1@\2\/\3/p' "$ROOT/internal/maplibs/libs.go")
 		[[ -n $lib ]] && http_ok "$CARTOMAP_LIBRARY_URL$lib" || die "the sandbox does not serve the map library $CARTOMAP_LIBRARY_URL$lib"
 	fi
 	case $UI in lab) name=JupyterLab ;; notebook7) name="Notebook 7" ;; *) name="classic Notebook" ;; esac

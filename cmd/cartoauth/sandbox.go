@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/carto-go/carto-auth/cartomap"
 	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/internal/maplibs"
 )
 
 const sandboxAbout = `
@@ -78,7 +78,7 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 	bq := cartotest.NewBigQuery(srv.ValidDWToken)
 	srv.Mount(cartotest.BigQueryPathPrefix, http.StripPrefix(cartotest.BigQueryPathPrefix, bq.Handler()))
 	if f.mapLibs != "" {
-		srv.Mount(mapLibsPrefix, http.StripPrefix(mapLibsPrefix+"/", cartomap.LibraryHandler(f.mapLibs)))
+		srv.Mount(mapLibsPrefix, http.StripPrefix(mapLibsPrefix+"/", maplibs.Handler(f.mapLibs)))
 	}
 	if f.credentials != "" {
 		if err := srv.WriteCredentialsFile(f.credentials); err != nil {
@@ -163,7 +163,7 @@ func writeSandboxBanner(e *env, base, credentials string, mapLibs bool) {
 		fmt.Fprintf(e.stdout, "# M2M credentials: export CARTO_CREDENTIALS_FILE=%s\n", credentials)
 	}
 	if mapLibs {
-		fmt.Fprintf(e.stdout, "export %s=%s%s/\n", cartomap.EnvLibraryURL, base, mapLibsPrefix)
+		fmt.Fprintf(e.stdout, "export %s=%s%s/\n", maplibs.EnvLibraryURL, base, mapLibsPrefix)
 	}
 	fmt.Fprintf(e.stdout, "export CARTO_AUTH_SERVER=%s\n", base)
 }

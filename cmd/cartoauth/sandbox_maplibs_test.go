@@ -9,14 +9,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/carto-go/carto-auth/cartomap"
+	"github.com/carto-go/carto-auth/internal/maplibs"
 )
 
 // TestSandboxMapLibs: with --map-libs the sandbox serves the pinned map library files from the
 // folder, with CORS, and nothing else of it.
 func TestSandboxMapLibs(t *testing.T) {
 	dir := t.TempDir()
-	for _, l := range cartomap.Libraries {
+	for _, l := range maplibs.Libraries {
 		p := filepath.Join(dir, filepath.FromSlash(l.Name), filepath.FromSlash(l.Path))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -38,7 +38,7 @@ func TestSandboxMapLibs(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b), resp.Header.Get("Access-Control-Allow-Origin")
 	}
-	for _, l := range cartomap.Libraries {
+	for _, l := range maplibs.Libraries {
 		if code, body, cors := get(l.URLPath()); code != 200 || body != "// "+l.Name || cors != "*" {
 			t.Errorf("%s: %d %q CORS %q", l.URLPath(), code, body, cors)
 		}

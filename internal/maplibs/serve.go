@@ -1,4 +1,4 @@
-package cartomap
+package maplibs
 
 import (
 	"net/http"
@@ -7,12 +7,12 @@ import (
 	"strings"
 )
 
-// LibraryHandler serves the pinned library files (Libraries) from dir, a node_modules folder
+// Handler serves the pinned library files (Libraries) from dir, a node_modules folder
 // that npm ci filled from cartomap/js/package-lock.json, at NAME@VERSION/PATH as a CDN does,
 // with CORS headers so that pages of any origin can load them with their integrity hash.
 // Anything else is 404: it never serves the rest of dir. Mount it under a prefix with
 // http.StripPrefix (the sandbox's cartoauth sandbox --map-libs does).
-func LibraryHandler(dir string) http.Handler {
+func Handler(dir string) http.Handler {
 	files := map[string]string{}
 	for _, l := range Libraries {
 		files[l.URLPath()] = filepath.Join(dir, filepath.FromSlash(l.Name), filepath.FromSlash(l.Path))

@@ -1,4 +1,4 @@
-package cartomap
+package maplibs
 
 import (
 	"net/http"
@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func TestLibraryHandlerServesOnlyPinnedFiles(t *testing.T) {
+func TestHandlerServesOnlyPinnedFiles(t *testing.T) {
 	dir := t.TempDir()
 	for _, l := range Libraries {
 		p := filepath.Join(dir, filepath.FromSlash(l.Name), l.Path)
@@ -22,7 +22,7 @@ func TestLibraryHandlerServesOnlyPinnedFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("no"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h := LibraryHandler(dir)
+	h := Handler(dir)
 	get := func(path string) *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))

@@ -1,4 +1,4 @@
-package cartomap
+package maplibs
 
 import (
 	"crypto/sha512"
@@ -10,7 +10,7 @@ import (
 )
 
 // installedLibs is where scripts/install-deps.sh (--e2e, --map-libs) installs the libraries.
-const installedLibs = "js/node_modules"
+const installedLibs = "../../cartomap/js/node_modules"
 
 // TestLibrariesMatchInstalled checks the committed hashes and versions against the files npm ci
 // installed from the lockfile: run cartomap/js/gen-libs.sh after changing the lockfile.
@@ -48,7 +48,7 @@ func TestLibrariesMatchInstalled(t *testing.T) {
 // TestLockfilePinsExactVersions checks that package.json names exact versions, the ones of
 // libs.go.
 func TestLockfilePinsExactVersions(t *testing.T) {
-	b, err := os.ReadFile("js/package.json")
+	b, err := os.ReadFile("../../cartomap/js/package.json")
 	if err != nil {
 		t.Fatal(err)
 	}
