@@ -4,7 +4,7 @@
 # Dockerfile uses, so that `podman build --pull=never` uses it:
 #   docker.io/library/golang:1.26-bookworm  Debian bookworm from debootstrap with this machine's
 #                                           Go (1.26) in /usr/local/go, no Node.js
-# Both of the Dockerfile's stages start from it: the JupyterLab build stage brings its own
+# Every stage of the Dockerfile starts from it: the front-end build stages bring their own
 # pinned Node.js (scripts/node.sh), so nothing of this machine's Node.js goes in. It trusts the
 # CA certificates this machine trusts beyond Debian's (a TLS-inspecting proxy's, say).
 #
