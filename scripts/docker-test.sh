@@ -6,7 +6,8 @@
 #      npm, node_modules or npm cache), and its JupyterLab build matches its sources.
 #   1. JupyterLab answers with the token it prints, serves its front end, lists the gonb kernel
 #      (plain run line, and the sandbox's lines); the classic switch (JUPYTER_UI=classic) serves
-#      the classic Notebook the same way (its smoke test).
+#      the classic Notebook the same way (its smoke test), and JUPYTER_UI=notebook7 Notebook 7's
+#      tree page and the front end built in the image.
 #   2. In headless Chromium on this machine: the URL JupyterLab printed, quickstart.ipynb from the
 #      file browser, logged in with the copy-code card against the sandbox in the container, the
 #      next cells run (e2e TestDockerCopyCode; the first login cell's time is reported).
@@ -207,7 +208,8 @@ echo '{"LabApp": {"expose_app_in_browser": true}}' >"$LABCONF/jupyter_lab_config
 chmod 755 "$LABCONF" && chmod 644 "$LABCONF/jupyter_lab_config.json"
 
 sandbox_ready() { podman logs "$SANDBOX" 2>/dev/null | grep -qx "export CARTO_AUTH_SERVER=$SURL"; }
-# UI_PATH: where the URL Jupyter prints points: /lab (JupyterLab) or / (the classic Notebook).
+# UI_PATH: where the URL Jupyter prints points: /lab (JupyterLab), / (the classic Notebook) or
+# /tree (Notebook 7).
 UI_PATH=/lab
 jupyter_url() { podman logs "$JUPYTER" 2>&1 | sed -n "s|.*http://127.0.0.1:8888$UI_PATH?token=\([0-9a-f]*\).*|\1|p" | head -n 1; }
 # jcurl ARGS...: curl with Jupyter's token in a header read from stdin (never in argv or output).
@@ -257,6 +259,16 @@ jupyter_up() {
 		[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$JURL$bundle") == 200 ]] ||
 			die "JupyterLab's $bundle does not answer"
 		say "JupyterLab answers at $JURL with its token, serves its front end; gonb kernel listed"
+	elif [[ $UI_PATH == /tree ]]; then
+		# Notebook 7's tree page (its own application: notebookPage "tree"), and its bundle.
+		page=$(jcurl "$JURL/tree") || die "Notebook 7's page /tree does not answer"
+		grep -q '"notebookPage": *"tree"' <<<"$page" || die "the page at /tree is not Notebook 7's tree page"
+		bundle=$(grep -o 'src="[^"]*/bundle.js"' <<<"$page" | sed 's/^src="//; s/"$//') ||
+			die "Notebook 7's page loads no bundle.js"
+		[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$JURL$bundle") == 200 ]] ||
+			die "Notebook 7's $bundle does not answer"
+		[[ $(jcurl -o /dev/null -w '%{http_code}' "$JURL/lab") != 200 ]] || die "the Notebook 7 container serves JupyterLab at /lab"
+		say "Notebook 7 answers at $JURL with its token, serves /tree and its front end; gonb kernel listed"
 	else
 		page=$(jcurl "$JURL/tree") || die "the classic Notebook's page /tree does not answer"
 		grep -q notebook_list <<<"$page" || die "the classic Notebook's page /tree has no notebook list"
@@ -283,6 +295,10 @@ jupyter_up
 stop_jupyter
 UI_PATH=/
 podman run -d --name "$JUPYTER" -p "127.0.0.1:$JPORT:8888" -e JUPYTER_UI=classic "$IMAGE" >/dev/null
+jupyter_up
+stop_jupyter
+UI_PATH=/tree
+podman run -d --name "$JUPYTER" -p "127.0.0.1:$JPORT:8888" -e JUPYTER_UI=notebook7 "$IMAGE" >/dev/null
 jupyter_up
 stop_jupyter
 UI_PATH=/lab
