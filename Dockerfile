@@ -41,7 +41,9 @@ FROM jupyterlab AS maplibs
 WORKDIR /src/cartomap/js
 COPY cartomap/js/package.json cartomap/js/package-lock.json cartomap/js/.npmrc ./
 RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
- && for f in deck.gl/dist.min.js @deck.gl/carto/dist.min.js @loaders.gl/mvt/dist/mvt-worker.js; do \
+ && for f in deck.gl/dist.min.js @deck.gl/carto/dist.min.js @loaders.gl/mvt/dist/mvt-worker.js \
+      @deck.gl/carto/dist/cartoVectorTile-worker.js @deck.gl/carto/dist/cartoPropertiesTile-worker.js \
+      @deck.gl/carto/dist/cartoSpatialTile-worker.js @deck.gl/carto/dist/cartoRasterTile-worker.js; do \
       mkdir -p "/out/$(dirname "$f")" && cp "node_modules/$f" "/out/$f"; done
 
 # --- the image ---------------------------------------------------------------------------------

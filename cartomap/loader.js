@@ -40,13 +40,14 @@
       fail("This map's token expired at " + new Date(cfg.expiresAt).toISOString() + ": re-run the cell to draw it with a new one.");
       return;
     }
-    var chain = Promise.resolve(), workers = {};
+    // Scripts in order, one after the other; the workers (tiles only) fetched alongside.
+    var chain = Promise.resolve(), workers = {}, fetching = [];
     cfg.libs.forEach(function (lib) {
       if (lib.worker) {
-        if (cfg.kind !== "local") chain = chain.then(function () { return worker(lib).then(function (u) { workers[lib.worker] = u; }); });
+        if (cfg.kind !== "local") fetching.push(worker(lib).then(function (u) { workers[lib.worker] = u; }));
       } else chain = chain.then(function () { return load(lib); });
     });
-    chain.then(function () { return draw(el, cfg, box, status, fail, workers); }).catch(function (e) { fail(e && e.message ? e.message : String(e)); });
+    Promise.all([chain].concat(fetching)).then(function () { return draw(el, cfg, box, status, fail, workers); }).catch(function (e) { fail(e && e.message ? e.message : String(e)); });
   }
   // present says whether a library is already in the page, at which version.
   function present(lib) {
@@ -97,6 +98,12 @@
         });
     }
     return cache[lib.url];
+  }
+  // workerOptions are loaders.gl's options that start each worker from its pinned copy.
+  function workerOptions(workers) {
+    var o = {};
+    Object.keys(workers).forEach(function (id) { o[id] = { workerUrl: workers[id] }; });
+    return o;
   }
   function colorAccessor(C, c) {
     if (!c) return null;
@@ -176,8 +183,9 @@
       } else {
         layer = new C.VectorTileLayer(Object.assign(style, {
           data: tj,
-          // loaders.gl would fetch its MVT worker from unpkg, unpinned: the pinned one instead.
-          loadOptions: { mvt: { workerUrl: workers.mvt } },
+          // loaders.gl would start each worker (MVT, and CARTO's tile formats) from unpkg,
+          // unpinned: the pinned ones instead.
+          loadOptions: workerOptions(workers),
           onViewportLoad: function () { loaded = true; el.cartomapViewportLoads = (el.cartomapViewportLoads || 0) + 1; },
           onTileError: function (e) {
             var m = String(e && e.message || e), st = /\b(401|403)\b/.exec(m);

@@ -5,11 +5,17 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 # name path [worker]: the files a map loads, scripts in load order; a worker file (its
-# loaders.gl worker id third) is fetched with its hash and started from a blob: URL.
+# loaders.gl worker id third) is fetched with its hash and started from a blob: URL. Every
+# worker the bundles would otherwise start from unpkg is here (maplibs' tests check it):
+# loaders.gl's MVT worker, and @deck.gl/carto's for CARTO's own tile formats.
 LIBS=(
 	"deck.gl dist.min.js"
 	"@deck.gl/carto dist.min.js"
 	"@loaders.gl/mvt dist/mvt-worker.js mvt"
+	"@deck.gl/carto dist/cartoVectorTile-worker.js cartoVectorTile"
+	"@deck.gl/carto dist/cartoPropertiesTile-worker.js cartoPropertiesTile"
+	"@deck.gl/carto dist/cartoSpatialTile-worker.js cartoSpatialTile"
+	"@deck.gl/carto dist/cartoRasterTile-worker.js cartoRasterTile"
 )
 out=../../internal/maplibs/libs.go
 {

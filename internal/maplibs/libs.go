@@ -9,4 +9,8 @@ var Libraries = []Library{
 	{Name: "deck.gl", Version: "9.4.0", Path: "dist.min.js", Integrity: "sha384-NrpHmp6N6IhXZ+gSV+uRLo+Hqprkw4BfdGzmxgWXhjakjkAabyfQxokSmn/aK0VB", Worker: ""},
 	{Name: "@deck.gl/carto", Version: "9.4.0", Path: "dist.min.js", Integrity: "sha384-sfXuVSstFtigwaRn74rrEw+gKTo1p+DEsdFIuT7KeVHdp8dpKPvDcEh4bTpfGN1U", Worker: ""},
 	{Name: "@loaders.gl/mvt", Version: "4.4.3", Path: "dist/mvt-worker.js", Integrity: "sha384-J+VzDZgv6vsDTioKoZW3txzSxSsiOZ9PJXOefX4xQxPrNrvixzq3E0DE8w+52CAw", Worker: "mvt"},
+	{Name: "@deck.gl/carto", Version: "9.4.0", Path: "dist/cartoVectorTile-worker.js", Integrity: "sha384-TuoIv5tsqMCOss9XRPCvr6z9aLTmuNf43S1HLGrtoTb7o4xqaH9uXhN2os/e6MvQ", Worker: "cartoVectorTile"},
+	{Name: "@deck.gl/carto", Version: "9.4.0", Path: "dist/cartoPropertiesTile-worker.js", Integrity: "sha384-SBYkPp/JX5fMhj1z+uxanIJXgPTwy6C04EsHpNMWF6fsd31ZX1O19/9fQQBStuSr", Worker: "cartoPropertiesTile"},
+	{Name: "@deck.gl/carto", Version: "9.4.0", Path: "dist/cartoSpatialTile-worker.js", Integrity: "sha384-ED2Fmz7G0K4ajWwmrwzHk7ivUzVBYE2/xZ20sDgCEusUBWHvZWRs4UC0vdQ9PIpU", Worker: "cartoSpatialTile"},
+	{Name: "@deck.gl/carto", Version: "9.4.0", Path: "dist/cartoRasterTile-worker.js", Integrity: "sha384-sRfMEdR/6o0tpge7pxY9VrMm97lZsnrHaDrfVrG6eKvSL97M2nRmBcIn34qNANgS", Worker: "cartoRasterTile"},
 }

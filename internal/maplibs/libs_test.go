@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 )
 
@@ -21,8 +22,8 @@ func TestLibrariesMatchInstalled(t *testing.T) {
 		}
 		t.Skipf("%s is missing: run scripts/install-deps.sh --map-libs", installedLibs)
 	}
-	if len(Libraries) != 3 {
-		t.Fatalf("Libraries has %d entries, want deck.gl, @deck.gl/carto and loaders.gl's MVT worker", len(Libraries))
+	if len(Libraries) != 7 {
+		t.Fatalf("Libraries has %d entries, want deck.gl, @deck.gl/carto, loaders.gl's MVT worker and @deck.gl/carto's four", len(Libraries))
 	}
 	for _, l := range Libraries {
 		dir := filepath.Join(installedLibs, filepath.FromSlash(l.Name))
@@ -62,3 +63,40 @@ func TestLockfilePinsExactVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryWorkerOfTheBundlesIsPinned: each loaders.gl worker the bundles would start from
+// unpkg (unpinned, unchecked) is in Libraries, so that the page starts the pinned copy.
+func TestEveryWorkerOfTheBundlesIsPinned(t *testing.T) {
+	pinned := map[string]bool{}
+	for _, l := range Libraries {
+		if l.Worker != "" {
+			pinned[l.Worker] = true
+		}
+	}
+	found := 0
+	for _, l := range Libraries {
+		if l.Worker != "" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(installedLibs, filepath.FromSlash(l.Name), filepath.FromSlash(l.Path)))
+		if err != nil {
+			if os.Getenv("E2E_STRICT") == "1" {
+				t.Fatal(err)
+			}
+			t.Skip(err)
+		}
+		for _, m := range workerLoaderID.FindAllSubmatch(b, -1) {
+			found++
+			if id := string(m[1]); !pinned[id] {
+				t.Errorf("%s starts worker %s from unpkg: pin it (cartomap/js/gen-libs.sh)", l.URLPath(), id)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no worker loader found in the bundles: the pattern no longer matches them")
+	}
+}
+
+// workerLoaderID matches the id of a loaders.gl loader that runs in a worker, as the bundles
+// declare it: deck.gl's `id:"mvt"`, @deck.gl/carto's minified `X="cartoVectorTile"`, ...
+var workerLoaderID = regexp.MustCompile(`(?:id:\s*|=)"(mvt|carto[A-Za-z]*Tile)"`)
