@@ -3,9 +3,11 @@ package carto
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/carto-go/carto-auth/internal/wire"
 )
@@ -54,6 +56,9 @@ func (a *Auth) sendAPI(ctx context.Context, q *apiRequest, name string, answerEr
 			case ctx.Err() != nil:
 				return nil, fmt.Errorf("%s endpoint: %w", name, context.Cause(ctx))
 			}
+			if q.secretURL {
+				return nil, fmt.Errorf("%s endpoint: %w", name, hideURL(err))
+			}
 			return nil, fmt.Errorf("%s endpoint: %w", name, wire.RedactURLError(err))
 		}
 		if resp.StatusCode/100 == 2 {
@@ -68,4 +73,13 @@ func (a *Auth) sendAPI(ctx context.Context, q *apiRequest, name string, answerEr
 		}
 		return nil, answerErr(resp, answer)
 	}
+}
+
+// hideURL is err without the URL of its request (one that holds a secret, in any encoding).
+func hideURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: "(URL hidden)", Err: ue.Err}
+	}
+	return err
 }

@@ -33,11 +33,12 @@ func (a *Auth) CreateAPIToken(ctx context.Context, req APITokenRequest) (*APITok
 		return tokenOf(rec, false), nil
 	}
 	var out *APIToken
+	owner := a.tokenOwner()
 	err := store.Update(ctx, func(recs []apitokens.Record) ([]apitokens.Record, error) {
 		now := a.set.now()
 		for i := len(recs) - 1; i >= 0; i-- {
 			r := &recs[i]
-			if r.Key() != key || !r.Fresh(now) {
+			if r.Owner != owner || r.Key() != key || !r.Fresh(now) {
 				continue
 			}
 			known, err := a.apiTokenKnown(ctx, r.Token)
@@ -55,6 +56,7 @@ func (a *Auth) CreateAPIToken(ctx context.Context, req APITokenRequest) (*APITok
 		if err != nil {
 			return nil, err
 		}
+		rec.Owner = owner
 		out = tokenOf(rec, false)
 		return append(recs, *rec), nil
 	})
@@ -67,6 +69,11 @@ func (a *Auth) CreateAPIToken(ctx context.Context, req APITokenRequest) (*APITok
 		return nil, err
 	}
 	return out, nil
+}
+
+// tokenOwner is this login as the record knows it: its API base URL and account.
+func (a *Auth) tokenOwner() apitokens.Owner {
+	return apitokens.Owner{APIBaseURL: a.APIBaseURL(), Account: a.Info().Account()}
 }
 
 // apiTokenStore is the record of this login's API access tokens, nil when the login keeps

@@ -11,17 +11,19 @@ import (
 	"github.com/carto-go/carto-auth/internal/apitokens"
 )
 
-// APITokens returns the API access tokens this login minted and recorded, oldest first, each
-// with its State now. It reads the record only (no request to CARTO).
+// APITokens returns the API access tokens this login (its account, at its API base URL)
+// minted and recorded, oldest first, each with its State now. It reads the record only (no
+// request to CARTO).
 func (a *Auth) APITokens() ([]*APIToken, error) {
 	store := a.apiTokenStore()
 	if store == nil {
 		return nil, ErrNoAPITokenRecord
 	}
-	recs, err := store.Read()
+	all, err := store.Read()
 	if err != nil {
 		return nil, err
 	}
+	recs := apitokens.Mine(all, a.tokenOwner())
 	now := a.set.now()
 	out := make([]*APIToken, 0, len(recs))
 	for i := range recs {
@@ -55,7 +57,10 @@ func (a *Auth) DeleteAPIToken(ctx context.Context, idOrToken string) error {
 	}
 	var found bool
 	del := func(recs []apitokens.Record) ([]apitokens.Record, error) {
-		i := slices.IndexFunc(recs, func(r apitokens.Record) bool { return r.ID == idOrToken || r.Token == idOrToken })
+		owner := a.tokenOwner()
+		i := slices.IndexFunc(recs, func(r apitokens.Record) bool {
+			return r.Owner == owner && (r.ID == idOrToken || r.Token == idOrToken)
+		})
 		if i < 0 {
 			return recs, nil
 		}
@@ -88,8 +93,8 @@ type PruneResult struct {
 	Kept int
 }
 
-// PruneAPITokens deletes, at CARTO and from the record, the recorded API access tokens that
-// have expired or that a newer valid token for the same grants supersedes. A token whose
+// PruneAPITokens deletes, at CARTO and from the record, the API access tokens this login
+// recorded that have expired or that a newer valid token for the same grants supersedes. A token whose
 // deletion fails stays recorded, and the error says which.
 func (a *Auth) PruneAPITokens(ctx context.Context) (*PruneResult, error) {
 	store := a.apiTokenStore()
@@ -99,11 +104,11 @@ func (a *Auth) PruneAPITokens(ctx context.Context) (*PruneResult, error) {
 	res := &PruneResult{}
 	var failed []error
 	err := store.Update(ctx, func(recs []apitokens.Record) ([]apitokens.Record, error) {
-		now := a.set.now()
+		now, owner := a.set.now(), a.tokenOwner()
 		var keep []apitokens.Record
 		for i := range recs {
 			r := &recs[i]
-			if stateOf(r, recs, now) == TokenValid {
+			if r.Owner != owner || stateOf(r, recs, now) == TokenValid {
 				keep = append(keep, *r)
 				continue
 			}
@@ -116,7 +121,7 @@ func (a *Auth) PruneAPITokens(ctx context.Context) (*PruneResult, error) {
 			t.State = stateOf(r, recs, now)
 			res.Deleted = append(res.Deleted, t)
 		}
-		res.Kept = len(keep)
+		res.Kept = len(apitokens.Mine(keep, owner))
 		return keep, nil
 	})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/carto-go/carto-auth/cartotest"
+	"github.com/carto-go/carto-auth/internal/apitokens"
 )
 
 // tokenTestLogin is an M2M login at srv with a cache folder of the test's (so that API
@@ -305,8 +306,10 @@ func TestAPITokensNeverLeak(t *testing.T) {
 	}
 	printed := strings.Join([]string{tok.String(), tok.GoString(), logs.String()}, "\n")
 	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
-		printed += "\n" + fmt.Sprintf(f, tok)
+		printed += "\n" + fmt.Sprintf(f, tok) + "\n" + fmt.Sprintf(f, *tok)
 	}
+	slog.New(slog.NewTextHandler(logs, nil)).Info("by value", "token", *tok)
+	printed += "\n" + logs.String()
 	recs, _ := filepath.Glob(filepath.Join(dir, "*.api-tokens.json"))
 	if len(recs) != 1 {
 		t.Fatalf("record files: %v", recs)
@@ -432,4 +435,71 @@ func TestATokenInAURLIsNeverRedirected(t *testing.T) {
 	if len(elsewhere) != 0 {
 		t.Errorf("the redirect was followed: %q", elsewhere)
 	}
+}
+
+// TestAnotherLoginsRecordedTokensStayItsOwn: tokens recorded by another account (or at
+// another API base URL) under the same record are neither listed, reused, sent anywhere nor
+// pruned; a logout forgets the record.
+func TestAnotherLoginsRecordedTokensStayItsOwn(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	dir := t.TempDir()
+	a := tokenTestLogin(t, srv, writeCreds(t, srv), dir, nil, nil)
+	ctx := context.Background()
+	req := APITokenRequest{Grants: queryGrant(tokenQuery), APIs: []string{"maps"}, Lifetime: time.Hour}
+	// Another account's token for the same request, in this login's record.
+	store := a.apiTokenStore()
+	foreign := apitokens.Record{Owner: apitokens.Owner{APIBaseURL: "https://elsewhere.example.com", Account: "someone-else"},
+		ID: apitokens.IDOf("sbx_api_foreign"), Token: "sbx_api_foreign", Grants: toRecordGrants(req.Grants), APIs: req.APIs,
+		Created: time.Now().Unix(), Expires: time.Now().Add(time.Hour).Unix()}
+	if err := store.Update(ctx, func(recs []apitokens.Record) ([]apitokens.Record, error) { return append(recs, foreign), nil }); err != nil {
+		t.Fatal(err)
+	}
+	tokensBefore := srv.Count(cartotest.EndpointTokens)
+	mine, err := a.CreateAPIToken(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mine.Reused || mine.Token == foreign.Token || srv.Count(cartotest.EndpointTokens) != tokensBefore+1 {
+		t.Fatalf("another account's token was reused or looked up (reused=%v, %d Tokens API requests)", mine.Reused, srv.Count(cartotest.EndpointTokens)-tokensBefore)
+	}
+	if list, _ := a.APITokens(); len(list) != 1 || list[0].ID != mine.ID {
+		t.Errorf("listed: %v, want this login's token only", list)
+	}
+	if err := a.DeleteAPIToken(ctx, foreign.ID); err == nil {
+		t.Error("deleted another account's recorded token")
+	}
+	srv.ExpireAPITokens()
+	if res, err := a.PruneAPITokens(ctx); err != nil || len(res.Deleted) != 0 || res.Kept != 1 {
+		t.Errorf("prune: %+v, %v; want this login's valid token kept and the other's left alone", res, err)
+	}
+	recs, _ := store.Read()
+	if len(recs) != 2 {
+		t.Errorf("the record holds %d tokens, want both", len(recs))
+	}
+	if err := a.Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(store.Path()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after logout the record is still there: %v", err)
+	}
+}
+
+// TestATokenInAFailedRequestsURLIsHidden: a transport error of a request with a token in its
+// path says nothing of the URL, in any encoding of the token.
+func TestATokenInAFailedRequestsURLIsHidden(t *testing.T) {
+	t.Parallel()
+	srv := standIn(t, cartotest.Config{})
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	a, err := FromM2M(context.Background(), writeCreds(t, srv), &M2MOptions{APIBaseURL: closed.URL, Common: Common{AuthServer: srv.URL, CacheDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tok = "sbx_api_part1/part2 %x"
+	err = a.DeleteAPIToken(context.Background(), tok)
+	if err == nil {
+		t.Fatal("a request to a closed server succeeded")
+	}
+	assertNoSecrets(t, err.Error(), "part1", "part2", url.PathEscape(tok))
 }

@@ -68,7 +68,7 @@ const (
 )
 
 // String names the token by its ID, with what it grants and until when.
-func (t *APIToken) String() string {
+func (t APIToken) String() string {
 	until := "never expires"
 	if !t.ExpiresAt.IsZero() {
 		until = "valid until " + t.ExpiresAt.Format(time.RFC3339)
@@ -77,10 +77,10 @@ func (t *APIToken) String() string {
 }
 
 // GoString is String: the token never reaches a %#v.
-func (t *APIToken) GoString() string { return t.String() }
+func (t APIToken) GoString() string { return t.String() }
 
 // LogValue is what a log shows of the token: its ID, never the token.
-func (t *APIToken) LogValue() slog.Value { return slog.StringValue(t.ID) }
+func (t APIToken) LogValue() slog.Value { return slog.StringValue(t.ID) }
 
 // describeGrants is the grants in words, each source shortened to a line's worth.
 func describeGrants(gs []APIGrant) string {

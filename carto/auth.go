@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/carto-go/carto-auth/internal/apitokens"
 	"github.com/carto-go/carto-auth/internal/cache"
 )
 
@@ -216,12 +217,15 @@ func (a *Auth) Logout(ctx context.Context) error {
 // Logout says what it leaves as it is.
 type logoutNoter interface{ noteLogout() }
 
-// logout forgets a login, here and on disk, then revokes its refresh tokens (memory's and the
-// file's, when they differ). A cache that could not be searched is an error after the
-// revocations.
+// logout forgets a login, here and on disk (its record of API access tokens too: they stay
+// valid at CARTO until they expire), then revokes its refresh tokens (memory's and the file's,
+// when they differ). A cache that could not be searched is an error after the revocations.
 func logout(ctx context.Context, c *cache.Cache, revoke func(ctx context.Context, refreshToken string) error) error {
 	gone, err := c.Remove(ctx, cache.Wait{})
 	var failed []error
+	if rerr := apitokens.Forget(apitokens.PathFor(c.Path())); rerr != nil {
+		failed = append(failed, rerr)
+	}
 	for _, e := range gone {
 		if e.RefreshToken == "" {
 			continue

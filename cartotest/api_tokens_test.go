@@ -1,9 +1,11 @@
 package cartotest
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -145,4 +147,24 @@ func deleteToken(t *testing.T, s *Server, bearer, tok string) int {
 	}
 	req.Header.Set("Authorization", "Bearer "+bearer)
 	return do(t, req).status
+}
+
+// TestTheLogNamesNoToken: the request log leaves out a token in the Tokens API's path.
+func TestTheLogNamesNoToken(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var log strings.Builder
+	s := newTestServer(t, Config{Logf: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(&log, format+"\n", args...)
+	}})
+	tok := mustToken(t, s, `{"grants":[{"connection_name":"carto_dw","source":"*"}],"allowed_apis":["sql"]}`)
+	get(t, s.URL+"/v3/tokens/"+tok, s.NewAccessToken())
+	deleteToken(t, s, s.NewAccessToken(), tok)
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(log.String(), tok) || !strings.Contains(log.String(), "/v3/tokens/(token)") {
+		t.Errorf("the log: %s", log.String())
+	}
 }

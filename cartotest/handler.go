@@ -92,8 +92,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		rt.handle(s, rec, r)
 	}
-	s.logf("cartotest: %s %s [%s] %d %s", r.Method, r.URL.Path, endpoint, rec.status(),
+	s.logf("cartotest: %s %s [%s] %d %s", r.Method, loggedPath(r.URL.Path), endpoint, rec.status(),
 		time.Since(start).Round(time.Millisecond))
+}
+
+// loggedPath is a request's path as the log shows it: a token in the path (the Tokens API's
+// /v3/tokens/{token}) is left out.
+func loggedPath(p string) string {
+	if strings.HasPrefix(p, "/v3/tokens/") {
+		return "/v3/tokens/(token)"
+	}
+	return p
 }
 
 func methodAllowed(methods, m string) bool {

@@ -240,6 +240,9 @@ func (m *multiValue) Set(s string) error {
 	return nil
 }
 
+// maxTokenDays is the longest --expires in days (about 100 years; longer: --permanent).
+const maxTokenDays = 36500
+
 // lifetimeValue parses --expires: a Go duration, or whole days (7d).
 type lifetimeValue struct{ d time.Duration }
 
@@ -248,8 +251,8 @@ func (v *lifetimeValue) String() string { return v.d.String() }
 func (v *lifetimeValue) Set(s string) error {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("want a positive duration such as 90m, 24h or 7d")
+		if err != nil || n <= 0 || n > maxTokenDays {
+			return fmt.Errorf("want a positive duration such as 90m, 24h or 7d, at most %dd (or --permanent)", maxTokenDays)
 		}
 		v.d = time.Duration(n) * 24 * time.Hour
 		return nil

@@ -101,6 +101,7 @@ func TestAPITokenCreateRefusals(t *testing.T) {
 		{[]string{"api-token", "create", "--m2m", creds, "--apis", "maps"}, 2, "--source"},
 		{[]string{"api-token", "create", "--m2m", creds, "--source", "t", "--apis", "maps", "--permanent", "--expires", "1h"}, 2, "exclusive"},
 		{[]string{"api-token", "create", "--m2m", creds, "--source", "t", "--apis", "maps", "--expires", "10s"}, 2, "a minute or more"},
+		{[]string{"api-token", "create", "--m2m", creds, "--source", "t", "--apis", "maps", "--expires", "213504d"}, 2, "at most"},
 		{[]string{"api-token", "nonsense"}, 2, "unknown subcommand"},
 		{[]string{"api-token", "delete", "--m2m", creds, "at_000000000000"}, 1, "no recorded token"},
 		{[]string{"api-token", "create", "--source", "t", "--apis", "maps"}, 3, "cartoauth login"},

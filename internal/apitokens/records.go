@@ -20,8 +20,17 @@ type Grant struct {
 	Source     string `json:"source"`
 }
 
+// Owner is the login a token was minted with: its API base URL and account. A record file
+// may outlive a login (another account logs in with the same profile): each login sees only
+// its own tokens, and never sends another's anywhere.
+type Owner struct {
+	APIBaseURL string `json:"api_base_url"`
+	Account    string `json:"account"`
+}
+
 // Record is one minted API access token.
 type Record struct {
+	Owner
 	ID       string   `json:"id"`
 	Token    string   `json:"token"`
 	Grants   []Grant  `json:"grants"`
@@ -66,6 +75,17 @@ func (r *Record) Fresh(now time.Time) bool {
 // whether it is permanent — as one comparable value.
 func (r *Record) Key() string { return KeyOf(r.Grants, r.APIs, r.Referers, r.Permanent()) }
 
+// Mine returns the records of owner, in their order.
+func Mine(recs []Record, owner Owner) []Record {
+	var out []Record
+	for _, r := range recs {
+		if r.Owner == owner {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // KeyOf is Record.Key for a request.
 func KeyOf(grants []Grant, apis, referers []string, permanent bool) string {
 	gs := slices.Clone(grants)
@@ -88,13 +108,13 @@ func sortedSet(s []string) []string {
 	return slices.Compact(s)
 }
 
-// Superseded reports whether a newer record in recs was minted for the same key and has not
-// expired at now: r is then no longer the one to use.
+// Superseded reports whether a newer record in recs was minted by the same owner for the same
+// key and has not expired at now: r is then no longer the one to use.
 func (r *Record) Superseded(recs []Record, now time.Time) bool {
 	key := r.Key()
 	for i := range recs {
 		o := &recs[i]
-		if o.ID != r.ID && o.Created >= r.Created && !o.Expired(now) && o.Key() == key {
+		if o.Owner == r.Owner && o.ID != r.ID && o.Created >= r.Created && !o.Expired(now) && o.Key() == key {
 			if o.Created > r.Created || o.ID > r.ID {
 				return true
 			}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -94,6 +95,20 @@ func (s *Store) Update(ctx context.Context, change func([]Record) ([]Record, err
 	}
 	if err := cache.WriteFileAtomic(s.path, append(body, '\n')); err != nil {
 		return fmt.Errorf("saving the API token record: %w", err)
+	}
+	return nil
+}
+
+// Forget removes the record at path and its lock ("" or a missing file: nothing to do); the
+// tokens it held stay valid at CARTO until they expire.
+func Forget(path string) error {
+	if path == "" {
+		return nil
+	}
+	for _, p := range []string{path, path + ".lock"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing the API token record: %w", err)
+		}
 	}
 	return nil
 }
