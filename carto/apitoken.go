@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/carto-go/carto-auth/internal/apitokens"
 )
 
 // CreateAPIToken returns an API access token for exactly req: one this login minted earlier
-// for the same grants, APIs, referers and permanence that has more than half its life left
-// (and that CARTO still knows), or else a new one from CARTO's Tokens API. Each minted token
+// for the same grants, APIs, referers and permanence that has more than half its life left,
+// does not outlive req.Lifetime, and that CARTO still knows; or else a new one from CARTO's
+// Tokens API. Each minted token
 // is recorded (0600, beside the login's cache) so that it can be reused, listed
 // (APITokens) and pruned (PruneAPITokens). The Tokens API needs an OAuth login (a user's or
 // M2M); an API access token cannot mint others.
@@ -38,8 +40,9 @@ func (a *Auth) CreateAPIToken(ctx context.Context, req APITokenRequest) (*APITok
 		now := a.set.now()
 		for i := len(recs) - 1; i >= 0; i-- {
 			r := &recs[i]
-			if r.Owner != owner || r.Key() != key || !r.Fresh(now) {
-				continue
+			if r.Owner != owner || r.Key() != key || !r.Fresh(now) ||
+				(!req.Permanent && r.ExpiresAt().After(now.Add(req.Lifetime+time.Second))) {
+				continue // not this login's, not this request's, past half its life, or outliving the Lifetime asked for
 			}
 			known, err := a.apiTokenKnown(ctx, r.Token)
 			if err != nil {

@@ -145,12 +145,22 @@ func TestAPITokensAreReusedBelowHalfLifeAndPruned(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(4 * time.Hour)
-	again, err := a.CreateAPIToken(ctx, APITokenRequest{Grants: req.Grants, APIs: req.APIs, Lifetime: 3 * time.Hour})
+	again, err := a.CreateAPIToken(ctx, APITokenRequest{Grants: req.Grants, APIs: req.APIs, Lifetime: 7 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !again.Reused || again.Token != first.Token {
-		t.Fatalf("with 6 h of 10 left the token must be reused (whatever lifetime is asked): reused=%v", again.Reused)
+		t.Fatalf("with 6 h of 10 left the token must be reused for a request of 7 h: reused=%v", again.Reused)
+	}
+	shorter, err := a.CreateAPIToken(ctx, APITokenRequest{Grants: req.Grants, APIs: req.APIs, Lifetime: 3 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shorter.Reused || shorter.ExpiresAt.After(clock.Now().Add(3*time.Hour)) {
+		t.Fatalf("a request of 3 h got a token that outlives it: reused=%v, expires %s", shorter.Reused, shorter.ExpiresAt)
+	}
+	if err := a.DeleteAPIToken(ctx, shorter.ID); err != nil {
+		t.Fatal(err)
 	}
 	clock.Advance(2 * time.Hour)
 	second, err := a.CreateAPIToken(ctx, req)

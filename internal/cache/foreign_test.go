@@ -63,3 +63,45 @@ func TestReadForeign(t *testing.T) {
 		t.Errorf("a missing file: %v", err)
 	}
 }
+
+// TestReadForeignChecksTheFolder: a file in a folder others can write, reached through a
+// linked folder, or in a folder of another user is refused (its owner could swap it).
+func TestReadForeignChecksTheFolder(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	mk := func(name string, mode fs.FileMode) string {
+		d := filepath.Join(base, name)
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(d, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "login.json"), []byte(`{}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if _, _, err := ReadForeign(filepath.Join(mk("home", 0o755), "login.json")); err != nil {
+		t.Fatalf("a file in an ordinary home folder: %v", err)
+	}
+	if _, _, err := ReadForeign(filepath.Join(mk("open", 0o777), "login.json")); err == nil || !strings.Contains(err.Error(), "other users can write") {
+		t.Errorf("a folder others can write: %v", err)
+	}
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(mk("real", 0o700), link); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReadForeign(filepath.Join(link, "login.json")); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("a linked folder: %v", err)
+	}
+	if os.Geteuid() == 0 { // root can make a folder of another user (as notebooks and CI run)
+		other := mk("other", 0o755)
+		if err := os.Chown(other, 1000, 1000); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ReadForeign(filepath.Join(other, "login.json")); err == nil {
+			t.Error("a folder of another user: read")
+		}
+	}
+}
