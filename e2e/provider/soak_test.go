@@ -340,6 +340,9 @@ func (s *soak) workersNotSayingLogIn(since int64) []int {
 	return missing
 }
 
+// stopAll SIGKILLs every worker. One that was renewing then is a renewing kill like any other
+// (its rotation may be lost, and the provider then detects a reuse at the next refresh): the
+// lock record, which a killed holder leaves as it was, names it.
 func (s *soak) stopAll() {
 	s.mu.Lock()
 	ws := make([]*soakWorker, 0, len(s.workers))
@@ -348,9 +351,16 @@ func (s *soak) stopAll() {
 	}
 	s.workers = map[int]*soakWorker{}
 	s.mu.Unlock()
+	killed := map[int]bool{}
 	for _, w := range ws {
 		w.cmd.Process.Signal(syscall.SIGKILL)
 		<-w.done
+		killed[w.cmd.Process.Pid] = true
+	}
+	if holder, renewing := s.lockRecord(); renewing && killed[holder] {
+		k := kill{at: time.Now(), renewing: true}
+		s.kills = append(s.kills, k)
+		s.pending = append(s.pending, k)
 	}
 }
 
