@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"net/url"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/carto-go/carto-auth/cartotest"
 )
 
 // curlStatus sends q to the stand-in's SQL API with curl, the token as a Bearer, and returns
@@ -36,12 +33,7 @@ func curlStatus(t *testing.T, base, tok, q string) string {
 // list shows it by ID; prune and delete remove it at CARTO.
 func TestAPITokenCreateThenCurl(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, cartotest.Config{})
-	creds := filepath.Join(t.TempDir(), "m2m.json")
-	if err := srv.WriteCredentialsFile(creds); err != nil {
-		t.Fatal(err)
-	}
-	e := newCLIEnv(t, srv.URL)
+	srv, e, creds := m2mStandIn(t)
 	const q = "SELECT name FROM cities WHERE population > 10000000"
 	create := []string{"api-token", "create", "--m2m", creds, "--source", q, "--apis", "sql", "--expires", "2h"}
 	r := e.run(t, nil, create...)
@@ -86,12 +78,7 @@ func TestAPITokenCreateThenCurl(t *testing.T) {
 // TestAPITokenCreateRefusals: what cannot work is refused before any request.
 func TestAPITokenCreateRefusals(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, cartotest.Config{})
-	creds := filepath.Join(t.TempDir(), "m2m.json")
-	if err := srv.WriteCredentialsFile(creds); err != nil {
-		t.Fatal(err)
-	}
-	e := newCLIEnv(t, srv.URL)
+	srv, e, creds := m2mStandIn(t)
 	for _, c := range []struct {
 		args []string
 		code int
@@ -121,13 +108,9 @@ func TestAPITokenCreateRefusals(t *testing.T) {
 // 403 for anything else, and api-token create says an OAuth login is needed.
 func TestCommandsUseTheTokenInCARTOAPIToken(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, cartotest.Config{})
-	creds := filepath.Join(t.TempDir(), "m2m.json")
-	if err := srv.WriteCredentialsFile(creds); err != nil {
-		t.Fatal(err)
-	}
+	srv, m2m, creds := m2mStandIn(t)
 	const q = "SELECT name FROM cities WHERE population > 10000000"
-	r := newCLIEnv(t, srv.URL).run(t, nil, "api-token", "create", "--m2m", creds, "--source", q, "--apis", "sql")
+	r := m2m.run(t, nil, "api-token", "create", "--m2m", creds, "--source", q, "--apis", "sql")
 	tok := strings.TrimSpace(r.stdout)
 	if r.code != 0 {
 		t.Fatalf("create: exit %d %s", r.code, r.stderr)

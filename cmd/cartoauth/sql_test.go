@@ -32,12 +32,19 @@ func bigCities(min int64) []cartotest.BigQueryCity {
 // m2mCLI is a CLI environment at a stand-in, and an M2M credentials file of it.
 func m2mCLI(t *testing.T) (*cliEnv, string) {
 	t.Helper()
+	_, e, creds := m2mStandIn(t)
+	return e, creds
+}
+
+// m2mStandIn is a new stand-in, a CLI environment at it, and an M2M credentials file of it.
+func m2mStandIn(t *testing.T) (*cartotest.Server, *cliEnv, string) {
+	t.Helper()
 	srv := newServer(t, cartotest.Config{})
 	creds := filepath.Join(t.TempDir(), "m2m.json")
 	if err := srv.WriteCredentialsFile(creds); err != nil {
 		t.Fatal(err)
 	}
-	return newCLIEnv(t, srv.URL), creds
+	return srv, newCLIEnv(t, srv.URL), creds
 }
 
 // TestSQLPrintsTheAnswer: cartoauth sql against the stand-in, as a table, JSON and CSV, with
