@@ -91,4 +91,4 @@ func (a *Auth) apiTokenStore() *apitokens.Store {
 
 // ErrNoAPITokenRecord means the login keeps no record of API access tokens (it has no token
 // cache folder).
-var ErrNoAPITokenRecord = errors.New("this login keeps no record of API access tokens (it has no token cache folder)")
+var ErrNoAPITokenRecord = errors.New("this login keeps no record of API access tokens (it has no token cache folder): give it one (Common.CacheDir, or CARTO_AUTH_CACHE_DIR), or ask CARTO with ListAPITokens")
